@@ -1,0 +1,88 @@
+using System.Globalization;
+using TechCourse.Admin.Infrastructure.Database;
+using TechCourse.Admin.Infrastructure.DemoData;
+
+namespace TechCourse.Admin.Infrastructure.Cli;
+
+/// Verbs that work on the configured database without starting the web server.
+public static class CommandLine
+{
+    private const string Usage = """
+        Usage: TechCourse.Admin [verb] [options]
+          (no verb)   run the web app
+          migrate     apply the sql/ scripts to the configured database
+          seed        load generated data into empty tables
+                      --students N --instructors N --courses N --enrollments N --price-changes N --days N --seed N
+                      --scale demo|capstone  (capstone: 1M students, 2k instructors, 10k courses, 5M enrollments, 1M price changes)
+        """;
+
+    public static bool IsVerb(string[] args) => args.Length > 0 && !args[0].StartsWith('-') && !args[0].Contains('=', StringComparison.Ordinal);
+
+    public static async Task<int> RunAsync(string[] args, IConfiguration configuration, string contentRoot, ILoggerFactory loggers, CancellationToken ct)
+    {
+        var logger = loggers.CreateLogger("TechCourse.Admin.Cli");
+        switch (args[0])
+        {
+            case "migrate":
+            {
+                await using var database = await DatabaseStartup.ConnectAsync(configuration, contentRoot, logger, ct);
+                var applied = Migrator.Apply(database.Connections.Migrations, logger);
+                Console.WriteLine(applied.Count == 0 ? "Database is up to date." : $"Applied {applied.Count} script(s): {string.Join(", ", applied)}");
+                return 0;
+            }
+            case "seed":
+            {
+                var options = Options(args.Skip(1));
+                var scale = ParseScale(options);
+                var problems = scale.Problems().ToList();
+                if (problems.Count > 0)
+                {
+                    Console.Error.WriteLine(string.Join(Environment.NewLine, problems));
+                    return 2;
+                }
+                var seed = options.TryGetValue("seed", out var s) ? int.Parse(s, CultureInfo.InvariantCulture) : DemoDataDefaults.Seed;
+                await using var database = await DatabaseStartup.ConnectAsync(configuration, contentRoot, logger, ct);
+                Migrator.Apply(database.Connections.Migrations, logger);
+                Console.WriteLine($"Loading {scale.Students:N0} students, {scale.Instructors:N0} instructors, {scale.Courses:N0} courses, {scale.Enrollments:N0} enrollments, {scale.PriceChanges:N0} price changes (seed {seed})…");
+                var report = await BulkLoader.LoadAsync(database.Connections.Migrations, DemoDataDefaults.Generator(DateTimeOffset.UtcNow, scale, seed), ct);
+                Console.WriteLine($"Loaded {report.Users:N0} users, {report.Courses:N0} courses, {report.Enrollments:N0} enrollments, {report.PriceChanges:N0} price changes " +
+                                  $"in {report.Total.TotalSeconds:F1} s (copy {report.Copy.TotalSeconds:F1} s, indexes and constraints {report.Indexes.TotalSeconds:F1} s).");
+                return 0;
+            }
+            default:
+                Console.Error.WriteLine($"Unknown verb '{args[0]}'.{Environment.NewLine}{Usage}");
+                return 2;
+        }
+    }
+
+    private static DataScale ParseScale(Dictionary<string, string> options)
+    {
+        var scale = options.GetValueOrDefault("scale") switch
+        {
+            null or "demo" => DataScale.Demo,
+            "capstone" => DataScale.Capstone,
+            var other => throw new ArgumentException($"Unknown --scale '{other}' (demo or capstone)."),
+        };
+        int Get(string name, int fallback) => options.TryGetValue(name, out var value) ? int.Parse(value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture) : fallback;
+        return new DataScale(Get("students", scale.Students), Get("instructors", scale.Instructors), Get("courses", scale.Courses),
+            Get("enrollments", scale.Enrollments), Get("price-changes", scale.PriceChanges), Get("days", scale.HistoryDays));
+    }
+
+    private static Dictionary<string, string> Options(IEnumerable<string> args)
+    {
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? pending = null;
+        foreach (var arg in args)
+        {
+            if (arg.StartsWith("--", StringComparison.Ordinal)) pending = arg[2..];
+            else if (pending is not null)
+            {
+                options[pending] = arg;
+                pending = null;
+            }
+            else throw new ArgumentException($"Unexpected argument '{arg}'.");
+        }
+        if (pending is not null) throw new ArgumentException($"--{pending} needs a value.");
+        return options;
+    }
+}

@@ -1,0 +1,4 @@
+namespace TechCourse.Admin.Infrastructure.Database;
+
+/// Runtime is what the app's pages use; Migrations is the schema owner's connection (the runtime one when not set).
+public sealed record DatabaseConnections(string Runtime, string Migrations, bool Embedded);

@@ -1,0 +1,41 @@
+using MudBlazor.Services;
+using TechCourse.Admin.Components;
+using TechCourse.Admin.Features.Dashboard;
+using TechCourse.Admin.Infrastructure.Database;
+
+namespace TechCourse.Admin.Infrastructure.Hosting;
+
+public static class ApplicationServices
+{
+    public static void AddApplicationServices(this IHostApplicationBuilder builder, DatabaseConnections connections)
+    {
+        builder.Services.AddSingleton(connections);
+        builder.Services.AddNpgsqlDataSource(connections.Runtime);
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        builder.Services.AddSingleton<DashboardQueries>();
+    }
+
+    public static void UseApplicationPipeline(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+            app.UseHsts();
+        }
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseStaticFiles();
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapHealthChecks("/health");
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+    }
+
+    /// Serve the framework's and MudBlazor's _content/ files when a built (not published) app runs outside Development.
+    public static void UseBuildOutputStaticAssets(this WebApplicationBuilder builder)
+    {
+        var manifest = Path.Combine(AppContext.BaseDirectory, $"{builder.Environment.ApplicationName}.staticwebassets.runtime.json");
+        if (File.Exists(manifest)) builder.WebHost.UseStaticWebAssets();
+    }
+}

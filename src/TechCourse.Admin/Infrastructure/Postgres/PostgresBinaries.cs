@@ -1,0 +1,57 @@
+using TechCourse.Admin.Infrastructure.Hosting;
+
+namespace TechCourse.Admin.Infrastructure.Postgres;
+
+public static class PostgresBinaries
+{
+    public static async Task<string> LocateAsync(string? configuredDirectory, CancellationToken ct)
+    {
+        if (!string.IsNullOrWhiteSpace(configuredDirectory))
+        {
+            if (HasServer(configuredDirectory)) return configuredDirectory;
+            throw new EnvironmentProblemException(
+                $"EmbeddedPostgres:BinDirectory is '{configuredDirectory}', but it holds no PostgreSQL server (pg_ctl, initdb, postgres).");
+        }
+
+        var found = await FindAsync(ct);
+        if (found is not null) return found;
+
+        await SystemPackages.EnsureInstalledAsync("postgresql", () => FindInstalled() is not null,
+            "The embedded PostgreSQL cluster (used when ConnectionStrings:TechCourse is empty)", ct);
+        return FindInstalled() ?? throw new EnvironmentProblemException(
+            "PostgreSQL was installed but its server binaries were not found under /usr/lib/postgresql/*/bin.");
+    }
+
+    private static async Task<string?> FindAsync(CancellationToken ct)
+    {
+        foreach (var pgConfig in new[] { "pg_config", "/usr/bin/pg_config" })
+        {
+            try
+            {
+                var result = await ProcessRunner.RunAsync(pgConfig, ["--bindir"], timeout: TimeSpan.FromSeconds(10), ct: ct);
+                var directory = result.StandardOutput.Trim();
+                if (result.ExitCode == 0 && HasServer(directory)) return directory;
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                // pg_config is not on this machine; try the next way.
+            }
+        }
+        return FindInstalled();
+    }
+
+    private static string? FindInstalled()
+    {
+        const string root = "/usr/lib/postgresql";
+        if (!Directory.Exists(root)) return null;
+        return Directory.GetDirectories(root)
+            .Select(directory => (Version: int.TryParse(Path.GetFileName(directory), out var v) ? v : 0, Bin: Path.Combine(directory, "bin")))
+            .Where(candidate => HasServer(candidate.Bin))
+            .OrderByDescending(candidate => candidate.Version)
+            .Select(candidate => candidate.Bin)
+            .FirstOrDefault();
+    }
+
+    private static bool HasServer(string directory) =>
+        File.Exists(Path.Combine(directory, "pg_ctl")) && File.Exists(Path.Combine(directory, "initdb")) && File.Exists(Path.Combine(directory, "postgres"));
+}
