@@ -156,7 +156,7 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
     {
         var path = Path.Combine(root, "owner.pid");
         if (!File.Exists(path) || !int.TryParse(File.ReadAllText(path).Trim(), out var pid)) return false;
-        if (pid == Environment.ProcessId) return false;
+        if (pid == Environment.ProcessId) return true;
         try
         {
             using var process = System.Diagnostics.Process.GetProcessById(pid);

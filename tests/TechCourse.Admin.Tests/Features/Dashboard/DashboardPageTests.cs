@@ -1,0 +1,56 @@
+using Bunit;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using TechCourse.Admin.Features.Dashboard;
+using TechCourse.Admin.Tests.Support;
+
+namespace TechCourse.Admin.Tests.Features.Dashboard;
+
+public sealed class DashboardPageTests
+{
+    private static async Task InsertFourEnrollmentsWorth30_31Async(TestDatabase database)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        await connection.ExecuteAsync("""
+            INSERT INTO users (email, role) VALUES ('ada@techcourse.com', 'Instructor'), ('s1@example.com', 'Student'), ('s2@example.com', 'Student'), ('s3@example.com', 'Student');
+            INSERT INTO courses (instructor_id, title, price, is_published)
+            SELECT user_id, t.title, t.price, t.published FROM users, (VALUES ('Course A', 10.10, true), ('Course B', 20.20, false)) AS t(title, price, published)
+            WHERE email = 'ada@techcourse.com';
+            INSERT INTO enrollments (student_id, course_id, amount_paid)
+            SELECT u.user_id, c.course_id, c.price FROM users u CROSS JOIN courses c WHERE u.role = 'Student' AND c.title = 'Course A';
+            INSERT INTO enrollments (student_id, course_id, amount_paid)
+            SELECT u.user_id, c.course_id, 0.01 FROM users u CROSS JOIN courses c WHERE u.email = 's1@example.com' AND c.title = 'Course B';
+            """);
+    }
+
+    [Fact]
+    public async Task The_dashboard_shows_the_live_figures_of_the_database()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await InsertFourEnrollmentsWorth30_31Async(database);
+        await using var context = MudTestContext.Create();
+        context.Services.AddSingleton(new DashboardQueries(database.DataSource));
+
+        var page = context.Render<DashboardPage>();
+
+        page.WaitForAssertion(() => Assert.Equal("3", page.Find("[data-testid=students-value]").TextContent), TimeSpan.FromSeconds(10));
+        Assert.Equal("1", page.Find("[data-testid=instructors-value]").TextContent);
+        Assert.Equal("2", page.Find("[data-testid=courses-value]").TextContent);
+        Assert.Contains("1 published", page.Find("[data-testid=courses]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("4", page.Find("[data-testid=enrollments-value]").TextContent);
+        Assert.Equal("$30.31", page.Find("[data-testid=gross-revenue-value]").TextContent);
+    }
+
+    [Fact]
+    public async Task The_dashboard_says_so_when_the_database_does_not_answer()
+    {
+        await using var context = MudTestContext.Create();
+        var unreachable = new Npgsql.NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Username = "nobody", Port = Admin.Infrastructure.Postgres.LocalPostgresCluster.FreeTcpPort(), Timeout = 2 };
+        await using var dataSource = Npgsql.NpgsqlDataSource.Create(unreachable.ConnectionString);
+        context.Services.AddSingleton(new DashboardQueries(dataSource));
+
+        var page = context.Render<DashboardPage>();
+
+        page.WaitForAssertion(() => Assert.Contains("database did not answer", page.Find("[role=alert]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+    }
+}

@@ -1,0 +1,106 @@
+using Dapper;
+using TechCourse.Admin.Infrastructure.DemoData;
+using TechCourse.Admin.Tests.Support;
+
+namespace TechCourse.Admin.Tests.Infrastructure;
+
+public sealed class DemoDataTests
+{
+    private static readonly DateTimeOffset Until = new(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly DataScale Small = new(Students: 300, Instructors: 4, Courses: 20, Enrollments: 1_200, PriceChanges: 50, HistoryDays: 60);
+
+    [Fact]
+    public void The_same_seed_gives_exactly_the_same_rows()
+    {
+        var first = Snapshot(new DemoDataGenerator(Small, seed: 7, Until));
+        var second = Snapshot(new DemoDataGenerator(Small, seed: 7, Until));
+
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
+    public void A_different_seed_gives_different_rows()
+    {
+        Assert.NotEqual(Snapshot(new DemoDataGenerator(Small, seed: 7, Until)), Snapshot(new DemoDataGenerator(Small, seed: 8, Until)));
+    }
+
+    [Fact]
+    public void Generated_rows_keep_the_capstone_rules_and_enrollments_pay_the_price_in_force_on_their_day()
+    {
+        var generator = new DemoDataGenerator(Small, seed: 11, Until);
+        var students = generator.Students().ToList();
+        var enrollments = generator.Enrollments().ToList();
+        var changes = generator.PriceChanges().ToList();
+
+        Assert.Equal(Small.Students, students.Count);
+        Assert.Equal(Small.Enrollments, enrollments.Count);
+        Assert.Equal(Small.PriceChanges, changes.Count);
+        Assert.Equal(Small.Students + Small.Instructors, students.Concat(generator.Instructors).Select(u => u.Email).Distinct().Count());
+        Assert.Equal(enrollments.Count, enrollments.Select(e => (e.StudentId, e.CourseId)).Distinct().Count());
+        Assert.All(enrollments, e => Assert.InRange(e.EnrolledAt, Until.AddDays(-Small.HistoryDays), Until));
+        Assert.All(enrollments, e => Assert.True(generator.Courses[e.CourseId - 1].IsPublished));
+        Assert.All(changes, c => Assert.NotEqual(c.OldPrice, c.NewPrice));
+        Assert.All(generator.Courses, c => Assert.True(c.Price >= 0 && decimal.Round(c.Price, 2) == c.Price));
+
+        foreach (var enrollment in enrollments)
+        {
+            var history = changes.Where(c => c.CourseId == enrollment.CourseId).OrderBy(c => c.ChangedAt).ToList();
+            var earlier = history.Where(c => c.ChangedAt <= enrollment.EnrolledAt).ToList();
+            var expected = earlier.Count > 0 ? earlier[^1].NewPrice : history.Count > 0 ? history[0].OldPrice : generator.Courses[enrollment.CourseId - 1].Price;
+            Assert.Equal(expected, enrollment.AmountPaid);
+        }
+    }
+
+    [Fact]
+    public void Some_courses_have_no_quiz_metadata_and_the_rest_carry_questions_difficulty_and_passing_score()
+    {
+        var courses = new DemoDataGenerator(DataScale.Demo, DemoDataDefaults.Seed, Until).Courses;
+
+        Assert.Contains(courses, c => c.QuizMetadata is null);
+        Assert.Contains(courses, c => c.QuizMetadata?.Contains("\"passing_score\"", StringComparison.Ordinal) == true);
+        Assert.All(new[] { "Easy", "Medium", "Hard" }, level => Assert.Contains(courses, c => c.QuizMetadata?.Contains(level, StringComparison.Ordinal) == true));
+    }
+
+    [Fact]
+    public async Task Loading_puts_every_row_in_and_rebuilds_the_indexes_and_constraints_it_dropped()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var indexesBefore = await SchemaSnapshot.IndexesAsync(database.ConnectionString);
+        var constraintsBefore = await SchemaSnapshot.ConstraintsAsync(database.ConnectionString);
+        var generator = new DemoDataGenerator(Small, seed: 3, Until);
+
+        var report = await BulkLoader.LoadAsync(database.ConnectionString, generator, CancellationToken.None);
+
+        Assert.Equal((Small.Students + Small.Instructors, Small.Courses, Small.PriceChanges, Small.Enrollments),
+            (report.Users, report.Courses, report.PriceChanges, report.Enrollments));
+        Assert.Equal(indexesBefore, await SchemaSnapshot.IndexesAsync(database.ConnectionString));
+        Assert.Equal(constraintsBefore, await SchemaSnapshot.ConstraintsAsync(database.ConnectionString));
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        var expectedRevenue = generator.Enrollments().Sum(e => e.AmountPaid);
+        Assert.Equal(expectedRevenue, await connection.ExecuteScalarAsync<decimal>("SELECT sum(gross_revenue) FROM daily_sales_report"));
+        Assert.Equal(expectedRevenue, await connection.ExecuteScalarAsync<decimal>("SELECT sum(amount_paid) FROM enrollments"));
+        var current = generator.Courses.ToDictionary(c => c.CourseId, c => c.Price);
+        foreach (var (id, price) in await connection.QueryAsync<(int, decimal)>("SELECT course_id, price FROM courses"))
+            Assert.Equal(current[id], price);
+        var next = await connection.ExecuteScalarAsync<int>("INSERT INTO courses (title, price) VALUES ('After the load', 1) RETURNING course_id");
+        Assert.Equal(Small.Courses + 1, next);
+    }
+
+    [Fact]
+    public async Task Loading_into_a_database_that_has_rows_is_refused_and_changes_nothing()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        await connection.ExecuteAsync("INSERT INTO users (email, role) VALUES ('already@here.com', 'Student')");
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => BulkLoader.LoadAsync(database.ConnectionString, new DemoDataGenerator(Small, 3, Until), CancellationToken.None));
+
+        Assert.Equal(1L, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM users"));
+    }
+
+    private static string Snapshot(DemoDataGenerator generator) => string.Join('\n',
+        generator.Instructors.Concat(generator.Students()).Select(u => u.ToString())
+            .Concat(generator.Courses.Select(c => c.ToString()))
+            .Concat(generator.PriceChanges().Select(c => c.ToString()))
+            .Concat(generator.Enrollments().Select(e => e.ToString())));
+}
