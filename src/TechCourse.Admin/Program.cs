@@ -23,7 +23,7 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (Exception e) when (e is EnvironmentProblemException or MigrationFailedException or Npgsql.NpgsqlException or ArgumentException or FormatException)
+catch (Exception e) when (e is EnvironmentProblemException or MigrationFailedException or Npgsql.NpgsqlException or ArgumentException or FormatException or IOException)
 {
     Console.Error.WriteLine($"TechCourse Admin cannot start: {e.Message}");
     return 1;

@@ -16,7 +16,7 @@ public static class Migrator
     {
         var result = Engine(connectionString, new UpgradeLog(logger)).PerformUpgrade();
         if (!result.Successful)
-            throw new MigrationFailedException(result.ErrorScript?.Name ?? "(unknown script)", result.Error);
+            throw new MigrationFailedException(result.ErrorScript?.Name, result.Error);
         return result.Scripts.Select(script => script.Name).ToArray();
     }
 
@@ -42,9 +42,14 @@ public static class Migrator
         public void LogInformation(string format, params object[] args) => logger.LogDebug("DbUp: {Message}", string.Format(System.Globalization.CultureInfo.InvariantCulture, format, args));
         public void LogWarning(string format, params object[] args) => logger.LogWarning("DbUp: {Message}", string.Format(System.Globalization.CultureInfo.InvariantCulture, format, args));
         public void LogError(string format, params object[] args) => logger.LogError("DbUp: {Message}", string.Format(System.Globalization.CultureInfo.InvariantCulture, format, args));
-        public void LogError(Exception ex, string format, params object[] args) => logger.LogError(ex, "DbUp: {Message}", string.Format(System.Globalization.CultureInfo.InvariantCulture, format, args));
+        public void LogError(Exception ex, string format, params object[] args)
+        {
+            // The caller reports the failure in one line; the stack trace is for whoever turns on debug logging.
+            logger.LogError("DbUp: {Error}", ex.Message);
+            logger.LogDebug(ex, "DbUp failure details");
+        }
     }
 }
 
-public sealed class MigrationFailedException(string script, Exception? inner)
-    : Exception($"Migration {script} failed: {inner?.Message}", inner);
+public sealed class MigrationFailedException(string? script, Exception? inner)
+    : Exception(script is null ? $"Migrations could not run: {inner?.Message}" : $"Migration {script} failed: {inner?.Message}", inner);

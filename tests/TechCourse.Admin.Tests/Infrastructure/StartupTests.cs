@@ -1,0 +1,93 @@
+using Dapper;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging.Abstractions;
+using TechCourse.Admin.Infrastructure.Cli;
+using TechCourse.Admin.Infrastructure.Database;
+using TechCourse.Admin.Infrastructure.Hosting;
+using TechCourse.Admin.Infrastructure.Postgres;
+using TechCourse.Admin.Tests.Support;
+
+namespace TechCourse.Admin.Tests.Infrastructure;
+
+public sealed class StartupTests
+{
+    [Fact]
+    public async Task The_migrate_verb_applies_the_scripts_to_the_configured_database()
+    {
+        await using var database = await TestDatabase.CreateAsync(migrated: false);
+
+        var exitCode = await CommandLine.RunAsync(["migrate"], Configuration(database.ConnectionString), RepositoryPaths.Root, NullLoggerFactory.Instance, CancellationToken.None);
+
+        Assert.Equal(0, exitCode);
+        Assert.Empty(Migrator.Pending(database.ConnectionString));
+    }
+
+    [Fact]
+    public async Task The_seed_verb_loads_the_requested_scale()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+
+        var exitCode = await CommandLine.RunAsync(["seed", "--students", "50", "--instructors", "2", "--courses", "5", "--enrollments", "120", "--price-changes", "9", "--seed", "5"],
+            Configuration(database.ConnectionString), RepositoryPaths.Root, NullLoggerFactory.Instance, CancellationToken.None);
+
+        Assert.Equal(0, exitCode);
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        Assert.Equal((52L, 5L, 120L, 9L), await connection.QuerySingleAsync<(long, long, long, long)>(
+            "SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM courses), (SELECT count(*) FROM enrollments), (SELECT count(*) FROM price_changes)"));
+    }
+
+    [Fact]
+    public async Task The_seed_verb_refuses_an_impossible_scale_without_touching_the_database()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+
+        var exitCode = await CommandLine.RunAsync(["seed", "--students", "2", "--courses", "1", "--enrollments", "50"],
+            Configuration(database.ConnectionString), RepositoryPaths.Root, NullLoggerFactory.Instance, CancellationToken.None);
+
+        Assert.Equal(2, exitCode);
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        Assert.Equal(0L, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM users"));
+    }
+
+    [Fact]
+    public async Task Health_is_ready_only_when_the_database_answers_and_every_migration_is_applied()
+    {
+        await using var unmigrated = await TestDatabase.CreateAsync(migrated: false);
+        await using var migrated = await TestDatabase.CreateAsync();
+
+        Assert.Equal(HealthStatus.Unhealthy, await HealthOf(unmigrated));
+        Assert.Equal(HealthStatus.Healthy, await HealthOf(migrated));
+    }
+
+    [Fact]
+    public async Task A_configured_folder_without_a_postgresql_server_is_named_in_a_clear_message()
+    {
+        var error = await Assert.ThrowsAsync<EnvironmentProblemException>(() => PostgresBinaries.LocateAsync("/nowhere/bin", CancellationToken.None));
+
+        Assert.Contains("/nowhere/bin", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_app_explains_an_unreachable_database_in_one_line_instead_of_a_stack_trace()
+    {
+        var closed = $"Host=127.0.0.1;Port={LocalPostgresCluster.FreeTcpPort()};Username=x;Password=y;Database=z;Timeout=3";
+
+        var result = await ProcessRunner.RunAsync("dotnet", [RepositoryPaths.AppAssembly, "migrate"],
+            environment: new Dictionary<string, string> { ["ConnectionStrings__TechCourse"] = closed }, timeout: TimeSpan.FromMinutes(1));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("TechCourse Admin cannot start", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.CombinedOutput, StringComparison.Ordinal);
+    }
+
+    private static async Task<HealthStatus> HealthOf(TestDatabase database)
+    {
+        var check = new DatabaseHealthCheck(new DatabaseConnections(database.ConnectionString, database.ConnectionString, Embedded: false), database.DataSource);
+        return (await check.CheckHealthAsync(new HealthCheckContext())).Status;
+    }
+
+    private static IConfiguration Configuration(string connectionString) => new ConfigurationBuilder()
+        .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:TechCourse"] = connectionString })
+        .Build();
+}
