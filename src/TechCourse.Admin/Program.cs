@@ -8,12 +8,12 @@ try
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = contentRoot, WebRootPath = "wwwroot" });
     using var loggers = LoggerFactory.Create(logging => logging.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true));
     var logger = loggers.CreateLogger("TechCourse.Admin");
-    if (CommandLine.IsVerb(args)) return await CommandLine.RunAsync(args, builder.Configuration, contentRoot, loggers, CancellationToken.None);
+    if (CommandLine.IsVerb(args)) return await CommandLine.RunAsync(args, builder.Configuration, contentRoot, loggers, Console.IsInputRedirected ? Console.In : null, CancellationToken.None);
 
     await using var database = await DatabaseStartup.ConnectAsync(builder.Configuration, contentRoot, logger, CancellationToken.None);
-    await database.MigrateAsync(logger);
+    await database.MigrateAsync(logger, CancellationToken.None);
     if (database.Connections.Embedded && builder.Configuration.GetValue("EmbeddedPostgres:LoadDemoData", true))
-        await database.LoadDemoDataIfEmptyAsync(logger, CancellationToken.None);
+        await database.LoadDemoDataIfEmptyAsync(logger, withDemoAccounts: builder.Environment.IsDevelopment(), CancellationToken.None);
 
     builder.UseBuildOutputStaticAssets();
     builder.AddApplicationServices(database.Connections);

@@ -22,8 +22,7 @@ public sealed class DashboardJourneyTests(BrowserFixture browser) : IDisposable
         {
             Assert.Contains("Demo data loaded", app.Output, StringComparison.Ordinal);
             var page = await browser.NewPageAsync(app.BaseAddress);
-            await page.GotoAsync("/");
-            await BrowserFixture.WaitUntilInteractiveAsync(page);
+            await BrowserFixture.SignInAsync(page, "admin@techcourse.com", "admin-demo-password");
 
             firstFigures = await ShownFiguresAsync(page);
             Assert.Equal(await DatabaseFiguresAsync(), firstFigures);
@@ -43,8 +42,7 @@ public sealed class DashboardJourneyTests(BrowserFixture browser) : IDisposable
         await using var restarted = await AppProcess.StartAsync(environment);
         Assert.DoesNotContain("Demo data loaded", restarted.Output, StringComparison.Ordinal);
         var again = await browser.NewPageAsync(restarted.BaseAddress);
-        await again.GotoAsync("/");
-        await BrowserFixture.WaitUntilInteractiveAsync(again);
+        await BrowserFixture.SignInAsync(again, "admin@techcourse.com", "admin-demo-password");
         Assert.Equal(firstFigures, await ShownFiguresAsync(again));
         await BrowserFixture.ScreenshotAsync(again, "dashboard-after-restart");
         await again.Context.CloseAsync();
@@ -60,9 +58,7 @@ public sealed class DashboardJourneyTests(BrowserFixture browser) : IDisposable
 
     private async Task<string[]> DatabaseFiguresAsync()
     {
-        var port = File.ReadAllLines(Path.Combine(dataDirectory, "pgdata", "postmaster.pid"))[3].Trim();
-        var password = File.ReadAllText(Path.Combine(dataDirectory, "superuser.password")).Trim();
-        await using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={port};Username=postgres;Password={password};Database=techcourse;Pooling=false");
+        await using var connection = new NpgsqlConnection(EmbeddedAppDatabase.OwnerConnectionString(dataDirectory));
         var row = await connection.QuerySingleAsync<(long Students, long Instructors, long Courses, long Enrollments, decimal Revenue)>("""
             SELECT (SELECT count(*) FROM users WHERE role = 'Student'), (SELECT count(*) FROM users WHERE role = 'Instructor'),
                    (SELECT count(*) FROM courses), (SELECT count(*) FROM enrollments), (SELECT sum(amount_paid) FROM enrollments)

@@ -17,7 +17,7 @@ public sealed class StartupTests
     {
         await using var database = await TestDatabase.CreateAsync(migrated: false);
 
-        var exitCode = await CommandLine.RunAsync(["migrate"], Configuration(database.ConnectionString), RepositoryPaths.Root, NullLoggerFactory.Instance, CancellationToken.None);
+        var exitCode = await CommandLine.RunAsync(["migrate"], Configuration(database.ConnectionString), RepositoryPaths.Root, NullLoggerFactory.Instance, null, CancellationToken.None);
 
         Assert.Equal(0, exitCode);
         Assert.Empty(Migrator.Pending(database.ConnectionString));
@@ -29,7 +29,7 @@ public sealed class StartupTests
         await using var database = await TestDatabase.CreateAsync();
 
         var exitCode = await CommandLine.RunAsync(["seed", "--students", "50", "--instructors", "2", "--courses", "5", "--enrollments", "120", "--price-changes", "9", "--seed", "5"],
-            Configuration(database.ConnectionString), RepositoryPaths.Root, NullLoggerFactory.Instance, CancellationToken.None);
+            Configuration(database.ConnectionString), RepositoryPaths.Root, NullLoggerFactory.Instance, null, CancellationToken.None);
 
         Assert.Equal(0, exitCode);
         await using var connection = await database.DataSource.OpenConnectionAsync();
@@ -43,7 +43,7 @@ public sealed class StartupTests
         await using var database = await TestDatabase.CreateAsync();
 
         var exitCode = await CommandLine.RunAsync(["seed", "--students", "2", "--courses", "1", "--enrollments", "50"],
-            Configuration(database.ConnectionString), RepositoryPaths.Root, NullLoggerFactory.Instance, CancellationToken.None);
+            Configuration(database.ConnectionString), RepositoryPaths.Root, NullLoggerFactory.Instance, null, CancellationToken.None);
 
         Assert.Equal(2, exitCode);
         await using var connection = await database.DataSource.OpenConnectionAsync();

@@ -34,6 +34,16 @@ public sealed class BrowserFixture : IAsyncLifetime
     public static Task WaitUntilInteractiveAsync(IPage page) =>
         page.Locator("[data-testid=circuit-interactive]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
 
+    /// Signs in through the real form and waits for the page it returns to to become interactive.
+    public static async Task SignInAsync(IPage page, string email, string password, string returnUrl = "/")
+    {
+        await page.GotoAsync($"/account/sign-in?returnUrl={Uri.EscapeDataString(returnUrl)}");
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await WaitUntilInteractiveAsync(page);
+    }
+
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepositoryPaths.ArtifactsDirectory, $"{name}.png"), FullPage = true });
 

@@ -1,4 +1,6 @@
 using System.Globalization;
+using Npgsql;
+using TechCourse.Admin.Infrastructure.Auth;
 using TechCourse.Admin.Infrastructure.Database;
 using TechCourse.Admin.Infrastructure.DemoData;
 
@@ -14,11 +16,13 @@ public static class CommandLine
           seed        load generated data into empty tables
                       --students N --instructors N --courses N --enrollments N --price-changes N --days N --seed N
                       --scale demo|capstone  (capstone: 1M students, 2k instructors, 10k courses, 5M enrollments, 1M price changes)
+          user add    create a staff account, or reset its role and password: --email E --role Admin|Instructor|Accounting
+                      the password is read from standard input when it is piped in, else generated and printed once
         """;
 
     public static bool IsVerb(string[] args) => args.Length > 0 && !args[0].StartsWith('-') && !args[0].Contains('=', StringComparison.Ordinal);
 
-    public static async Task<int> RunAsync(string[] args, IConfiguration configuration, string contentRoot, ILoggerFactory loggers, CancellationToken ct)
+    public static async Task<int> RunAsync(string[] args, IConfiguration configuration, string contentRoot, ILoggerFactory loggers, TextReader? passwordInput, CancellationToken ct)
     {
         var logger = loggers.CreateLogger("TechCourse.Admin.Cli");
         switch (args[0])
@@ -47,6 +51,31 @@ public static class CommandLine
                 var report = await BulkLoader.LoadAsync(database.Connections.Migrations, DemoDataDefaults.Generator(DateTimeOffset.UtcNow, scale, seed), ct);
                 Console.WriteLine($"Loaded {report.Users:N0} users, {report.Courses:N0} courses, {report.Enrollments:N0} enrollments, {report.PriceChanges:N0} price changes " +
                                   $"in {report.Total.TotalSeconds:F1} s (copy {report.Copy.TotalSeconds:F1} s, indexes and constraints {report.Indexes.TotalSeconds:F1} s).");
+                return 0;
+            }
+            case "user" when args.Length > 1 && args[1] == "add":
+            {
+                var options = Options(args.Skip(2));
+                if (!options.TryGetValue("email", out var email) || !options.TryGetValue("role", out var role))
+                {
+                    Console.Error.WriteLine("user add needs --email and --role.");
+                    return 2;
+                }
+                var piped = passwordInput?.ReadLine()?.TrimEnd('\r', '\n');
+                var password = string.IsNullOrEmpty(piped) ? PasswordPolicy.Generate() : piped;
+                if (PasswordPolicy.Problem(password) is { } problem || !StaffRoles.StaffOnly.Contains(role) || !email.Contains('@', StringComparison.Ordinal))
+                {
+                    Console.Error.WriteLine(PasswordPolicy.Problem(password) ?? $"--role must be one of {string.Join(", ", StaffRoles.StaffOnly)} and --email an email address.");
+                    return 2;
+                }
+                await using var database = await DatabaseStartup.ConnectAsync(configuration, contentRoot, logger, ct);
+                Migrator.Apply(database.Connections.Migrations, logger);
+                await using var connection = new NpgsqlConnection(database.Connections.Migrations);
+                await connection.OpenAsync(ct);
+                await StaffAccounts.CreateOrResetAsync(connection, email, role, password, ct);
+                Console.WriteLine(string.IsNullOrEmpty(piped)
+                    ? $"{email} is a(n) {role}. Generated password (shown only now): {password}"
+                    : $"{email} is a(n) {role}; the password from standard input is set.");
                 return 0;
             }
             default:

@@ -17,7 +17,9 @@ public sealed class DatabaseStartup : IAsyncDisposable
         this.cluster = cluster;
     }
 
-    public DatabaseConnections Connections { get; }
+    public const string EmbeddedRuntimeLogin = "techcourse_runtime";
+
+    public DatabaseConnections Connections { get; private set; }
 
     public static async Task<DatabaseStartup> ConnectAsync(IConfiguration configuration, string contentRoot, ILogger logger, CancellationToken ct)
     {
@@ -38,13 +40,33 @@ public sealed class DatabaseStartup : IAsyncDisposable
         return new DatabaseStartup(new DatabaseConnections(owner, owner, Embedded: true), cluster);
     }
 
-    public async Task MigrateAsync(ILogger logger)
+    public async Task MigrateAsync(ILogger logger, CancellationToken ct)
     {
-        var applied = await Task.Run(() => Migrator.Apply(Connections.Migrations, logger));
+        var applied = await Task.Run(() => Migrator.Apply(Connections.Migrations, logger), ct);
         if (applied.Count > 0) logger.LogInformation("Applied migrations: {Scripts}", string.Join(", ", applied));
+        if (cluster is not null) Connections = Connections with { Runtime = await EnsureRuntimeLoginAsync(cluster, ct) };
     }
 
-    public async Task LoadDemoDataIfEmptyAsync(ILogger logger, CancellationToken ct)
+    /// The embedded default's pages connect as a login in the techcourse_app group, never as the owner.
+    private static async Task<string> EnsureRuntimeLoginAsync(LocalPostgresCluster cluster, CancellationToken ct)
+    {
+        var passwordFile = Path.Combine(cluster.RootDirectory, "runtime.password");
+        var password = File.Exists(passwordFile) ? (await File.ReadAllTextAsync(passwordFile, ct)).Trim() : Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
+        if (!File.Exists(passwordFile)) await File.WriteAllTextAsync(passwordFile, password, ct);
+        await using var connection = new NpgsqlConnection(cluster.ConnectionString(EmbeddedDatabaseName));
+        await connection.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition($"""
+            DO $$ BEGIN
+                IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{EmbeddedRuntimeLogin}') THEN CREATE ROLE {EmbeddedRuntimeLogin} LOGIN; END IF;
+            END $$;
+            ALTER ROLE {EmbeddedRuntimeLogin} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '{password}';
+            GRANT techcourse_app TO {EmbeddedRuntimeLogin};
+            GRANT CONNECT ON DATABASE {EmbeddedDatabaseName} TO {EmbeddedRuntimeLogin};
+            """, cancellationToken: ct));
+        return new NpgsqlConnectionStringBuilder(cluster.ConnectionString(EmbeddedDatabaseName)) { Username = EmbeddedRuntimeLogin, Password = password }.ConnectionString;
+    }
+
+    public async Task LoadDemoDataIfEmptyAsync(ILogger logger, bool withDemoAccounts, CancellationToken ct)
     {
         await using var connection = new NpgsqlConnection(Connections.Migrations);
         await connection.OpenAsync(ct);
@@ -53,6 +75,10 @@ public sealed class DatabaseStartup : IAsyncDisposable
         var report = await BulkLoader.LoadAsync(Connections.Migrations, DemoDataDefaults.Generator(DateTimeOffset.UtcNow), ct);
         logger.LogInformation("Demo data loaded: {Users} users, {Courses} courses, {Enrollments} enrollments, {Changes} price changes in {Seconds:F1} s",
             report.Users, report.Courses, report.Enrollments, report.PriceChanges, report.Total.TotalSeconds);
+        if (!withDemoAccounts) return;
+        foreach (var (email, role, password) in Auth.DemoAccounts.All)
+            await Auth.StaffAccounts.CreateOrResetAsync(connection, email, role, password, ct);
+        logger.LogInformation("Demo sign-ins: {Accounts}", string.Join(", ", Auth.DemoAccounts.All.Select(a => $"{a.Email} / {a.Password}")));
     }
 
     public static async Task EnsureDatabaseAsync(string serverConnectionString, string database, CancellationToken ct)

@@ -22,6 +22,9 @@ public sealed class DemoDataGenerator
          "Cookbook", "Patterns", "Lab", "Certification Prep", "Handbook"];
     private static readonly decimal[] StartingPrices = [0m, 9.99m, 14.99m, 19.99m, 29.99m, 39.99m, 49.99m, 59.99m, 79.99m, 99.99m, 129.99m, 149.99m, 199.99m];
 
+    /// The demo's instructor sign-in (Development only) belongs to this generated instructor, so it has courses.
+    public const string FirstInstructorEmail = "instructor@techcourse.com";
+
     private readonly int seed;
     private readonly DateTimeOffset until;
     private readonly DateTimeOffset historyStart;
@@ -101,6 +104,7 @@ public sealed class DemoDataGenerator
         return Enumerable.Range(0, Scale.Instructors).Select(i =>
         {
             var email = UniqueEmail(taken, faker.Name.FirstName(), faker.Name.LastName(), "techcourse.com", i);
+            if (i == 0) email = FirstInstructorEmail;
             var createdAt = Microseconds(historyStart.AddDays(-faker.Random.Int(30, 900)).AddSeconds(faker.Random.Int(0, 86_399)));
             return new GeneratedUser(NewGuid(faker.Random), email, "Instructor", createdAt);
         }).ToList();
