@@ -10,6 +10,7 @@ using TechCourse.Admin.Tests.Support;
 
 namespace TechCourse.Admin.Tests.Infrastructure;
 
+[Collection("console output")]
 public sealed class StartupTests
 {
     [Fact]
