@@ -27,8 +27,8 @@ public sealed class SignInServiceTests(DatabaseFixture database) : IClassFixture
         var service = NewService();
         await service.SignInAsync("warm-up@nowhere.com", "x", null, CancellationToken.None);
 
-        var (wrong, wrongTime) = await TimedAsync(() => service.SignInAsync(email, "wrong password!", null, CancellationToken.None));
-        var (unknown, unknownTime) = await TimedAsync(() => service.SignInAsync($"nobody-{Guid.NewGuid():N}@nowhere.com", "wrong password!", null, CancellationToken.None));
+        var (wrong, wrongTime) = await MedianOfThreeAsync(() => service.SignInAsync(email, "wrong password!", null, CancellationToken.None));
+        var (unknown, unknownTime) = await MedianOfThreeAsync(() => service.SignInAsync($"nobody-{Guid.NewGuid():N}@nowhere.com", "wrong password!", null, CancellationToken.None));
 
         Assert.Equal(SignInOutcome.Invalid, wrong.Outcome);
         Assert.Equal(wrong.Message, unknown.Message);
@@ -106,10 +106,15 @@ public sealed class SignInServiceTests(DatabaseFixture database) : IClassFixture
         return email;
     }
 
-    private static async Task<(SignInResult, TimeSpan)> TimedAsync(Func<Task<SignInResult>> signIn)
+    private static async Task<(SignInResult, TimeSpan)> MedianOfThreeAsync(Func<Task<SignInResult>> signIn)
     {
-        var watch = Stopwatch.StartNew();
-        var result = await signIn();
-        return (result, watch.Elapsed);
+        var runs = new List<(SignInResult Result, TimeSpan Time)>();
+        for (var i = 0; i < 3; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            var result = await signIn();
+            runs.Add((result, watch.Elapsed));
+        }
+        return runs.OrderBy(run => run.Time).ElementAt(1);
     }
 }
