@@ -58,7 +58,7 @@ public sealed class ConstraintViolationTests
 
     private static async Task InsertSeedRowsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction)
     {
-        foreach (var insert in SeedScript.DataStatementsAndQueries.Where(s => s.StartsWith("INSERT", StringComparison.Ordinal)))
+        foreach (var insert in SeedScript.Inserts)
             await connection.ExecuteAsync(insert, transaction: transaction);
     }
 }

@@ -31,7 +31,7 @@ public sealed class SeedContractTests
     {
         await using var database = await TestDatabase.CreateAsync();
         await using var connection = await database.DataSource.OpenConnectionAsync();
-        foreach (var insert in SeedScript.DataStatementsAndQueries.Where(s => s.StartsWith("INSERT", StringComparison.Ordinal)))
+        foreach (var insert in SeedScript.Inserts)
             await connection.ExecuteAsync(insert);
 
         await connection.ExecuteAsync("UPDATE courses SET title = 'Renamed', price = 99.99 WHERE course_id = 1");

@@ -11,6 +11,8 @@ public static class SeedScript
 
     public static IEnumerable<string> SchemaStatements => Statements.Where(s => s.StartsWith("CREATE", StringComparison.OrdinalIgnoreCase));
 
+    public static IEnumerable<string> Inserts => Statements.Where(s => s.StartsWith("INSERT", StringComparison.OrdinalIgnoreCase));
+
     public static IEnumerable<string> DataStatementsAndQueries => Statements.Where(s => !s.StartsWith("CREATE", StringComparison.OrdinalIgnoreCase));
 
     private static List<string> Split(string script)
