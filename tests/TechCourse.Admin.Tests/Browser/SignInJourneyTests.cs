@@ -37,7 +37,7 @@ public sealed class SignInJourneyTests(BrowserFixture browser, RunningAppFixture
     }
 
     [Fact]
-    public async Task The_sign_in_form_works_without_javascript_and_shows_the_message_at_the_form()
+    public async Task Signing_in_and_out_works_without_javascript_and_the_message_shows_at_the_form()
     {
         var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.App.BaseAddress.ToString(), JavaScriptEnabled = false });
         var page = await context.NewPageAsync();
@@ -52,6 +52,12 @@ public sealed class SignInJourneyTests(BrowserFixture browser, RunningAppFixture
         await page.GetByLabel("Password").FillAsync("admin-demo-password");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         Assert.EndsWith("/users", page.Url, StringComparison.Ordinal);
+
+        await page.GotoAsync("/account/session");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        Assert.Equal("You are signed out.", await page.GetByRole(AriaRole.Alert).InnerTextAsync());
+        await page.GotoAsync("/");
+        Assert.Contains("/account/sign-in", page.Url, StringComparison.Ordinal);
         await context.CloseAsync();
     }
 }
