@@ -1,5 +1,4 @@
 using Dapper;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging.Abstractions;
 using TechCourse.Admin.Infrastructure.Cli;
@@ -18,7 +17,7 @@ public sealed class StartupTests
     {
         await using var database = await TestDatabase.CreateAsync(migrated: false);
 
-        var exitCode = await CommandLine.RunAsync(["migrate"], Configuration(database.ConnectionString), RepositoryPaths.Root, NullLoggerFactory.Instance, null, CancellationToken.None);
+        var exitCode = await CommandLine.RunAsync(["migrate"], database.Configuration, RepositoryPaths.Root, NullLoggerFactory.Instance, null, CancellationToken.None);
 
         Assert.Equal(0, exitCode);
         Assert.Empty(Migrator.Pending(database.ConnectionString));
@@ -30,7 +29,7 @@ public sealed class StartupTests
         await using var database = await TestDatabase.CreateAsync();
 
         var exitCode = await CommandLine.RunAsync(["seed", "--students", "50", "--instructors", "2", "--courses", "5", "--enrollments", "120", "--price-changes", "9", "--seed", "5"],
-            Configuration(database.ConnectionString), RepositoryPaths.Root, NullLoggerFactory.Instance, null, CancellationToken.None);
+            database.Configuration, RepositoryPaths.Root, NullLoggerFactory.Instance, null, CancellationToken.None);
 
         Assert.Equal(0, exitCode);
         await using var connection = await database.DataSource.OpenConnectionAsync();
@@ -44,7 +43,7 @@ public sealed class StartupTests
         await using var database = await TestDatabase.CreateAsync();
 
         var exitCode = await CommandLine.RunAsync(["seed", "--students", "2", "--courses", "1", "--enrollments", "50"],
-            Configuration(database.ConnectionString), RepositoryPaths.Root, NullLoggerFactory.Instance, null, CancellationToken.None);
+            database.Configuration, RepositoryPaths.Root, NullLoggerFactory.Instance, null, CancellationToken.None);
 
         Assert.Equal(2, exitCode);
         await using var connection = await database.DataSource.OpenConnectionAsync();
@@ -87,8 +86,4 @@ public sealed class StartupTests
         var check = new DatabaseHealthCheck(new DatabaseConnections(database.ConnectionString, database.ConnectionString, Embedded: false), database.DataSource);
         return (await check.CheckHealthAsync(new HealthCheckContext())).Status;
     }
-
-    private static IConfiguration Configuration(string connectionString) => new ConfigurationBuilder()
-        .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:TechCourse"] = connectionString })
-        .Build();
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Npgsql;
 
 namespace TechCourse.Admin.Tests.Support;
@@ -17,6 +18,11 @@ public sealed class TestDatabase : IAsyncDisposable
     public string Name { get; }
     public string ConnectionString { get; }
     public NpgsqlDataSource DataSource { get; }
+
+    /// App configuration that points ConnectionStrings:TechCourse at this database.
+    public IConfiguration Configuration => new ConfigurationBuilder()
+        .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:TechCourse"] = ConnectionString })
+        .Build();
 
     public static async Task<TestDatabase> CreateAsync(bool migrated = true)
     {
@@ -39,6 +45,7 @@ public sealed class DatabaseFixture : IAsyncLifetime
     public TestDatabase Database => database ?? throw new InvalidOperationException("Fixture not initialised.");
     public string ConnectionString => Database.ConnectionString;
     public NpgsqlDataSource DataSource => Database.DataSource;
+    public IConfiguration Configuration => Database.Configuration;
     public PostgresServer Server => Database.Server;
 
     public async Task InitializeAsync() => database = await TestDatabase.CreateAsync();

@@ -50,9 +50,7 @@ public sealed class DatabaseStartup : IAsyncDisposable
     /// The embedded default's pages connect as a login in the techcourse_app group, never as the owner.
     private static async Task<string> EnsureRuntimeLoginAsync(LocalPostgresCluster cluster, CancellationToken ct)
     {
-        var passwordFile = Path.Combine(cluster.RootDirectory, "runtime.password");
-        var password = File.Exists(passwordFile) ? (await File.ReadAllTextAsync(passwordFile, ct)).Trim() : Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
-        if (!File.Exists(passwordFile)) await File.WriteAllTextAsync(passwordFile, password, ct);
+        var password = SecretFile.ReadOrCreate(Path.Combine(cluster.RootDirectory, "runtime.password"));
         await using var connection = new NpgsqlConnection(cluster.ConnectionString(EmbeddedDatabaseName));
         await connection.OpenAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition($"""

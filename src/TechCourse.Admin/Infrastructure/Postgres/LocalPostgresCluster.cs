@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using Npgsql;
 using TechCourse.Admin.Infrastructure.Hosting;
 
@@ -55,7 +54,7 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         Directory.CreateDirectory(root);
 
         await using var startLock = await AcquireStartLockAsync(root, ct);
-        var password = ReadOrCreatePassword(root);
+        var password = SecretFile.ReadOrCreate(Path.Combine(root, "superuser.password"));
 
         if (!File.Exists(Path.Combine(DataDirectoryOf(root), "PG_VERSION")))
             await InitializeAsync(settings, bin, osUser, password, ct);
@@ -166,16 +165,6 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         {
             return false;
         }
-    }
-
-    private static string ReadOrCreatePassword(string root)
-    {
-        var path = Path.Combine(root, "superuser.password");
-        if (File.Exists(path)) return File.ReadAllText(path).Trim();
-        var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
-        File.WriteAllText(path, password);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        return password;
     }
 
     private static async Task<FileStream> AcquireStartLockAsync(string root, CancellationToken ct)

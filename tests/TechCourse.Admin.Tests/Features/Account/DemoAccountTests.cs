@@ -1,7 +1,6 @@
 using Bunit;
 using Dapper;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -32,9 +31,7 @@ public sealed class DemoAccountTests
     public async Task Demo_data_creates_sign_ins_only_when_asked_to_in_development(bool withDemoAccounts, long expectedCredentials)
     {
         await using var database = await TestDatabase.CreateAsync();
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:TechCourse"] = database.ConnectionString }).Build();
-        await using var startup = await DatabaseStartup.ConnectAsync(configuration, RepositoryPaths.Root, NullLogger.Instance, CancellationToken.None);
+        await using var startup = await DatabaseStartup.ConnectAsync(database.Configuration, RepositoryPaths.Root, NullLogger.Instance, CancellationToken.None);
 
         await startup.LoadDemoDataIfEmptyAsync(NullLogger.Instance, withDemoAccounts, CancellationToken.None);
 

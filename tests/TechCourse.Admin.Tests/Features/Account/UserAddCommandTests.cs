@@ -1,5 +1,4 @@
 using Dapper;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using TechCourse.Admin.Infrastructure.Auth;
 using TechCourse.Admin.Infrastructure.Cli;
@@ -73,6 +72,6 @@ public sealed class UserAddCommandTests(DatabaseFixture database) : IClassFixtur
     }
 
     private Task<int> RunAsync(string[] args, string input) => CommandLine.RunAsync(args,
-        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:TechCourse"] = database.ConnectionString }).Build(),
+        database.Configuration,
         RepositoryPaths.Root, NullLoggerFactory.Instance, new StringReader(input), CancellationToken.None);
 }
