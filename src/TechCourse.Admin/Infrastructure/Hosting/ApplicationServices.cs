@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using MudBlazor.Services;
 using TechCourse.Admin.Infrastructure.Auth;
 using TechCourse.Admin.Components;
+using TechCourse.Admin.Features.Courses;
 using TechCourse.Admin.Features.Dashboard;
 using TechCourse.Admin.Infrastructure.Database;
 using TechCourse.Admin.Infrastructure.Time;
@@ -18,6 +19,7 @@ public static class ApplicationServices
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddSingleton<DashboardQueries>();
+        builder.Services.AddCoursesFeature();
         builder.Services.AddScoped<ViewerTimeZone>();
         builder.Services.AddSingleton<AccountStore>();
         builder.Services.AddSingleton<SignInService>();
