@@ -24,6 +24,10 @@ public sealed record InstructorOption(Guid UserId, string Email);
 /// One entry of a course's price history; ChangedBy is the staff email, or null when changed outside the app (Source names the database role).
 public sealed record PriceChange(int LogId, DateTimeOffset ChangedAt, decimal? OldPrice, decimal? NewPrice, string? ChangedBy, string Source, string? Reason)
 {
+    /// Npgsql hands timestamptz to Dapper as a UTC DateTime.
+    public PriceChange(int logId, DateTime changedAt, decimal? oldPrice, decimal? newPrice, string? changedBy, string source, string? reason)
+        : this(logId, new DateTimeOffset(DateTime.SpecifyKind(changedAt, DateTimeKind.Utc)), oldPrice, newPrice, changedBy, source, reason) { }
+
     public decimal? PercentChange => OldPrice is { } old && NewPrice is { } now && old != 0 ? Math.Round((now - old) / old * 100m, 1) : null;
 
     public string Who => ChangedBy ?? $"{Source} (outside the app)";

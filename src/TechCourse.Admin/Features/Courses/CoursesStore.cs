@@ -25,7 +25,7 @@ public sealed class CoursesStore(NpgsqlDataSource dataSource)
     public const string NotFoundMessage = "This course no longer exists, or it is not one of yours.";
     private static readonly CultureInfo Us = CultureInfo.GetCultureInfo("en-US");
 
-    private static readonly Dictionary<string, FieldError> Constraints = new()
+    public static readonly IReadOnlyDictionary<string, FieldError> ConstraintMessages = new Dictionary<string, FieldError>
     {
         ["courses_price_check"] = new FieldError(PriceField, CourseRules.PriceRange),
         ["price_changes_reason_check"] = new FieldError("reason", $"The reason can have at most {CourseRules.MaxReasonLength} characters."),
@@ -109,7 +109,7 @@ public sealed class CoursesStore(NpgsqlDataSource dataSource)
                 "SELECT count(*) FROM enrollments WHERE course_id = @courseId", new { courseId }, cancellationToken: ct));
             return new DeleteResult(false, $"This course has {enrollments.ToString("N0", Us)} {(enrollments == 1 ? "enrollment" : "enrollments")} — unpublish it instead.");
         }
-        catch (Exception e) when (DatabaseErrors.Describe(e, Constraints) is { } error)
+        catch (Exception e) when (DatabaseErrors.Describe(e, ConstraintMessages) is { } error)
         {
             return new DeleteResult(false, error.Message);
         }
@@ -127,7 +127,7 @@ public sealed class CoursesStore(NpgsqlDataSource dataSource)
         {
             return new SaveResult(SaveOutcome.Invalid, Error: new FieldError(PriceField, CourseRules.PriceRange));
         }
-        catch (Exception e) when (DatabaseErrors.Describe(e, Constraints) is { } error)
+        catch (Exception e) when (DatabaseErrors.Describe(e, ConstraintMessages) is { } error)
         {
             return new SaveResult(SaveOutcome.Invalid, Error: error);
         }

@@ -58,6 +58,26 @@ public sealed class DatabasePrivilegeTests(DatabaseFixture database) : IClassFix
     }
 
     [Fact]
+    public async Task An_instructor_context_creates_a_course_of_its_own_and_may_delete_it_but_not_another_instructors()
+    {
+        await using var session = await RuntimeSessionAsync(ada, StaffRoles.Instructor);
+
+        var created = await session.Connection.ExecuteScalarAsync<int>(
+            "INSERT INTO courses (instructor_id, title, price) VALUES (@ada, 'New', 1) RETURNING course_id", new { ada }, session.Transaction);
+
+        Assert.Equal(0, await session.Connection.ExecuteAsync("DELETE FROM courses WHERE course_id = @bobsCourse", new { bobsCourse }, session.Transaction));
+        Assert.Equal(1, await session.Connection.ExecuteAsync("DELETE FROM courses WHERE course_id = @created", new { created }, session.Transaction));
+    }
+
+    [Fact]
+    public async Task The_runtime_role_reads_course_sales_totals()
+    {
+        await using var session = await RuntimeSessionAsync(ada, StaffRoles.Instructor);
+
+        Assert.Equal(0L, await session.Connection.ExecuteScalarAsync<long>("SELECT count(*) FROM course_sales_totals WHERE course_id = @adasCourse", new { adasCourse }, session.Transaction));
+    }
+
+    [Fact]
     public async Task A_claimed_admin_role_is_not_trusted_the_database_looks_the_role_up()
     {
         await using var session = await RuntimeSessionAsync(ada, StaffRoles.Admin);
