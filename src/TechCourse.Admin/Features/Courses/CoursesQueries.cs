@@ -92,6 +92,13 @@ public sealed class CoursesQueries(NpgsqlDataSource dataSource)
             """, new { pattern = ContainsPattern(search ?? ""), limit }, cancellationToken: ct))).AsList();
     }
 
+    public async Task<InstructorOption?> InstructorAsync(Guid userId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<InstructorOption>(new CommandDefinition(
+            "SELECT user_id, email FROM users WHERE user_id = @userId AND role = 'Instructor'", new { userId }, cancellationToken: ct));
+    }
+
     /// The WHERE clause from fixed fragments; every user value travels as a parameter.
     private static (string Where, DynamicParameters Parameters) Filter(Actor actor, CourseFilter filter)
     {
