@@ -76,15 +76,18 @@ public sealed class EnrollmentsQueries(NpgsqlDataSource dataSource)
             yield return parse(reader);
     }
 
-    public async Task<IReadOnlyList<CourseChoice>> PublishedCoursesMatchingAsync(string? term, CancellationToken ct, int limit = 10)
+    public async Task<IReadOnlyList<CourseChoice>> PublishedCoursesMatchingAsync(string? term, CancellationToken ct, int limit = 10) =>
+        await CoursesMatchingAsync(term, publishedOnly: true, ct, limit);
+
+    public async Task<IReadOnlyList<CourseChoice>> CoursesMatchingAsync(string? term, bool publishedOnly, CancellationToken ct, int limit = 10)
     {
         term = term?.Trim() ?? "";
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return (await connection.QueryAsync<CourseChoice>(new CommandDefinition("""
             SELECT course_id, title, price FROM courses
-            WHERE is_published AND title ILIKE @pattern
+            WHERE (is_published OR NOT @publishedOnly) AND title ILIKE @pattern
             ORDER BY title, course_id LIMIT @limit
-            """, new { pattern = Like.Contains(term), limit }, cancellationToken: ct))).ToList();
+            """, new { pattern = Like.Contains(term), publishedOnly, limit }, cancellationToken: ct))).ToList();
     }
 
     public async Task<CourseChoice?> PublishedCourseAsync(int courseId, CancellationToken ct)
