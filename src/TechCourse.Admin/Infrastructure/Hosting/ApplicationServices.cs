@@ -4,6 +4,7 @@ using TechCourse.Admin.Infrastructure.Auth;
 using TechCourse.Admin.Components;
 using TechCourse.Admin.Features.Courses;
 using TechCourse.Admin.Features.Dashboard;
+using TechCourse.Admin.Features.Enrollments;
 using TechCourse.Admin.Infrastructure.Database;
 using TechCourse.Admin.Infrastructure.Time;
 
@@ -20,6 +21,7 @@ public static class ApplicationServices
         builder.Services.AddMudServices();
         builder.Services.AddSingleton<DashboardQueries>();
         builder.Services.AddCoursesFeature();
+        builder.Services.AddUsersAndEnrollmentsFeatures();
         builder.Services.AddScoped<ViewerTimeZone>();
         builder.Services.AddSingleton<AccountStore>();
         builder.Services.AddSingleton<SignInService>();
@@ -53,6 +55,7 @@ public static class ApplicationServices
         app.MapStaticAssets();
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapAccountEndpoints();
+        app.MapEnrollmentsExport();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 
