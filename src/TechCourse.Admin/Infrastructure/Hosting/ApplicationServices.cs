@@ -3,6 +3,7 @@ using MudBlazor.Services;
 using TechCourse.Admin.Infrastructure.Auth;
 using TechCourse.Admin.Components;
 using TechCourse.Admin.Features.Dashboard;
+using TechCourse.Admin.Features.Sales;
 using TechCourse.Admin.Infrastructure.Database;
 
 namespace TechCourse.Admin.Infrastructure.Hosting;
@@ -17,6 +18,7 @@ public static class ApplicationServices
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddSingleton<DashboardQueries>();
+        builder.AddSalesFeature();
         builder.Services.AddSingleton<AccountStore>();
         builder.Services.AddSingleton<SignInService>();
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(options =>
@@ -49,6 +51,7 @@ public static class ApplicationServices
         app.MapStaticAssets();
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapAccountEndpoints();
+        app.MapSalesExports();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 
