@@ -10,14 +10,13 @@ public static class SalesView
         var term = search?.Trim();
         var matching = string.IsNullOrEmpty(term) ? rows : rows.Where(r =>
             r.Title.Contains(term, StringComparison.OrdinalIgnoreCase) || (r.InstructorEmail?.Contains(term, StringComparison.OrdinalIgnoreCase) ?? false));
-        Func<CourseSales, object> key = sort switch
+        IOrderedEnumerable<CourseSales> ordered = sort switch
         {
-            "course" => r => r.Title,
-            "instructor" => r => r.InstructorEmail ?? "",
-            "enrollments" => r => r.Enrollments,
-            _ => r => r.GrossRevenue,
+            "course" => descending ? matching.OrderByDescending(r => r.Title, StringComparer.OrdinalIgnoreCase) : matching.OrderBy(r => r.Title, StringComparer.OrdinalIgnoreCase),
+            "instructor" => descending ? matching.OrderByDescending(r => r.InstructorEmail ?? "", StringComparer.OrdinalIgnoreCase) : matching.OrderBy(r => r.InstructorEmail ?? "", StringComparer.OrdinalIgnoreCase),
+            "enrollments" => descending ? matching.OrderByDescending(r => r.Enrollments) : matching.OrderBy(r => r.Enrollments),
+            _ => descending ? matching.OrderByDescending(r => r.GrossRevenue) : matching.OrderBy(r => r.GrossRevenue),
         };
-        var ordered = descending ? matching.OrderByDescending(key, Comparer<object>.Default) : matching.OrderBy(key, Comparer<object>.Default);
         return ordered.ThenBy(r => r.CourseId).ToList();
     }
 }

@@ -93,6 +93,10 @@ public sealed class DatabasePrivilegeTests(DatabaseFixture database) : IClassFix
     [InlineData("INSERT INTO users (email, role) VALUES ('new@example.com', 'Admin')")]
     [InlineData("UPDATE users SET role = 'Admin'")]
     [InlineData("DELETE FROM enrollments")]
+    [InlineData("UPDATE sales_by_course SET enrollments = 0")]
+    [InlineData("DELETE FROM sales_by_day")]
+    [InlineData("SELECT sales_rollups_rebuild()")]
+    [InlineData("SELECT * FROM sales_rollups_differences()")]
     [InlineData("INSERT INTO user_credentials (user_id, password_hash) SELECT user_id, 'x' FROM users LIMIT 1")]
     [InlineData("INSERT INTO sign_in_attempts (user_id, succeeded) SELECT user_id, true FROM users LIMIT 1")]
     public async Task The_runtime_role_is_refused_even_with_an_admin_context(string sql)
