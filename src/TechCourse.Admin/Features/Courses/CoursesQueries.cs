@@ -27,8 +27,9 @@ public sealed class CoursesQueries(NpgsqlDataSource dataSource)
         var direction = request.Descending ? "DESC" : "ASC";
         var sort = SortColumns[request.Sort];
         var bySales = request.Sort is CourseSort.Enrollments or CourseSort.Revenue;
-        // Totals are looked up per course (LATERAL): for a page of courses only, unless the page is sorted by them.
-        var totals = "LEFT JOIN LATERAL (SELECT s.enrollments, s.gross_revenue FROM course_sales_totals s WHERE s.course_id = c.course_id) t ON true";
+        // Totals are looked up per course (LATERAL; OFFSET 0 keeps the planner from flattening it into an aggregate of
+        // every course): for the page of courses only, unless the page is sorted by them.
+        var totals = "LEFT JOIN LATERAL (SELECT s.enrollments, s.gross_revenue FROM course_sales_totals s WHERE s.course_id = c.course_id OFFSET 0) t ON true";
         var totalsIn = bySales ? "c" : "t";
         var outerSort = bySales ? sort.Replace("t.", "c.", StringComparison.Ordinal) : sort;
         var sql = $"""
