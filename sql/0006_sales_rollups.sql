@@ -159,9 +159,11 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
     ), actual_quarter AS (
         SELECT day, quarter, run_e - coalesce(lag(run_e) OVER w, 0) AS enrollments, run_c - coalesce(lag(run_c) OVER w, 0) AS revenue_cents
         FROM actual_running WINDOW w AS (PARTITION BY day ORDER BY quarter)
+    ), expected_quarter AS MATERIALIZED (
+        SELECT * FROM sales_expected_by_quarter()
     ), expected_day AS (
         SELECT day, sum(enrollments)::bigint AS enrollments, sum(revenue_cents)::bigint AS revenue_cents
-        FROM sales_expected_by_quarter() GROUP BY day
+        FROM expected_quarter GROUP BY day
     )
     SELECT 'course', coalesce(e.k, a.k), e.enrollments, a.enrollments, e.gross_revenue, a.gross_revenue
     FROM (SELECT coalesce(x.course_id::text, 'none') AS k, x.* FROM sales_expected_by_course() x) e
@@ -175,7 +177,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
     UNION ALL
     SELECT 'quarter hour', to_char(coalesce(e.day, a.day), 'YYYY-MM-DD') || ' ' || to_char(make_interval(mins => 15 * (coalesce(e.quarter, a.quarter) - 1)), 'HH24:MI') || ' UTC',
            e.enrollments, a.enrollments, e.revenue_cents * 0.01, a.revenue_cents * 0.01
-    FROM (SELECT * FROM sales_expected_by_quarter() WHERE day IS NOT NULL) e
+    FROM (SELECT * FROM expected_quarter WHERE day IS NOT NULL) e
     FULL JOIN (SELECT * FROM actual_quarter WHERE enrollments <> 0 OR revenue_cents <> 0) a ON a.day = e.day AND a.quarter = e.quarter
     WHERE e.enrollments IS DISTINCT FROM a.enrollments OR e.revenue_cents IS DISTINCT FROM a.revenue_cents
     ORDER BY 1, 2
