@@ -18,7 +18,7 @@ public static class CommandLine
                       --scale demo|capstone  (capstone: 1M students, 2k instructors, 10k courses, 5M enrollments, 1M price changes)
           user add    create a staff account, or reset its role and password: --email E --role Admin|Instructor|Accounting
                       the password is read from standard input when it is piped in, else generated and printed once
-        """;
+        """ + Features.Audit.AuditCommands.Usage;
 
     public static bool IsVerb(string[] args) => args.Length > 0 && !args[0].StartsWith('-') && !args[0].Contains('=', StringComparison.Ordinal);
 
@@ -77,6 +77,14 @@ public static class CommandLine
                     ? $"{email} is a(n) {role}. Generated password (shown only now): {password}"
                     : $"{email} is a(n) {role}; the password from standard input is set.");
                 return 0;
+            }
+            case "audit" when args.Length > 1 && args[1] is "verify" or "archive":
+            {
+                await using var database = await DatabaseStartup.ConnectAsync(configuration, contentRoot, logger, ct);
+                Migrator.Apply(database.Connections.Migrations, logger);
+                return args[1] == "verify"
+                    ? await Features.Audit.AuditCommands.VerifyAsync(database.Connections.Migrations, Console.Out, ct)
+                    : await Features.Audit.AuditCommands.ArchiveAsync(database.Connections.Migrations, Options(args.Skip(2)), Console.Out, Console.Error, ct);
             }
             default:
                 Console.Error.WriteLine($"Unknown verb '{args[0]}'.{Environment.NewLine}{Usage}");

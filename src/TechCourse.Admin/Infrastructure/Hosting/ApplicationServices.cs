@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using MudBlazor.Services;
 using TechCourse.Admin.Infrastructure.Auth;
 using TechCourse.Admin.Components;
+using TechCourse.Admin.Features.Audit;
 using TechCourse.Admin.Features.Dashboard;
 using TechCourse.Admin.Infrastructure.Database;
 
@@ -19,6 +20,7 @@ public static class ApplicationServices
         builder.Services.AddSingleton<DashboardQueries>();
         builder.Services.AddSingleton<AccountStore>();
         builder.Services.AddSingleton<SignInService>();
+        builder.Services.AddAuditFeature();
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(options =>
         {
             options.LoginPath = AccountEndpoints.SignInPath;
@@ -49,6 +51,7 @@ public static class ApplicationServices
         app.MapStaticAssets();
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapAccountEndpoints();
+        app.MapAuditExport();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 
