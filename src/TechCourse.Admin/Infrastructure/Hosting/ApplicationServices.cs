@@ -5,6 +5,7 @@ using TechCourse.Admin.Components;
 using TechCourse.Admin.Features.Audit;
 using TechCourse.Admin.Features.Dashboard;
 using TechCourse.Admin.Infrastructure.Database;
+using TechCourse.Admin.Infrastructure.Time;
 
 namespace TechCourse.Admin.Infrastructure.Hosting;
 
@@ -18,6 +19,7 @@ public static class ApplicationServices
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddSingleton<DashboardQueries>();
+        builder.Services.AddScoped<ViewerTimeZone>();
         builder.Services.AddSingleton<AccountStore>();
         builder.Services.AddSingleton<SignInService>();
         builder.Services.AddAuditFeature();
