@@ -60,7 +60,10 @@ public sealed class AuditListener(NpgsqlDataSource dataSource, AuditLiveFeed fee
         try
         {
             using var json = JsonDocument.Parse(payload);
-            feed.Publish(new AuditNotice(AuditNoticeKind.Entry, json.RootElement.GetProperty("id").GetInt32(), json.RootElement.GetProperty("course_id").GetInt32()));
+            var root = json.RootElement;
+            feed.Publish(root.TryGetProperty("from_seq", out var from)
+                ? new AuditNotice(AuditNoticeKind.Sealed, FromSeq: from.GetInt64(), ToSeq: root.GetProperty("to_seq").GetInt64())
+                : new AuditNotice(AuditNoticeKind.Entry, root.GetProperty("id").GetInt32(), root.GetProperty("course_id").GetInt32()));
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {

@@ -1,9 +1,11 @@
 namespace TechCourse.Admin.Features.Audit;
 
-public enum AuditNoticeKind { Entry, Resync }
+public enum AuditNoticeKind { Entry, Sealed, Resync }
 
-/// Entry: a new log entry was committed. Resync: the listener reconnected, so notifications may have been missed.
-public sealed record AuditNotice(AuditNoticeKind Kind, int LogId = 0, int CourseId = 0);
+/// Sealed: entries FromSeq…ToSeq joined the chain (announced by the sealer, about once a second). Entry: one new
+/// entry, announced by the trigger when techcourse.audit_notify_each is on. Resync: the listener reconnected, so
+/// notifications may have been missed.
+public sealed record AuditNotice(AuditNoticeKind Kind, int LogId = 0, int CourseId = 0, long FromSeq = 0, long ToSeq = 0);
 
 /// In-memory fan-out of the one LISTEN connection per app instance to every open timeline (circuit).
 public sealed class AuditLiveFeed(ILogger<AuditLiveFeed> logger)

@@ -33,6 +33,14 @@ public sealed class AuditQueries(NpgsqlDataSource dataSource)
         return (await connection.QueryAsync<AuditEntry>(new CommandDefinition(sql, args, cancellationToken: ct))).ToList();
     }
 
+    /// The newest matching entries among those sealed into the chain as FromSeq…ToSeq (for live updates).
+    public async Task<IReadOnlyList<AuditEntry>> SealedAsync(Actor viewer, AuditFilter filter, long fromSeq, long toSeq, CancellationToken ct)
+    {
+        var (sql, args) = Build(viewer, filter, null, MaxPageSize, sealRange: (fromSeq, toSeq));
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<AuditEntry>(new CommandDefinition(sql, args, cancellationToken: ct))).ToList();
+    }
+
     /// Every matching entry, newest first, read as it streams (for the CSV export).
     public async IAsyncEnumerable<AuditEntry> StreamAsync(Actor viewer, AuditFilter filter, [EnumeratorCancellation] CancellationToken ct)
     {
@@ -45,7 +53,8 @@ public sealed class AuditQueries(NpgsqlDataSource dataSource)
     /// Keyset over (changed_at DESC, log_id DESC). When the rows come from a known set of courses (a course filter, an
     /// instructor filter, or an Instructor viewing), each course is read from its own index range and merged, so a
     /// page costs the same however rare those courses are in the whole log.
-    private static (string Sql, DynamicParameters Args) Build(Actor viewer, AuditFilter filter, AuditCursor? after, int? limit, int[]? logIds = null)
+    private static (string Sql, DynamicParameters Args) Build(Actor viewer, AuditFilter filter, AuditCursor? after, int? limit, int[]? logIds = null,
+        (long From, long To)? sealRange = null)
     {
         var args = new DynamicParameters();
         var conditions = new List<string>();
@@ -59,6 +68,12 @@ public sealed class AuditQueries(NpgsqlDataSource dataSource)
         {
             conditions.Add("pc.log_id = ANY(@logIds)");
             args.Add("logIds", logIds);
+        }
+        if (sealRange is { } range)
+        {
+            conditions.Add("pc.seal_seq BETWEEN @sealFrom AND @sealTo");
+            args.Add("sealFrom", range.From);
+            args.Add("sealTo", range.To);
         }
         if (filter.FromInstant is { } from)
         {
@@ -104,7 +119,7 @@ public sealed class AuditQueries(NpgsqlDataSource dataSource)
             args.Add("instructor", instructor);
         }
 
-        if (courseConditions.Count == 0 || logIds is not null)
+        if (courseConditions.Count == 0 || logIds is not null || sealRange is not null)
         {
             var scope = courseConditions.Count == 0 ? "" : "AND EXISTS (SELECT 1 FROM courses s WHERE s.course_id = pc.course_id AND " + string.Join(" AND ", courseConditions) + ")";
             return ($"""
