@@ -130,16 +130,20 @@ public sealed class AuditQueries(NpgsqlDataSource dataSource)
                 ORDER BY pc.changed_at DESC, pc.log_id DESC
                 """, args);
         }
+        // Keys first (index-only per course), then the page's rows: a page costs one heap visit per row shown.
         return ($"""
             SELECT {Columns}
-            FROM courses s
-            CROSS JOIN LATERAL (SELECT * FROM price_changes pc WHERE pc.course_id = s.course_id {where}
-                                ORDER BY pc.changed_at DESC, pc.log_id DESC {limitClause}) pc
+            FROM (SELECT k.log_id
+                  FROM courses s
+                  CROSS JOIN LATERAL (SELECT pc.changed_at, pc.log_id FROM price_changes pc WHERE pc.course_id = s.course_id {where}
+                                      ORDER BY pc.changed_at DESC, pc.log_id DESC {limitClause}) k
+                  WHERE {string.Join(" AND ", courseConditions)}
+                  ORDER BY k.changed_at DESC, k.log_id DESC
+                  {limitClause}) top
+            JOIN price_changes pc ON pc.log_id = top.log_id
             JOIN courses c ON c.course_id = pc.course_id
             LEFT JOIN users u ON u.user_id = pc.changed_by
-            WHERE {string.Join(" AND ", courseConditions)}
             ORDER BY pc.changed_at DESC, pc.log_id DESC
-            {limitClause}
             """, args);
     }
 
@@ -179,14 +183,15 @@ public sealed class AuditQueries(NpgsqlDataSource dataSource)
         if (entry is null) return null;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var days = await connection.QueryAsync<DailyEnrollments>(new CommandDefinition("""
-            SELECT w.offset_days AS offset, w.window_start, count(e.enrollment_id) AS enrollments
-            FROM (SELECT o AS offset_days,
-                         @at + make_interval(days => CASE WHEN o < 0 THEN o ELSE o - 1 END) AS window_start
-                  FROM generate_series(-14, 14) o WHERE o <> 0) w
-            LEFT JOIN enrollments e ON e.course_id = @course
-                 AND e.enrolled_at >= w.window_start AND e.enrolled_at < w.window_start + interval '1 day'
-            GROUP BY w.offset_days, w.window_start
-            ORDER BY w.offset_days
+            SELECT o AS offset, @at + make_interval(days => CASE WHEN o < 0 THEN o ELSE o - 1 END) AS window_start, coalesce(n.enrollments, 0) AS enrollments
+            FROM generate_series(-14, 14) o
+            LEFT JOIN (SELECT CASE WHEN d < 0 THEN d ELSE d + 1 END AS bucket, count(*) AS enrollments
+                       FROM (SELECT floor(extract(epoch FROM e.enrolled_at - @at) / 86400)::int AS d
+                             FROM enrollments e
+                             WHERE e.course_id = @course AND e.enrolled_at >= @at - interval '14 days' AND e.enrolled_at < @at + interval '14 days') x
+                       GROUP BY 1) n ON n.bucket = o
+            WHERE o <> 0
+            ORDER BY o
             """, new { at = entry.ChangedAt, course = entry.CourseId }, cancellationToken: ct));
         return new ChangeEffect(entry, days.ToList());
     }
