@@ -11,11 +11,13 @@ JOIN courses c ON c.course_id = pc.course_id LEFT JOIN users u ON u.user_id = pc
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT :cols FROM (SELECT * FROM price_changes pc WHERE true AND (pc.changed_at, pc.log_id) < ('2026-02-08 18:25:45.350744+00', 433666) AND pc.new_price > pc.old_price AND pc.old_price > 0 AND abs(pc.new_price - pc.old_price) * 100 > 50 * pc.old_price ORDER BY pc.changed_at DESC, pc.log_id DESC LIMIT 51) pc
 JOIN courses c ON c.course_id = pc.course_id LEFT JOIN users u ON u.user_id = pc.changed_by ORDER BY pc.changed_at DESC, pc.log_id DESC;
 \echo '== 4. one course, deep-ish page'
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT :cols FROM courses s CROSS JOIN LATERAL (SELECT * FROM price_changes pc WHERE pc.course_id = s.course_id AND (pc.changed_at, pc.log_id) < ('2026-02-08 18:25:45.350744+00', 433666) ORDER BY pc.changed_at DESC, pc.log_id DESC LIMIT 51) pc
-JOIN courses c ON c.course_id = pc.course_id LEFT JOIN users u ON u.user_id = pc.changed_by WHERE s.course_id = 4242 ORDER BY pc.changed_at DESC, pc.log_id DESC LIMIT 51;
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT :cols FROM (SELECT k.log_id FROM courses s CROSS JOIN LATERAL (SELECT pc.changed_at, pc.log_id FROM price_changes pc WHERE pc.course_id = s.course_id AND (pc.changed_at, pc.log_id) < ('2026-02-08 18:25:45.350744+00', 433666) ORDER BY pc.changed_at DESC, pc.log_id DESC LIMIT 51) k
+ WHERE s.course_id = 4242 ORDER BY k.changed_at DESC, k.log_id DESC LIMIT 51) top
+JOIN price_changes pc ON pc.log_id = top.log_id JOIN courses c ON c.course_id = pc.course_id LEFT JOIN users u ON u.user_id = pc.changed_by ORDER BY pc.changed_at DESC, pc.log_id DESC;
 \echo '== 5. instructor viewing (16 courses), first page'
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT :cols FROM courses s CROSS JOIN LATERAL (SELECT * FROM price_changes pc WHERE pc.course_id = s.course_id ORDER BY pc.changed_at DESC, pc.log_id DESC LIMIT 51) pc
-JOIN courses c ON c.course_id = pc.course_id LEFT JOIN users u ON u.user_id = pc.changed_by WHERE s.instructor_id = '67e59c02-0efc-4e28-bfed-1ae656522623' ORDER BY pc.changed_at DESC, pc.log_id DESC LIMIT 51;
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT :cols FROM (SELECT k.log_id FROM courses s CROSS JOIN LATERAL (SELECT pc.changed_at, pc.log_id FROM price_changes pc WHERE pc.course_id = s.course_id ORDER BY pc.changed_at DESC, pc.log_id DESC LIMIT 51) k
+ WHERE s.instructor_id = '67e59c02-0efc-4e28-bfed-1ae656522623' ORDER BY k.changed_at DESC, k.log_id DESC LIMIT 51) top
+JOIN price_changes pc ON pc.log_id = top.log_id JOIN courses c ON c.course_id = pc.course_id LEFT JOIN users u ON u.user_id = pc.changed_by ORDER BY pc.changed_at DESC, pc.log_id DESC;
 \echo '== 6. price at a point in time'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT c.price, b.new_price, b.changed_at, a.old_price, a.changed_at, f.changed_at, f.old_price, k.archived_through
 FROM courses c
@@ -24,10 +26,13 @@ LEFT JOIN LATERAL (SELECT old_price, changed_at FROM price_changes WHERE course_
 LEFT JOIN LATERAL (SELECT old_price, changed_at FROM price_changes WHERE course_id = c.course_id ORDER BY changed_at, log_id LIMIT 1) f ON true
 CROSS JOIN price_change_chain_anchor k WHERE c.course_id = 4242 AND (true OR c.instructor_id = '67e59c02-0efc-4e28-bfed-1ae656522623');
 \echo '== 7. effect of a change: enrollments per 24 h, 14 days before/after'
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT w.offset_days, w.window_start, count(e.enrollment_id)
-FROM (SELECT o AS offset_days, timestamptz '2025-06-01 12:00+00' + make_interval(days => CASE WHEN o < 0 THEN o ELSE o - 1 END) AS window_start FROM generate_series(-14, 14) o WHERE o <> 0) w
-LEFT JOIN enrollments e ON e.course_id = 4242 AND e.enrolled_at >= w.window_start AND e.enrolled_at < w.window_start + interval '1 day'
-GROUP BY w.offset_days, w.window_start ORDER BY w.offset_days;
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT o, timestamptz '2025-06-01 12:00+00' + make_interval(days => CASE WHEN o < 0 THEN o ELSE o - 1 END), coalesce(n.enrollments, 0)
+FROM generate_series(-14, 14) o
+LEFT JOIN (SELECT CASE WHEN d < 0 THEN d ELSE d + 1 END AS bucket, count(*) AS enrollments
+           FROM (SELECT floor(extract(epoch FROM e.enrolled_at - timestamptz '2025-06-01 12:00+00') / 86400)::int AS d FROM enrollments e
+                 WHERE e.course_id = 4242 AND e.enrolled_at >= timestamptz '2025-06-01 12:00+00' - interval '14 days' AND e.enrolled_at < timestamptz '2025-06-01 12:00+00' + interval '14 days') x
+           GROUP BY 1) n ON n.bucket = o
+WHERE o <> 0 ORDER BY o;
 \echo '== 8. live update: entries of a sealed batch'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT :cols FROM (SELECT * FROM price_changes pc WHERE true AND pc.seal_seq BETWEEN 1100000 AND 1100500 ORDER BY pc.changed_at DESC, pc.log_id DESC LIMIT 200) pc
 JOIN courses c ON c.course_id = pc.course_id LEFT JOIN users u ON u.user_id = pc.changed_by ORDER BY pc.changed_at DESC, pc.log_id DESC;
