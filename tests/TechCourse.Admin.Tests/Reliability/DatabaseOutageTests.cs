@@ -16,7 +16,7 @@ public sealed class DatabaseOutageTests
         using var client = ExternalApp.NewClient(app);
 
         var health = await client.GetAsync(new Uri("/health", UriKind.Relative));
-        var signInPage = await client.GetStringAsync(new Uri("/account/sign-in", UriKind.Relative));
+        var signInPage = WebUtility.HtmlDecode(await client.GetStringAsync(new Uri("/account/sign-in", UriKind.Relative)));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
         Assert.Contains("Database unavailable", await health.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -47,7 +47,7 @@ public sealed class DatabaseOutageTests
         await server.StopAsync();
         await ExternalApp.WaitForAsync(async () => await ExternalApp.HealthAsync(client) == HttpStatusCode.ServiceUnavailable, Recovery, "/health to report not ready");
         var duringOutage = await signedIn.GetAsync(new Uri("/", UriKind.Relative));
-        var duringOutageBody = await duringOutage.Content.ReadAsStringAsync();
+        var duringOutageBody = WebUtility.HtmlDecode(await duringOutage.Content.ReadAsStringAsync());
 
         Assert.Equal(HttpStatusCode.OK, duringOutage.StatusCode);
         Assert.Contains("Database unavailable — retrying", duringOutageBody, StringComparison.Ordinal);
@@ -70,7 +70,7 @@ public sealed class DatabaseOutageTests
         using var client = ExternalApp.NewClient(app);
 
         var response = await ExternalApp.PostSignInAsync(client, ExternalApp.AdminEmail, ExternalApp.AdminPassword);
-        var page = await client.GetStringAsync(response.Headers.Location!);
+        var page = WebUtility.HtmlDecode(await client.GetStringAsync(response.Headers.Location!));
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Contains("error=Unavailable", response.Headers.Location!.OriginalString, StringComparison.Ordinal);

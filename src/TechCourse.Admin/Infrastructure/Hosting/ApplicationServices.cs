@@ -52,8 +52,9 @@ public static class ApplicationServices
         app.UseRateLimiter();
         app.UseAntiforgery();
         app.MapStaticAssets();
-        app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapHealthEndpoint();
         app.MapAccountEndpoints();
+        app.MapFaultEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 

@@ -9,7 +9,8 @@ public sealed class UnhandledErrorLogger(ILogger<UnhandledErrorLogger> logger) :
     {
         var id = CorrelationId.For(httpContext);
         using (logger.BeginScope(new Dictionary<string, object> { ["CorrelationId"] = id }))
-            logger.LogError(exception, "Unhandled error {CorrelationId} on {Method} {Path}", id, httpContext.Request.Method, httpContext.Request.Path.Value);
+            logger.LogError(exception, "Unhandled error {CorrelationId} on {Method} {Path}", id, httpContext.Request.Method,
+                httpContext.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? httpContext.Request.Path.Value);
         return ValueTask.FromResult(false);
     }
 }
