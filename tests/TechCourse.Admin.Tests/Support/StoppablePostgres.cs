@@ -38,7 +38,14 @@ public sealed class StoppablePostgres : IAsyncDisposable
     public Task StopAsync() => PgCtlAsync("-m", "fast", "-w", "stop");
 
     /// What an operator does during a deploy or failover test: a fast restart that ends every session.
-    public Task RestartFastAsync() => PgCtlAsync("-m", "fast", "-w", "restart");
+    /// pg_ctl restart has no -l: its server would inherit our output pipe, so the shell sends it to the log file instead.
+    public async Task RestartFastAsync()
+    {
+        var osUser = await ServerOsUser.ResolveAsync(CancellationToken.None);
+        var pgCtl = Path.Combine(await PostgresBinaries.LocateAsync(null, CancellationToken.None), "pg_ctl");
+        var result = await osUser.RunAsync("sh", ["-c", $"'{pgCtl}' -D '{DataDirectory}' -m fast -w restart >> '{Path.Combine(root, "postgres.log")}' 2>&1"], TimeSpan.FromSeconds(60));
+        if (result.ExitCode != 0) throw new InvalidOperationException($"pg_ctl restart failed: {result.CombinedOutput}");
+    }
 
     private async Task PgCtlAsync(params string[] arguments)
     {
