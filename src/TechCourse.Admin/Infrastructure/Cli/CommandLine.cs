@@ -20,6 +20,8 @@ public static class CommandLine
                       the password is read from standard input when it is piped in, else generated and printed once
           loadtest    concurrent writers change prices and enroll students, then check the invariants (exit 1 if one fails)
                       --writers N (50) --seconds N (60) --courses N (20) --students N (2000); adds its own tagged rows
+          rollups rebuild   recompute the sales rollups from enrollments (holds off enrollment writes meanwhile)
+          rollups verify    compare the sales rollups with enrollments; prints each difference, exits 1 on any
         """;
 
     public static bool IsVerb(string[] args) => args.Length > 0 && !args[0].StartsWith('-') && !args[0].Contains('=', StringComparison.Ordinal);
@@ -91,6 +93,23 @@ public static class CommandLine
                 var report = await Reliability.LoadTest.RunAsync(database.Connections.Runtime, database.Connections.Migrations, load, ct: ct);
                 Console.WriteLine(report);
                 return report.Passed ? 0 : 1;
+            }
+            case "rollups" when args.Length > 1 && args[1] is "rebuild" or "verify":
+            {
+                await using var database = await DatabaseStartup.ConnectAsync(configuration, contentRoot, logger, ct);
+                Migrator.Apply(database.Connections.Migrations, logger);
+                await using var connection = new NpgsqlConnection(database.Connections.Migrations);
+                await connection.OpenAsync(ct);
+                if (args[1] == "rebuild")
+                {
+                    await Features.Sales.SalesRollups.RebuildAsync(connection, ct);
+                    Console.WriteLine("Sales rollups rebuilt from enrollments.");
+                    return 0;
+                }
+                var differences = await Features.Sales.SalesRollups.VerifyAsync(connection, ct);
+                foreach (var difference in differences) Console.WriteLine(difference);
+                Console.WriteLine(differences.Count == 0 ? "Sales rollups match enrollments: 0 differences." : $"{differences.Count} difference(s) between the sales rollups and enrollments.");
+                return differences.Count == 0 ? 0 : 1;
             }
             default:
                 Console.Error.WriteLine($"Unknown verb '{args[0]}'.{Environment.NewLine}{Usage}");

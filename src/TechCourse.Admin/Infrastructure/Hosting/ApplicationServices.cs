@@ -2,7 +2,10 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using MudBlazor.Services;
 using TechCourse.Admin.Infrastructure.Auth;
 using TechCourse.Admin.Components;
+using TechCourse.Admin.Features.Courses;
 using TechCourse.Admin.Features.Dashboard;
+using TechCourse.Admin.Features.Enrollments;
+using TechCourse.Admin.Features.Sales;
 using TechCourse.Admin.Infrastructure.Database;
 using TechCourse.Admin.Infrastructure.Reliability;
 using TechCourse.Admin.Infrastructure.Security;
@@ -21,7 +24,10 @@ public static class ApplicationServices
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddSingleton<DashboardQueries>();
+        builder.Services.AddCoursesFeature();
+        builder.Services.AddUsersAndEnrollmentsFeatures();
         builder.Services.AddScoped<ViewerTimeZone>();
+        builder.AddSalesFeature();
         builder.Services.AddSingleton<AccountStore>();
         builder.Services.AddSingleton<SignInService>();
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(options =>
@@ -55,6 +61,8 @@ public static class ApplicationServices
         app.MapHealthEndpoint();
         app.MapAccountEndpoints();
         app.MapFaultEndpoints();
+        app.MapEnrollmentsExport();
+        app.MapSalesExports();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 
