@@ -19,6 +19,7 @@ public static class CommandLine
           user add    create a staff account, or reset its role and password: --email E --role Admin|Instructor|Accounting
                       the password is read from standard input when it is piped in, else generated and printed once
           rollups rebuild   recompute the sales rollups from enrollments (holds off enrollment writes meanwhile)
+          rollups fold      merge the per-session slots of the sales rollups into one row per key (run periodically)
           rollups verify    compare the sales rollups with enrollments; prints each difference, exits 1 on any
         """;
 
@@ -80,12 +81,18 @@ public static class CommandLine
                     : $"{email} is a(n) {role}; the password from standard input is set.");
                 return 0;
             }
-            case "rollups" when args.Length > 1 && args[1] is "rebuild" or "verify":
+            case "rollups" when args.Length > 1 && args[1] is "rebuild" or "verify" or "fold":
             {
                 await using var database = await DatabaseStartup.ConnectAsync(configuration, contentRoot, logger, ct);
                 Migrator.Apply(database.Connections.Migrations, logger);
                 await using var connection = new NpgsqlConnection(database.Connections.Migrations);
                 await connection.OpenAsync(ct);
+                if (args[1] == "fold")
+                {
+                    await Features.Sales.SalesRollups.FoldAsync(connection, ct);
+                    Console.WriteLine("Sales rollup slots folded.");
+                    return 0;
+                }
                 if (args[1] == "rebuild")
                 {
                     await Features.Sales.SalesRollups.RebuildAsync(connection, ct);
