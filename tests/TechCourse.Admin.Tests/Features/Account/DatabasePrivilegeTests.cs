@@ -47,6 +47,18 @@ public sealed class DatabasePrivilegeTests(DatabaseFixture database) : IClassFix
     }
 
     [Fact]
+    public async Task The_runtime_role_may_seal_new_entries_into_the_chain_but_not_write_the_log()
+    {
+        await using var session = await RuntimeSessionAsync(ada, StaffRoles.Instructor);
+        await session.Connection.ExecuteAsync("UPDATE courses SET price = 13.5 WHERE course_id = @adasCourse", new { adasCourse }, session.Transaction);
+
+        var sealedCount = await session.Connection.ExecuteScalarAsync<int>("SELECT sealed FROM seal_price_changes(NULL)", transaction: session.Transaction);
+
+        Assert.True(sealedCount >= 1);
+        Assert.Equal(0L, await session.Connection.ExecuteScalarAsync<long>("SELECT count(*) FROM price_changes WHERE seal_seq IS NULL", transaction: session.Transaction));
+    }
+
+    [Fact]
     public async Task An_instructor_context_cannot_create_a_course_for_someone_else()
     {
         await using var session = await RuntimeSessionAsync(ada, StaffRoles.Instructor);
@@ -55,6 +67,26 @@ public sealed class DatabasePrivilegeTests(DatabaseFixture database) : IClassFix
             "INSERT INTO courses (instructor_id, title, price) VALUES (@bob, 'Forged', 1)", new { bob }, session.Transaction));
 
         Assert.Equal("42501", error.SqlState);
+    }
+
+    [Fact]
+    public async Task An_instructor_context_creates_a_course_of_its_own_and_may_delete_it_but_not_another_instructors()
+    {
+        await using var session = await RuntimeSessionAsync(ada, StaffRoles.Instructor);
+
+        var created = await session.Connection.ExecuteScalarAsync<int>(
+            "INSERT INTO courses (instructor_id, title, price) VALUES (@ada, 'New', 1) RETURNING course_id", new { ada }, session.Transaction);
+
+        Assert.Equal(0, await session.Connection.ExecuteAsync("DELETE FROM courses WHERE course_id = @bobsCourse", new { bobsCourse }, session.Transaction));
+        Assert.Equal(1, await session.Connection.ExecuteAsync("DELETE FROM courses WHERE course_id = @created", new { created }, session.Transaction));
+    }
+
+    [Fact]
+    public async Task The_runtime_role_reads_course_sales_totals()
+    {
+        await using var session = await RuntimeSessionAsync(ada, StaffRoles.Instructor);
+
+        Assert.Equal(0L, await session.Connection.ExecuteScalarAsync<long>("SELECT count(*) FROM course_sales_totals WHERE course_id = @adasCourse", new { adasCourse }, session.Transaction));
     }
 
     [Fact]
@@ -89,10 +121,17 @@ public sealed class DatabasePrivilegeTests(DatabaseFixture database) : IClassFix
     [InlineData("DELETE FROM price_changes")]
     [InlineData("TRUNCATE price_changes")]
     [InlineData("INSERT INTO price_changes (course_id, old_price, new_price) VALUES (1, 1, 2)")]
+    [InlineData("UPDATE price_change_chain_anchor SET anchor_seq = 0")]
+    [InlineData("DELETE FROM price_change_chain_anchor")]
     [InlineData("CREATE TABLE intruder (id int)")]
     [InlineData("INSERT INTO users (email, role) VALUES ('new@example.com', 'Admin')")]
     [InlineData("UPDATE users SET role = 'Admin'")]
     [InlineData("DELETE FROM enrollments")]
+    [InlineData("INSERT INTO enrollments (student_id, course_id, amount_paid) SELECT user_id, 1, 0 FROM users LIMIT 1")]
+    [InlineData("UPDATE enrollments SET amount_paid = 0")]
+    [InlineData("DELETE FROM users")]
+    [InlineData("UPDATE users SET email = 'x@example.com'")]
+    [InlineData("SELECT ensure_not_last_admin(gen_random_uuid())")]
     [InlineData("UPDATE sales_by_course SET enrollments = 0")]
     [InlineData("DELETE FROM sales_by_day")]
     [InlineData("SELECT sales_rollups_rebuild()")]
@@ -104,6 +143,22 @@ public sealed class DatabasePrivilegeTests(DatabaseFixture database) : IClassFix
         await using var session = await RuntimeSessionAsync(admin, StaffRoles.Admin);
 
         var error = await Assert.ThrowsAsync<PostgresException>(() => session.Connection.ExecuteAsync(sql, transaction: session.Transaction));
+
+        Assert.Equal("42501", error.SqlState);
+    }
+
+    [Theory]
+    [InlineData("SELECT create_user('someone@example.com', 'Student')")]
+    [InlineData("SELECT change_user_role(@ada, 'Admin')")]
+    [InlineData("SELECT delete_user(@ada)")]
+    [InlineData("SELECT anonymise_user(@ada)")]
+    [InlineData("SELECT reassign_courses(@ada, @bob)")]
+    [InlineData("SELECT * FROM enroll_student(gen_random_uuid(), @ada, 1, 1, NULL, NULL)")]
+    public async Task The_user_and_enrollment_functions_refuse_anyone_but_an_admin(string sql)
+    {
+        await using var session = await RuntimeSessionAsync(ada, StaffRoles.Admin);
+
+        var error = await Assert.ThrowsAsync<PostgresException>(() => session.Connection.ExecuteAsync(sql, new { ada, bob }, session.Transaction));
 
         Assert.Equal("42501", error.SqlState);
     }
