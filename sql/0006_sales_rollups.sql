@@ -142,6 +142,45 @@ BEGIN
 END
 $$;
 
+-- Folds every slot into slot 0 so reads touch one row per key again (run it periodically: `rollups fold`). Safe
+-- beside writers: a sale that waits on a row being folded re-inserts its slot row after the fold commits.
+CREATE FUNCTION sales_array_add(a BIGINT[], b BIGINT[]) RETURNS BIGINT[]
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN a IS NULL THEN b WHEN b IS NULL THEN a
+                ELSE (SELECT array_agg(u.x + u.y ORDER BY u.i) FROM unnest(a, b) WITH ORDINALITY AS u(x, y, i)) END
+$$;
+
+CREATE FUNCTION sales_rollups_fold() RETURNS VOID
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    WITH moved AS (
+        DELETE FROM sales_by_course WHERE slot <> 0 RETURNING course_id, enrollments, gross_revenue
+    )
+    INSERT INTO sales_by_course AS t (course_id, slot, enrollments, gross_revenue)
+    SELECT m.course_id, 0, sum(m.enrollments)::bigint, sum(m.gross_revenue) FROM moved m GROUP BY m.course_id ORDER BY m.course_id
+    ON CONFLICT (course_id, slot) DO UPDATE
+        SET enrollments = t.enrollments + excluded.enrollments, gross_revenue = t.gross_revenue + excluded.gross_revenue;
+
+    WITH moved AS (
+        DELETE FROM sales_by_day WHERE slot <> 0 RETURNING day, enrollments, revenue_cents, running_enrollments, running_cents
+    ), elements AS (
+        SELECT m.day, u.i, sum(u.e)::bigint AS e, sum(u.c)::bigint AS c
+        FROM moved m, unnest(m.running_enrollments, m.running_cents) WITH ORDINALITY AS u(e, c, i)
+        GROUP BY m.day, u.i
+    ), arrays AS (
+        SELECT day, array_agg(e ORDER BY i) AS re, array_agg(c ORDER BY i) AS rc FROM elements GROUP BY day
+    ), totals AS (
+        SELECT day, sum(enrollments)::bigint AS e, sum(revenue_cents)::bigint AS c FROM moved GROUP BY day
+    )
+    INSERT INTO sales_by_day AS t (day, slot, enrollments, revenue_cents, running_enrollments, running_cents)
+    SELECT x.day, 0, x.e, x.c, a.re, a.rc FROM totals x LEFT JOIN arrays a ON a.day = x.day ORDER BY x.day
+    ON CONFLICT (day, slot) DO UPDATE
+        SET enrollments = t.enrollments + excluded.enrollments, revenue_cents = t.revenue_cents + excluded.revenue_cents,
+            running_enrollments = sales_array_add(t.running_enrollments, excluded.running_enrollments),
+            running_cents = sales_array_add(t.running_cents, excluded.running_cents);
+END
+$$;
+
 -- Every difference between the rollups and a recomputation from enrollments (none = exact), in one snapshot.
 CREATE FUNCTION sales_rollups_differences()
 RETURNS TABLE (rollup TEXT, key TEXT, expected_enrollments BIGINT, actual_enrollments BIGINT, expected_amount NUMERIC, actual_amount NUMERIC)
@@ -241,7 +280,7 @@ HAVING sum(r.enrollments) > 0;
 CREATE INDEX idx_enrollments_enrolled_at ON enrollments (enrolled_at) INCLUDE (course_id, amount_paid);
 
 GRANT SELECT ON sales_by_course, sales_by_day, course_sales_totals TO techcourse_app;
-REVOKE ALL ON FUNCTION sales_rollup_apply(INT, TIMESTAMPTZ, INT, NUMERIC), sales_rollups_rebuild(), sales_rollups_differences() FROM PUBLIC;
+REVOKE ALL ON FUNCTION sales_rollup_apply(INT, TIMESTAMPTZ, INT, NUMERIC), sales_rollups_rebuild(), sales_rollups_fold(), sales_rollups_differences() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION sales_by_local_day(TEXT, DATE, DATE) TO techcourse_app;
 
 SELECT sales_rollups_rebuild();

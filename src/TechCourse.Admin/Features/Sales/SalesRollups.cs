@@ -16,6 +16,9 @@ public static class SalesRollups
     public static async Task RebuildAsync(NpgsqlConnection connection, CancellationToken ct) =>
         await connection.ExecuteAsync(new CommandDefinition("SELECT sales_rollups_rebuild()", commandTimeout: 0, cancellationToken: ct));
 
+    public static async Task FoldAsync(NpgsqlConnection connection, CancellationToken ct) =>
+        await connection.ExecuteAsync(new CommandDefinition("SELECT sales_rollups_fold()", commandTimeout: 0, cancellationToken: ct));
+
     public static async Task<IReadOnlyList<RollupDifference>> VerifyAsync(NpgsqlConnection connection, CancellationToken ct) =>
         (await connection.QueryAsync<RollupDifference>(new CommandDefinition(
             "SELECT rollup, key, expected_enrollments, actual_enrollments, expected_amount, actual_amount FROM sales_rollups_differences()",

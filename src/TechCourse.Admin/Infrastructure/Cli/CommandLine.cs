@@ -21,6 +21,7 @@ public static class CommandLine
           loadtest    concurrent writers change prices and enroll students, then check the invariants (exit 1 if one fails)
                       --writers N (50) --seconds N (60) --courses N (20) --students N (2000); adds its own tagged rows
           rollups rebuild   recompute the sales rollups from enrollments (holds off enrollment writes meanwhile)
+          rollups fold      merge the per-session slots of the sales rollups into one row per key (run periodically)
           rollups verify    compare the sales rollups with enrollments; prints each difference, exits 1 on any
         """ + Features.Audit.AuditCommands.Usage;
 
@@ -94,12 +95,18 @@ public static class CommandLine
                 Console.WriteLine(report);
                 return report.Passed ? 0 : 1;
             }
-            case "rollups" when args.Length > 1 && args[1] is "rebuild" or "verify":
+            case "rollups" when args.Length > 1 && args[1] is "rebuild" or "verify" or "fold":
             {
                 await using var database = await DatabaseStartup.ConnectAsync(configuration, contentRoot, logger, ct);
                 Migrator.Apply(database.Connections.Migrations, logger);
                 await using var connection = new NpgsqlConnection(database.Connections.Migrations);
                 await connection.OpenAsync(ct);
+                if (args[1] == "fold")
+                {
+                    await Features.Sales.SalesRollups.FoldAsync(connection, ct);
+                    Console.WriteLine("Sales rollup slots folded.");
+                    return 0;
+                }
                 if (args[1] == "rebuild")
                 {
                     await Features.Sales.SalesRollups.RebuildAsync(connection, ct);

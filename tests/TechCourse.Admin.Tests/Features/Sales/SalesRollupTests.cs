@@ -92,6 +92,10 @@ public sealed class SalesRollupTests
         var plain = await check.QueryAsync<(string, long, decimal)>("SELECT c.title, count(e.enrollment_id), sum(e.amount_paid) FROM courses c JOIN enrollments e ON c.course_id = e.course_id GROUP BY c.title ORDER BY 1");
         Assert.Equal(plain, await check.QueryAsync<(string, long, decimal)>("SELECT * FROM daily_sales_report ORDER BY 1"));
         Assert.Equal(0L, await check.ExecuteScalarAsync<long>("SELECT count(*) FROM enrollments WHERE student_id = @departing", new { departing }));
+
+        await SalesRollups.FoldAsync(check, CancellationToken.None);
+        Assert.Empty(await SalesRollups.VerifyAsync(check, CancellationToken.None));
+        Assert.Equal(1L, await check.ExecuteScalarAsync<long>("SELECT count(DISTINCT slot) FROM sales_by_day"));
     }
 
     [Fact]
