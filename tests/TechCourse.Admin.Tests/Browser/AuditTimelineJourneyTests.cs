@@ -45,6 +45,44 @@ public sealed class AuditTimelineJourneyTests(BrowserFixture browser, RunningApp
         await instructorPage.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task The_csv_export_streams_the_filtered_log_to_admins_and_refuses_accounting()
+    {
+        using var admin = await app.SignedInClientAsync("admin@techcourse.com", "admin-demo-password");
+        using var accounting = await app.SignedInClientAsync("accounting@techcourse.com", "accounting-demo-password");
+
+        var response = await admin.GetAsync(new Uri("/exports/audit.csv?direction=up", UriKind.Relative));
+        var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var refused = await accounting.GetAsync(new Uri("/exports/audit.csv", UriKind.Relative));
+
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("log_id,changed_at_utc,course_id,course,old_price,new_price", lines[0], StringComparison.Ordinal);
+        Assert.True(lines.Length > 1, "the demo data has price increases");
+        Assert.All(lines.Skip(1), line =>
+        {
+            var fields = CsvFields(line);
+            Assert.True(decimal.Parse(fields[6], System.Globalization.CultureInfo.InvariantCulture) > 0, line);
+        });
+        Assert.NotEqual(System.Net.HttpStatusCode.OK, refused.StatusCode);
+    }
+
+    private static List<string> CsvFields(string line)
+    {
+        var fields = new List<string>();
+        var field = new System.Text.StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (quoted && c == '"' && i + 1 < line.Length && line[i + 1] == '"') { field.Append('"'); i++; }
+            else if (c == '"') quoted = !quoted;
+            else if (c == ',' && !quoted) { fields.Add(field.ToString()); field.Clear(); }
+            else field.Append(c);
+        }
+        fields.Add(field.ToString());
+        return fields;
+    }
+
     private static async Task<(Guid Instructor, int Course, decimal Price)> OwnCourseAsync(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
