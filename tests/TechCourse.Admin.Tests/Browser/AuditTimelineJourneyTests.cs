@@ -1,7 +1,6 @@
 using Dapper;
 using Microsoft.Playwright;
 using Npgsql;
-using TechCourse.Admin.Infrastructure.Auth;
 using TechCourse.Admin.Tests.Support;
 
 namespace TechCourse.Admin.Tests.Browser;
@@ -9,51 +8,77 @@ namespace TechCourse.Admin.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public sealed class AuditTimelineJourneyTests(BrowserFixture browser, RunningAppFixture app) : IClassFixture<RunningAppFixture>
 {
-    /// The Courses page (issue 4) is not on this branch, so the instructor's price change is made the way that page
-    /// makes it: as the runtime role inside the app's actor transaction for the signed-in instructor.
     [Fact]
     public async Task An_admin_watching_the_timeline_sees_an_instructors_price_change_appear_without_reloading()
     {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var title = $"Audit live {tag}";
+        var reason = $"Launch discount {tag}";
+        await using (var owner = new NpgsqlConnection(app.OwnerConnectionString))
+            await owner.ExecuteAsync("INSERT INTO courses (instructor_id, title, price, is_published) SELECT user_id, @title, 50, true FROM users WHERE email = 'instructor@techcourse.com'",
+                new { title });
         var admin = await browser.NewPageAsync(app.App.BaseAddress);
         await BrowserFixture.SignInAsync(admin, "admin@techcourse.com", "admin-demo-password", "/audit");
         await admin.GetByTestId("live-status").Filter(new() { HasText = "Live" }).WaitForAsync();
-        var instructorPage = await browser.NewPageAsync(app.App.BaseAddress);
-        await BrowserFixture.SignInAsync(instructorPage, "instructor@techcourse.com", "instructor-demo-password", "/audit");
-        var reason = $"Launch discount {Guid.NewGuid():N}"[..24];
 
-        await using var dataSource = NpgsqlDataSource.Create(app.OwnerConnectionString);
-        var (instructor, course, price) = await OwnCourseAsync(dataSource);
-        await using (var connection = await dataSource.OpenConnectionAsync())
-        await using (var transaction = await connection.BeginAsActorAsync(new Actor(instructor, "instructor@techcourse.com", StaffRoles.Instructor), CancellationToken.None))
-        {
-            await connection.ExecuteAsync("SELECT set_config('app.change_reason', @reason, true)", new { reason }, transaction);
-            await connection.ExecuteAsync("SET LOCAL ROLE techcourse_app", transaction: transaction);
-            await connection.ExecuteAsync("UPDATE courses SET price = @price WHERE course_id = @course", new { price = price + 1, course }, transaction);
-            await transaction.CommitAsync();
-        }
+        var instructor = await browser.NewPageAsync(app.App.BaseAddress);
+        await BrowserFixture.SignInAsync(instructor, "instructor@techcourse.com", "instructor-demo-password", $"/courses?q={tag}");
+        await instructor.GetByRole(AriaRole.Button, new() { Name = $"Change price of {title}" }).ClickAsync();
+        await instructor.GetByLabel("New price").FillAsync("42.50");
+        await instructor.GetByLabel("Reason (optional)").FillAsync(reason);
+        await instructor.GetByRole(AriaRole.Button, new() { Name = "Save price" }).ClickAsync();
+        await instructor.GetByText($"{title}: price is now $42.50.").WaitForAsync();
 
         var entry = admin.GetByTestId("audit-entry").Filter(new() { HasText = reason });
         await entry.WaitForAsync(new() { Timeout = 5_000 });
-        Assert.Contains("instructor@techcourse.com (Instructor)", await entry.InnerTextAsync(), StringComparison.Ordinal);
+        var text = await entry.InnerTextAsync();
+        Assert.Contains("instructor@techcourse.com (Instructor)", text, StringComparison.Ordinal);
+        Assert.Contains("$50.00 → $42.50", text, StringComparison.Ordinal);
+        Assert.Contains("-15 %", text, StringComparison.Ordinal);
         Assert.Equal(0, await admin.EvaluateAsync<int>("performance.getEntriesByType('navigation').filter(n => n.type === 'reload').length"));
-        await instructorPage.GetByTestId("audit-entry").Filter(new() { HasText = reason }).WaitForAsync(new() { Timeout = 5_000 });
         await BrowserFixture.ScreenshotAsync(admin, "audit-timeline-live");
 
         await admin.GetByRole(AriaRole.Button, new() { Name = "Verify integrity" }).ClickAsync();
         await Assertions.Expect(admin.GetByTestId("verify-result")).ToContainTextAsync("Chain intact", new() { Timeout = 60_000 });
         await admin.Context.CloseAsync();
-        await instructorPage.Context.CloseAsync();
+        await instructor.Context.CloseAsync();
     }
 
-    private static async Task<(Guid Instructor, int Course, decimal Price)> OwnCourseAsync(NpgsqlDataSource dataSource)
+    [Fact]
+    public async Task The_csv_export_streams_the_filtered_log_to_admins_and_refuses_accounting()
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        var instructor = await connection.QuerySingleAsync<Guid>("SELECT user_id FROM users WHERE email = 'instructor@techcourse.com'");
-        var course = await connection.QueryFirstOrDefaultAsync<(int Id, decimal Price)?>(
-            "SELECT course_id, price FROM courses WHERE instructor_id = @instructor ORDER BY course_id LIMIT 1", new { instructor });
-        if (course is { } own) return (instructor, own.Id, own.Price);
-        var assigned = await connection.QuerySingleAsync<(int Id, decimal Price)>(
-            "UPDATE courses SET instructor_id = @instructor WHERE course_id = (SELECT min(course_id) FROM courses) RETURNING course_id, price", new { instructor });
-        return (instructor, assigned.Id, assigned.Price);
+        using var admin = await app.SignedInClientAsync("admin@techcourse.com", "admin-demo-password");
+        using var accounting = await app.SignedInClientAsync("accounting@techcourse.com", "accounting-demo-password");
+
+        var response = await admin.GetAsync(new Uri("/exports/audit.csv?direction=up", UriKind.Relative));
+        var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var refused = await accounting.GetAsync(new Uri("/exports/audit.csv", UriKind.Relative));
+
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("log_id,changed_at_utc,course_id,course,old_price,new_price", lines[0], StringComparison.Ordinal);
+        Assert.True(lines.Length > 1, "the demo data has price increases");
+        Assert.All(lines.Skip(1), line =>
+        {
+            var fields = CsvFields(line);
+            Assert.True(decimal.Parse(fields[6], System.Globalization.CultureInfo.InvariantCulture) > 0, line);
+        });
+        Assert.NotEqual(System.Net.HttpStatusCode.OK, refused.StatusCode);
+    }
+
+    private static List<string> CsvFields(string line)
+    {
+        var fields = new List<string>();
+        var field = new System.Text.StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (quoted && c == '"' && i + 1 < line.Length && line[i + 1] == '"') { field.Append('"'); i++; }
+            else if (c == '"') quoted = !quoted;
+            else if (c == ',' && !quoted) { fields.Add(field.ToString()); field.Clear(); }
+            else field.Append(c);
+        }
+        fields.Add(field.ToString());
+        return fields;
     }
 }
