@@ -22,7 +22,7 @@ public static class CommandLine
                       --writers N (50) --seconds N (60) --courses N (20) --students N (2000); adds its own tagged rows
           rollups rebuild   recompute the sales rollups from enrollments (holds off enrollment writes meanwhile)
           rollups verify    compare the sales rollups with enrollments; prints each difference, exits 1 on any
-        """;
+        """ + Features.Audit.AuditCommands.Usage;
 
     public static bool IsVerb(string[] args) => args.Length > 0 && !args[0].StartsWith('-') && !args[0].Contains('=', StringComparison.Ordinal);
 
@@ -110,6 +110,14 @@ public static class CommandLine
                 foreach (var difference in differences) Console.WriteLine(difference);
                 Console.WriteLine(differences.Count == 0 ? "Sales rollups match enrollments: 0 differences." : $"{differences.Count} difference(s) between the sales rollups and enrollments.");
                 return differences.Count == 0 ? 0 : 1;
+            }
+            case "audit" when args.Length > 1 && args[1] is "verify" or "archive":
+            {
+                await using var database = await DatabaseStartup.ConnectAsync(configuration, contentRoot, logger, ct);
+                Migrator.Apply(database.Connections.Migrations, logger);
+                return args[1] == "verify"
+                    ? await Features.Audit.AuditCommands.VerifyAsync(database.Connections.Migrations, Console.Out, ct)
+                    : await Features.Audit.AuditCommands.ArchiveAsync(database.Connections.Migrations, Options(args.Skip(2)), Console.Out, Console.Error, ct);
             }
             default:
                 Console.Error.WriteLine($"Unknown verb '{args[0]}'.{Environment.NewLine}{Usage}");

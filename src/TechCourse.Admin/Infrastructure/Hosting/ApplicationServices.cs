@@ -3,6 +3,7 @@ using MudBlazor.Services;
 using TechCourse.Admin.Infrastructure.Auth;
 using TechCourse.Admin.Components;
 using TechCourse.Admin.Features.Courses;
+using TechCourse.Admin.Features.Audit;
 using TechCourse.Admin.Features.Dashboard;
 using TechCourse.Admin.Features.Enrollments;
 using TechCourse.Admin.Features.Sales;
@@ -30,6 +31,7 @@ public static class ApplicationServices
         builder.AddSalesFeature();
         builder.Services.AddSingleton<AccountStore>();
         builder.Services.AddSingleton<SignInService>();
+        builder.Services.AddAuditFeature();
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(options =>
         {
             options.LoginPath = AccountEndpoints.SignInPath;
@@ -63,6 +65,7 @@ public static class ApplicationServices
         app.MapFaultEndpoints();
         app.MapEnrollmentsExport();
         app.MapSalesExports();
+        app.MapAuditExport();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 
