@@ -7,10 +7,11 @@ public sealed class UnhandledErrorLogger(ILogger<UnhandledErrorLogger> logger) :
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is BadHttpRequestException bad)
+        if (exception is BadHttpRequestException or Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException
+            || exception.InnerException is Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException)
         {
-            logger.LogInformation("Bad request on {Path}: {Problem}", httpContext.Request.Path.Value, bad.Message);
-            httpContext.Response.StatusCode = bad.StatusCode;
+            logger.LogInformation("Bad request on {Path}: {Problem}", httpContext.Request.Path.Value, exception.Message);
+            httpContext.Response.StatusCode = exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status400BadRequest;
             httpContext.Response.ContentType = "text/plain; charset=utf-8";
             await httpContext.Response.WriteAsync("The request could not be understood: a value in the address or form is not valid. Check it and try again.", cancellationToken);
             return true;
