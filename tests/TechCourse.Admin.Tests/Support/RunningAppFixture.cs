@@ -13,7 +13,13 @@ public sealed partial class RunningAppFixture : IAsyncLifetime
     public string OwnerConnectionString => EmbeddedAppDatabase.OwnerConnectionString(dataDirectory);
 
     public async Task InitializeAsync() =>
-        app = await AppProcess.StartAsync(new Dictionary<string, string> { ["EmbeddedPostgres__DataDirectory"] = dataDirectory });
+        app = await AppProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["EmbeddedPostgres__DataDirectory"] = dataDirectory,
+            // Test classes sign the demo accounts in many times a minute; the limits have their own test.
+            ["RateLimiting__SignInPerAccountPerMinute"] = "10000",
+            ["RateLimiting__SignInPerIpPerMinute"] = "10000",
+        });
 
     public HttpClient NewClient() => new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = App.BaseAddress };
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Dapper;
 using Npgsql;
+using TechCourse.Admin.Features.Audit;
 using TechCourse.Admin.Features.Courses;
 using TechCourse.Admin.Features.Enrollments;
 using TechCourse.Admin.Features.Sales;
@@ -29,7 +30,7 @@ public sealed record LoadTestReport(
 /// Concurrent writers changing prices and enrolling students through the pages' own classes, then checks: every committed price change has exactly one price_changes row and
 /// no row exists for a change not reported committed; each course's price is its last logged new price; no enrollment is
 /// duplicated; the enrollments' count and sum(amount_paid) equal what the writers report as committed.
-/// every sales rollup matches enrollments. A price change whose outcome is unknown (connection lost) is resolved by
+/// every sales rollup matches enrollments; the audit hash chain (sealed first) verifies. A price change whose outcome is unknown (connection lost) is resolved by
 /// reading its reason back.
 public static class LoadTest
 {
@@ -194,6 +195,10 @@ public static class LoadTest
         if (sum != ledger.Enrollments.Values.Sum()) violations.Add($"sum(amount_paid) is {sum}, writers committed {ledger.Enrollments.Values.Sum()}");
         var rollups = await SalesRollups.VerifyAsync(connection, ct);
         if (rollups.Count > 0) violations.Add($"{rollups.Count} sales rollup difference(s), e.g. {rollups[0]}");
+        await using var chainSource = NpgsqlDataSource.Create(ownerConnection);
+        var chain = await new AuditChain(chainSource).VerifyAsync(ct);
+        if (!chain.Intact) violations.Add($"audit chain broken: {chain.FirstBreak}");
+        else if (chain.Checked == 0 && !ledger.PriceChanges.IsEmpty) violations.Add("audit chain sealed none of the price changes");
         return (violations, resolved);
     }
 

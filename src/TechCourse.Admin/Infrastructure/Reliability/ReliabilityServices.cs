@@ -16,6 +16,9 @@ public static class ReliabilityServices
         builder.Services.AddSingleton(status);
         builder.Services.AddHostedService<DatabaseMonitor>();
         builder.Services.AddExceptionHandler<UnhandledErrorLogger>();
+        // A value that does not bind (courseId=abc, a missing anti-forgery token) is the client's mistake: 400 in every
+        // environment, never an exception page.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
         SignInRateLimits.AddSignInRateLimits(builder.Services, builder.Configuration);
         builder.Services.AddSingleton<PostgresXmlRepository>();
         builder.Services.AddDataProtection().SetApplicationName("TechCourse.Admin");
