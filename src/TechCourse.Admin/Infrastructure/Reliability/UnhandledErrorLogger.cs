@@ -8,7 +8,8 @@ public sealed class UnhandledErrorLogger(ILogger<UnhandledErrorLogger> logger) :
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         if (exception is BadHttpRequestException or Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException
-            || exception.InnerException is Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException)
+            || exception.InnerException is Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException
+            || httpContext.Features.Get<Microsoft.AspNetCore.Antiforgery.IAntiforgeryValidationFeature>() is { IsValid: false })
         {
             logger.LogInformation("Bad request on {Path}: {Problem}", httpContext.Request.Path.Value, exception.Message);
             httpContext.Response.StatusCode = exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status400BadRequest;
