@@ -1,0 +1,18 @@
+using Npgsql;
+
+namespace TechCourse.Admin.Bench;
+
+/// Keys each write worker may use without colliding with another worker (own courses, own fresh students).
+public sealed record WriteKeys(int[][] CoursesByWorker, int[] PublishedCourses, Guid[][] AppStudentsByWorker, Guid[][] RawStudentsByWorker);
+
+public sealed record WriteContext(NpgsqlDataSource DataSource, BenchDatabase Database, WriteKeys Keys);
+
+/// A write measured at N workers: through the app's own code path, and as the plain statement over one connection per worker.
+/// App is null while the app has no such write yet.
+public sealed record WriteEntry(
+    string Name,
+    double Goal,
+    string RawLabel,
+    Func<NpgsqlConnection, WriteKeys, int, long, CancellationToken, Task> Raw,
+    Func<WriteContext, int, long, CancellationToken, Task>? App,
+    string AppLabel);
