@@ -1,0 +1,3 @@
+window.techCourse = {
+    timeZone: () => Intl.DateTimeFormat().resolvedOptions().timeZone ?? null
+};
