@@ -16,9 +16,11 @@ public sealed record BenchOptions(string? Connection, int Runs, int NaiveRuns, R
           --write-seconds N duration of each write-throughput measurement (default 10)
           --circuits N      interactive circuits for the memory measurement (default 50)
           --quick           allow --runs below 30 (for development; the table says so)
+          --show-sql        print the statements each app query sends (as captured for the raw side)
         """;
 
     public bool Quick { get; init; }
+    public bool ShowSql { get; init; }
 
     public bool Includes(string name) => Only is null || Only.IsMatch(name);
 
@@ -30,7 +32,7 @@ public sealed record BenchOptions(string? Connection, int Runs, int NaiveRuns, R
         {
             var name = args[i];
             if (!name.StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"Unexpected argument '{name}'.");
-            if (name is "--quick") { flags.Add(name[2..]); continue; }
+            if (name is "--quick" or "--show-sql") { flags.Add(name[2..]); continue; }
             if (i + 1 >= args.Length) throw new ArgumentException($"{name} needs a value.");
             values[name[2..]] = args[++i];
         }
@@ -46,7 +48,7 @@ public sealed record BenchOptions(string? Connection, int Runs, int NaiveRuns, R
             values.TryGetValue("only", out var only) ? new Regex(only, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant) : null,
             values.GetValueOrDefault("output"),
             Int("write-seconds", 10, 1),
-            Int("circuits", 50, 1)) { Quick = quick };
+            Int("circuits", 50, 1)) { Quick = quick, ShowSql = flags.Contains("show-sql") };
         if (options.Runs < 30 && !quick) throw new ArgumentException("--runs must be at least 30 (add --quick for a development run).");
         return options;
     }

@@ -31,10 +31,10 @@ await using var database = await BenchDatabase.OpenAsync(options, logger, ct);
 results.Load = database.Load;
 var machine = await Machine.DescribeAsync(database.OwnerConnectionString, options.Connection is null, ct);
 var sample = await Sample.LoadAsync(database.OwnerConnectionString, ct);
-await using var runtime = NpgsqlDataSource.Create(database.RuntimeConnectionString);
-var context = new BenchContext(runtime, database, sample);
+await using var runtime = CommandCapture.Untraced(database.RuntimeConnectionString);
+using var capture = new CommandCapture(database.RuntimeConnectionString);
 
-var queries = new QueryRunner(context, database.RuntimeConnectionString, options);
+var queries = new QueryRunner(new AppCall(runtime, database.StaffActor, sample), capture, database.RuntimeConnectionString, options);
 foreach (var entry in QueryCatalog.All.Where(e => options.Includes(e.Name)))
 {
     Console.WriteLine($"query: {entry.Name}…");

@@ -12,7 +12,7 @@ public sealed record QueryResult(string Name, Stats? Limit, Stats? App, NaiveRes
 
 /// Runs each entry's limit and app side alternately (same arguments per run; the order flips every run so neither
 /// side always comes second into a warm cache), after discarded warm-up runs; then the naive version.
-public sealed class QueryRunner(BenchContext context, string runtimeConnectionString, BenchOptions options)
+public sealed class QueryRunner(AppCall app, CommandCapture capture, string runtimeConnectionString, BenchOptions options)
 {
     public async Task<QueryResult> RunAsync(QueryEntry entry, CancellationToken ct)
     {
@@ -21,30 +21,26 @@ public sealed class QueryRunner(BenchContext context, string runtimeConnectionSt
             await using var raw = new NpgsqlConnection(runtimeConnectionString);
             await raw.OpenAsync(ct);
             var warmUp = Math.Max(3, options.Runs / 10);
-            for (var i = 0; i < warmUp; i++)
-            {
-                var args = entry.Arguments(context.Sample, i);
-                await RawAsync(raw, entry.Sql, args, ct);
-                await entry.App(context, args, ct);
-            }
             var limit = new List<double>();
-            var app = new List<double>();
-            for (var i = warmUp; i < warmUp + options.Runs; i++)
+            var measured = new List<double>();
+            for (var i = 0; i < warmUp + options.Runs; i++)
             {
-                var args = entry.Arguments(context.Sample, i);
-                if (i % 2 == 0)
-                {
-                    limit.Add(await Stats.TimeAsync(() => RawAsync(raw, entry.Sql, args, ct)));
-                    app.Add(await Stats.TimeAsync(() => entry.App(context, args, ct)));
-                }
-                else
-                {
-                    app.Add(await Stats.TimeAsync(() => entry.App(context, args, ct)));
-                    limit.Add(await Stats.TimeAsync(() => RawAsync(raw, entry.Sql, args, ct)));
-                }
+                var args = entry.Arguments(app.Sample, i);
+                // Untimed: what the app sends for these arguments, to replay raw.
+                var statements = await capture.CaptureAsync(source => entry.App(app with { DataSource = source }, args, ct));
+                if (i == 0 && options.ShowSql)
+                    foreach (var statement in statements) Console.WriteLine($"  {entry.Name}: {statement.Text.ReplaceLineEndings(" ")} [{string.Join(", ", statement.Parameters.Select(p => $"{p.ParameterName}={p.Value}"))}]");
+                var rawTime = () => Stats.TimeAsync(() => ReplayAsync(raw, statements, ct));
+                var appTime = () => Stats.TimeAsync(() => entry.App(app, args, ct));
+                double l, a;
+                if (i % 2 == 0) { l = await rawTime(); a = await appTime(); }
+                else { a = await appTime(); l = await rawTime(); }
+                if (i < warmUp) continue;
+                limit.Add(l);
+                measured.Add(a);
             }
             var naive = entry.Naive is { } n ? new NaiveResult(n.Label, await NaiveAsync(entry, n, warmUp + options.Runs, ct)) : null;
-            return new QueryResult(entry.Name, Stats.Of(limit), Stats.Of(app), naive, null);
+            return new QueryResult(entry.Name, Stats.Of(limit), Stats.Of(measured), naive, null);
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException or InvalidCastException or ArgumentException or KeyNotFoundException)
         {
@@ -57,27 +53,41 @@ public sealed class QueryRunner(BenchContext context, string runtimeConnectionSt
         await using var connection = new NpgsqlConnection(runtimeConnectionString);
         await connection.OpenAsync(ct);
         if (naive.SessionSetup is { } setup) await ExecuteAsync(connection, setup, ct);
-        await RawAsync(connection, naive.Sql, entry.Arguments(context.Sample, firstRun), ct);
+        await RawAsync(connection, naive.Sql, entry.Arguments(app.Sample, firstRun), ct);
         var samples = new List<double>();
         for (var i = firstRun + 1; i <= firstRun + options.NaiveRuns; i++)
         {
-            var args = entry.Arguments(context.Sample, i);
+            var args = entry.Arguments(app.Sample, i);
             samples.Add(await Stats.TimeAsync(() => RawAsync(connection, naive.Sql, args, ct)));
         }
         return Stats.Of(samples);
     }
 
-    /// The physical limit: the statement over one open connection, every row read, nothing else.
+    /// The physical limit: the app's statements over one open connection, every row read, nothing else.
+    private static async Task ReplayAsync(NpgsqlConnection connection, IReadOnlyList<CapturedCommand> statements, CancellationToken ct)
+    {
+        foreach (var statement in statements)
+        {
+            await using var command = statement.ToCommand(connection);
+            await ReadAllAsync(command, ct);
+        }
+    }
+
     public static async Task RawAsync(NpgsqlConnection connection, string sql, Args args, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(sql, connection);
         foreach (var (name, value) in args)
             if (sql.Contains("@" + name, StringComparison.Ordinal))
                 command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        await ReadAllAsync(command, ct);
+    }
+
+    private static async Task ReadAllAsync(NpgsqlCommand command, CancellationToken ct)
+    {
         await using var reader = await command.ExecuteReaderAsync(ct);
-        var values = new object[reader.FieldCount];
         do
         {
+            var values = new object[reader.FieldCount];
             while (await reader.ReadAsync(ct)) reader.GetValues(values);
         } while (await reader.NextResultAsync(ct));
     }

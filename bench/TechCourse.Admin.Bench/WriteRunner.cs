@@ -11,8 +11,8 @@ public sealed record WriteResult(string Name, double Goal, string RawLabel, Thro
     public double? Ratio => Raw is { PerSecond: > 0 } r && App is { } a ? a.PerSecond / r.PerSecond : null;
 }
 
-/// Write throughput at 8 workers. Enrollments go to students the bench creates for the purpose and deletes afterwards
-/// (their enrollments go with them through ON DELETE CASCADE); price changes stay, as they would in production.
+/// Write throughput at 8 workers. Enrollments go to students kept for the bench (bench-student-N@bench.invalid) and
+/// are deleted afterwards; price changes stay in the audit log, as they would in production.
 public sealed class WriteRunner(BenchDatabase database, NpgsqlDataSource runtime, BenchOptions options)
 {
     public const int Workers = 8;
@@ -25,9 +25,10 @@ public sealed class WriteRunner(BenchDatabase database, NpgsqlDataSource runtime
         await connection.OpenAsync(ct);
         var students = (await connection.QueryAsync<Guid>(new CommandDefinition("""
             INSERT INTO users (email, role)
-            SELECT 'bench-student-' || k || '@bench.invalid', 'Student' FROM generate_series(1, @count) k
-            RETURNING user_id
-            """, new { count = Workers * 16 * 2 }, cancellationToken: ct))).ToArray();
+            SELECT e, 'Student' FROM (SELECT 'bench-student-' || k || '@bench.invalid' AS e FROM generate_series(1, @count) k) n
+            WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.email = n.e);
+            SELECT user_id FROM users WHERE email LIKE @pattern ORDER BY email
+            """, new { count = Workers * 16 * 2, pattern = StudentPattern }, cancellationToken: ct))).ToArray();
         var courses = (await connection.QueryAsync<int>(new CommandDefinition("SELECT course_id FROM courses ORDER BY course_id", cancellationToken: ct))).ToArray();
         var published = (await connection.QueryAsync<int>(new CommandDefinition(
             "SELECT course_id FROM courses WHERE is_published ORDER BY course_id", cancellationToken: ct))).ToArray();
@@ -43,7 +44,7 @@ public sealed class WriteRunner(BenchDatabase database, NpgsqlDataSource runtime
         await using var connection = new NpgsqlConnection(database.OwnerConnectionString);
         await connection.OpenAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM users WHERE email LIKE @pattern", new { pattern = StudentPattern }, commandTimeout: 600, cancellationToken: ct));
+            "DELETE FROM enrollments WHERE student_id IN (SELECT user_id FROM users WHERE email LIKE @pattern)", new { pattern = StudentPattern }, commandTimeout: 600, cancellationToken: ct));
     }
 
     public async Task<WriteResult> RunAsync(WriteEntry entry, WriteKeys keys, CancellationToken ct)
