@@ -6,5 +6,9 @@ internal static class DapperConventions
 {
     /// snake_case columns map to PascalCase record parameters everywhere the assembly is used (app, CLI, tests).
     [ModuleInitializer]
-    internal static void Apply() => Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
+    internal static void Apply()
+    {
+        Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
+        Dapper.SqlMapper.AddTypeHandler(new DateTimeOffsetHandler());
+    }
 }

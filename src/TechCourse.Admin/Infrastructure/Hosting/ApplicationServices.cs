@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using MudBlazor.Services;
 using TechCourse.Admin.Infrastructure.Auth;
 using TechCourse.Admin.Components;
+using TechCourse.Admin.Features.Courses;
 using TechCourse.Admin.Features.Dashboard;
+using TechCourse.Admin.Features.Enrollments;
 using TechCourse.Admin.Infrastructure.Database;
 using TechCourse.Admin.Infrastructure.Time;
 
@@ -18,6 +20,8 @@ public static class ApplicationServices
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddSingleton<DashboardQueries>();
+        builder.Services.AddCoursesFeature();
+        builder.Services.AddUsersAndEnrollmentsFeatures();
         builder.Services.AddScoped<ViewerTimeZone>();
         builder.Services.AddSingleton<AccountStore>();
         builder.Services.AddSingleton<SignInService>();
@@ -51,6 +55,7 @@ public static class ApplicationServices
         app.MapStaticAssets();
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapAccountEndpoints();
+        app.MapEnrollmentsExport();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 

@@ -58,6 +58,26 @@ public sealed class DatabasePrivilegeTests(DatabaseFixture database) : IClassFix
     }
 
     [Fact]
+    public async Task An_instructor_context_creates_a_course_of_its_own_and_may_delete_it_but_not_another_instructors()
+    {
+        await using var session = await RuntimeSessionAsync(ada, StaffRoles.Instructor);
+
+        var created = await session.Connection.ExecuteScalarAsync<int>(
+            "INSERT INTO courses (instructor_id, title, price) VALUES (@ada, 'New', 1) RETURNING course_id", new { ada }, session.Transaction);
+
+        Assert.Equal(0, await session.Connection.ExecuteAsync("DELETE FROM courses WHERE course_id = @bobsCourse", new { bobsCourse }, session.Transaction));
+        Assert.Equal(1, await session.Connection.ExecuteAsync("DELETE FROM courses WHERE course_id = @created", new { created }, session.Transaction));
+    }
+
+    [Fact]
+    public async Task The_runtime_role_reads_course_sales_totals()
+    {
+        await using var session = await RuntimeSessionAsync(ada, StaffRoles.Instructor);
+
+        Assert.Equal(0L, await session.Connection.ExecuteScalarAsync<long>("SELECT count(*) FROM course_sales_totals WHERE course_id = @adasCourse", new { adasCourse }, session.Transaction));
+    }
+
+    [Fact]
     public async Task A_claimed_admin_role_is_not_trusted_the_database_looks_the_role_up()
     {
         await using var session = await RuntimeSessionAsync(ada, StaffRoles.Admin);
@@ -93,6 +113,11 @@ public sealed class DatabasePrivilegeTests(DatabaseFixture database) : IClassFix
     [InlineData("INSERT INTO users (email, role) VALUES ('new@example.com', 'Admin')")]
     [InlineData("UPDATE users SET role = 'Admin'")]
     [InlineData("DELETE FROM enrollments")]
+    [InlineData("INSERT INTO enrollments (student_id, course_id, amount_paid) SELECT user_id, 1, 0 FROM users LIMIT 1")]
+    [InlineData("UPDATE enrollments SET amount_paid = 0")]
+    [InlineData("DELETE FROM users")]
+    [InlineData("UPDATE users SET email = 'x@example.com'")]
+    [InlineData("SELECT ensure_not_last_admin(gen_random_uuid())")]
     [InlineData("INSERT INTO user_credentials (user_id, password_hash) SELECT user_id, 'x' FROM users LIMIT 1")]
     [InlineData("INSERT INTO sign_in_attempts (user_id, succeeded) SELECT user_id, true FROM users LIMIT 1")]
     public async Task The_runtime_role_is_refused_even_with_an_admin_context(string sql)
@@ -100,6 +125,22 @@ public sealed class DatabasePrivilegeTests(DatabaseFixture database) : IClassFix
         await using var session = await RuntimeSessionAsync(admin, StaffRoles.Admin);
 
         var error = await Assert.ThrowsAsync<PostgresException>(() => session.Connection.ExecuteAsync(sql, transaction: session.Transaction));
+
+        Assert.Equal("42501", error.SqlState);
+    }
+
+    [Theory]
+    [InlineData("SELECT create_user('someone@example.com', 'Student')")]
+    [InlineData("SELECT change_user_role(@ada, 'Admin')")]
+    [InlineData("SELECT delete_user(@ada)")]
+    [InlineData("SELECT anonymise_user(@ada)")]
+    [InlineData("SELECT reassign_courses(@ada, @bob)")]
+    [InlineData("SELECT * FROM enroll_student(gen_random_uuid(), @ada, 1, 1, NULL, NULL)")]
+    public async Task The_user_and_enrollment_functions_refuse_anyone_but_an_admin(string sql)
+    {
+        await using var session = await RuntimeSessionAsync(ada, StaffRoles.Admin);
+
+        var error = await Assert.ThrowsAsync<PostgresException>(() => session.Connection.ExecuteAsync(sql, new { ada, bob }, session.Transaction));
 
         Assert.Equal("42501", error.SqlState);
     }

@@ -1,0 +1,153 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Dapper;
+using Npgsql;
+using NpgsqlTypes;
+using TechCourse.Admin.Infrastructure.Auth;
+
+namespace TechCourse.Admin.Features.Courses;
+
+/// Reading courses: a page of the grid (filters, allow-listed sort, paging), one course, its price history, instructors.
+/// Instructors only ever see their own courses; the restriction is applied here, whatever the caller asks for.
+public sealed class CoursesQueries(NpgsqlDataSource dataSource)
+{
+    private static readonly Dictionary<CourseSort, string> SortColumns = new()
+    {
+        [CourseSort.Title] = "c.title",
+        [CourseSort.Price] = "c.price",
+        [CourseSort.Published] = "c.is_published",
+        [CourseSort.Enrollments] = "coalesce(t.enrollments, 0)",
+        [CourseSort.Revenue] = "coalesce(t.gross_revenue, 0)",
+        [CourseSort.PassingScore] = "(c.quiz_metadata -> 'passing_score')",
+    };
+
+    public async Task<CoursePage> PageAsync(Actor actor, CoursePageRequest request, CancellationToken ct)
+    {
+        var (where, parameters) = Filter(actor, request.Filter);
+        var direction = request.Descending ? "DESC" : "ASC";
+        var sort = SortColumns[request.Sort];
+        var bySales = request.Sort is CourseSort.Enrollments or CourseSort.Revenue;
+        // Totals are looked up per course (LATERAL): for a page of courses only, unless the page is sorted by them.
+        var totals = "LEFT JOIN LATERAL (SELECT s.enrollments, s.gross_revenue FROM course_sales_totals s WHERE s.course_id = c.course_id) t ON true";
+        var totalsIn = bySales ? "c" : "t";
+        var outerSort = bySales ? sort.Replace("t.", "c.", StringComparison.Ordinal) : sort;
+        var sql = $"""
+            WITH page AS (
+                SELECT c.* {(bySales ? ", t.enrollments, t.gross_revenue" : "")}
+                FROM courses c {(bySales ? totals : "")}
+                WHERE {where}
+                ORDER BY {sort} {direction} NULLS LAST, c.course_id {direction}
+                LIMIT @limit OFFSET @offset
+            )
+            SELECT c.course_id, c.title, c.price, c.is_published, c.instructor_id, u.email AS instructor_email,
+                   c.quiz_metadata ->> 'difficulty' AS difficulty, c.quiz_metadata ->> 'passing_score' AS passing_score,
+                   coalesce({totalsIn}.enrollments, 0) AS enrollments, coalesce({totalsIn}.gross_revenue, 0) AS gross_revenue
+            FROM page c
+            LEFT JOIN users u ON u.user_id = c.instructor_id
+            {(bySales ? "" : totals)}
+            ORDER BY {outerSort} {direction} NULLS LAST, c.course_id {direction};
+            SELECT count(*)::int FROM courses c WHERE {where};
+            """;
+        parameters.Add("limit", Math.Clamp(request.PageSize, 1, 500));
+        parameters.Add("offset", Math.Max(0, request.Page) * Math.Clamp(request.PageSize, 1, 500));
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, parameters, cancellationToken: ct));
+        var rows = (await results.ReadAsync<CourseRow>()).AsList();
+        var total = await results.ReadSingleAsync<int>();
+        return new CoursePage(rows, total);
+    }
+
+    public async Task<CourseDetails?> FindAsync(Actor actor, int courseId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<CourseDetails>(new CommandDefinition("""
+            SELECT c.course_id, c.title, c.price, c.is_published, c.instructor_id, u.email AS instructor_email,
+                   c.quiz_metadata::text AS quiz_metadata, c.xmin::text AS version
+            FROM courses c LEFT JOIN users u ON u.user_id = c.instructor_id
+            WHERE c.course_id = @courseId AND (@isAdmin OR c.instructor_id = @userId)
+            """, new { courseId, isAdmin = actor.IsAdmin, userId = actor.UserId }, cancellationToken: ct));
+    }
+
+    public async Task<IReadOnlyList<PriceChange>> PriceHistoryAsync(Actor actor, int courseId, CancellationToken ct, int limit = 200)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<PriceChange>(new CommandDefinition("""
+            SELECT p.log_id, p.changed_at, p.old_price, p.new_price, u.email AS changed_by, p.source, p.reason
+            FROM price_changes p LEFT JOIN users u ON u.user_id = p.changed_by
+            WHERE p.course_id = @courseId
+              AND EXISTS (SELECT 1 FROM courses c WHERE c.course_id = @courseId AND (@isAdmin OR c.instructor_id = @userId))
+            ORDER BY p.log_id DESC
+            LIMIT @limit
+            """, new { courseId, isAdmin = actor.IsAdmin, userId = actor.UserId, limit }, cancellationToken: ct))).AsList();
+    }
+
+    public async Task<IReadOnlyList<InstructorOption>> InstructorsAsync(string? search, CancellationToken ct, int limit = 20)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<InstructorOption>(new CommandDefinition("""
+            SELECT user_id, email FROM users
+            WHERE role = 'Instructor' AND email ILIKE @pattern
+            ORDER BY email
+            LIMIT @limit
+            """, new { pattern = ContainsPattern(search ?? ""), limit }, cancellationToken: ct))).AsList();
+    }
+
+    public async Task<InstructorOption?> InstructorAsync(Guid userId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<InstructorOption>(new CommandDefinition(
+            "SELECT user_id, email FROM users WHERE user_id = @userId AND role = 'Instructor'", new { userId }, cancellationToken: ct));
+    }
+
+    /// The WHERE clause from fixed fragments; every user value travels as a parameter.
+    private static (string Where, DynamicParameters Parameters) Filter(Actor actor, CourseFilter filter)
+    {
+        var where = new StringBuilder("true");
+        var parameters = new DynamicParameters();
+        var instructor = actor.IsAdmin ? filter.InstructorId : actor.UserId;
+        if (instructor is { } id)
+        {
+            where.Append(" AND c.instructor_id = @instructorId");
+            parameters.Add("instructorId", id);
+        }
+        if (filter.Published is { } published)
+        {
+            where.Append(" AND c.is_published = @published");
+            parameters.Add("published", published);
+        }
+        if (!string.IsNullOrWhiteSpace(filter.Search))
+        {
+            where.Append(" AND c.title ILIKE @search");
+            parameters.Add("search", ContainsPattern(filter.Search.Trim()));
+        }
+        var facts = new JsonObject();
+        if (!string.IsNullOrWhiteSpace(filter.Difficulty)) facts["difficulty"] = filter.Difficulty;
+        if (filter.PassingScore is { } score) facts["passing_score"] = score;
+        if (facts.Count > 0)
+        {
+            where.Append(" AND c.quiz_metadata @> @facts");
+            parameters.Add("facts", new JsonbParameter(facts.ToJsonString()));
+        }
+        if (filter.MinPrice is { } min)
+        {
+            where.Append(" AND c.price >= @minPrice");
+            parameters.Add("minPrice", min);
+        }
+        if (filter.MaxPrice is { } max)
+        {
+            where.Append(" AND c.price <= @maxPrice");
+            parameters.Add("maxPrice", max);
+        }
+        return (where.ToString(), parameters);
+    }
+
+    internal static string ContainsPattern(string text) =>
+        "%" + text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal) + "%";
+}
+
+/// Sends a string as jsonb (Dapper would send text, and `jsonb @> text` does not resolve).
+public sealed class JsonbParameter(string json) : SqlMapper.ICustomQueryParameter
+{
+    public void AddParameter(System.Data.IDbCommand command, string name) =>
+        command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Jsonb) { Value = json });
+}

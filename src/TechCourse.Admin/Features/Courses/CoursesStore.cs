@@ -1,0 +1,178 @@
+using System.Globalization;
+using Dapper;
+using Npgsql;
+using TechCourse.Admin.Infrastructure.Auth;
+using TechCourse.Admin.Infrastructure.Database;
+
+namespace TechCourse.Admin.Features.Courses;
+
+public enum SaveOutcome { Saved, Unchanged, Conflict, NotFound, Invalid }
+
+/// What became of a save. On a conflict, CurrentPrice is what the database holds now and LastChange who put it there.
+public sealed record SaveResult(SaveOutcome Outcome, decimal? CurrentPrice = null, PriceChange? LastChange = null, FieldError? Error = null, string? Version = null)
+{
+    public bool Succeeded => Outcome is SaveOutcome.Saved or SaveOutcome.Unchanged;
+}
+
+public sealed record DeleteResult(bool Deleted, string? Message = null);
+
+/// Writing courses. Every write runs as the signed-in actor (BeginAsActorAsync), so row-level security and the audit
+/// trigger see who acts; a price is only replaced if it is still the one the editor loaded (optimistic concurrency).
+public sealed class CoursesStore(NpgsqlDataSource dataSource)
+{
+    public const string PriceField = "price";
+    public const string TitleField = "title";
+    public const string NotFoundMessage = "This course no longer exists, or it is not one of yours.";
+    private static readonly CultureInfo Us = CultureInfo.GetCultureInfo("en-US");
+
+    public static readonly IReadOnlyDictionary<string, FieldError> ConstraintMessages = new Dictionary<string, FieldError>
+    {
+        ["courses_price_check"] = new FieldError(PriceField, CourseRules.PriceRange),
+        ["price_changes_reason_check"] = new FieldError("reason", $"The reason can have at most {CourseRules.MaxReasonLength} characters."),
+        ["courses_instructor_id_fkey"] = new FieldError("instructor", "This instructor no longer exists."),
+    };
+
+    public async Task<SaveResult> UpdatePriceAsync(Actor actor, int courseId, decimal expected, decimal price, string? reason, CancellationToken ct)
+    {
+        if (CourseRules.PriceError(price) is { } invalid) return new SaveResult(SaveOutcome.Invalid, Error: new FieldError(PriceField, invalid));
+        if (CourseRules.ReasonError(reason) is { } tooLong) return new SaveResult(SaveOutcome.Invalid, Error: new FieldError("reason", tooLong));
+        return await WriteAsync(async (connection, transaction) =>
+        {
+            await SetReasonAsync(connection, transaction, reason, ct);
+            var updated = await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE courses SET price = @price WHERE course_id = @courseId AND price = @expected",
+                new { courseId, expected, price }, transaction, cancellationToken: ct));
+            if (updated == 1)
+            {
+                await transaction.CommitAsync(ct);
+                return new SaveResult(price == expected ? SaveOutcome.Unchanged : SaveOutcome.Saved, price);
+            }
+            return await ConflictAsync(connection, transaction, actor, courseId, ct);
+        }, actor, ct);
+    }
+
+    public async Task<SaveResult> CreateAsync(Actor actor, CourseDraft draft, CancellationToken ct)
+    {
+        if (Validate(draft) is { } invalid) return invalid;
+        return await WriteAsync(async (connection, transaction) =>
+        {
+            var id = await connection.ExecuteScalarAsync<int>(new CommandDefinition("""
+                INSERT INTO courses (instructor_id, title, price, is_published, quiz_metadata)
+                VALUES (@instructorId, @title, @price, @isPublished, @metadata)
+                RETURNING course_id
+                """, Parameters(actor, draft), transaction, cancellationToken: ct));
+            await transaction.CommitAsync(ct);
+            return new SaveResult(SaveOutcome.Saved, draft.Price, Version: id.ToString(CultureInfo.InvariantCulture));
+        }, actor, ct);
+    }
+
+    /// Saves the dialog's fields if the row is still the version the dialog loaded (xmin changes with every update).
+    public async Task<SaveResult> UpdateAsync(Actor actor, int courseId, string version, CourseDraft draft, string? reason, CancellationToken ct)
+    {
+        if (Validate(draft) is { } invalid) return invalid;
+        if (CourseRules.ReasonError(reason) is { } tooLong) return new SaveResult(SaveOutcome.Invalid, Error: new FieldError("reason", tooLong));
+        return await WriteAsync(async (connection, transaction) =>
+        {
+            await SetReasonAsync(connection, transaction, reason, ct);
+            var parameters = Parameters(actor, draft);
+            parameters.Add("courseId", courseId);
+            parameters.Add("version", version);
+            var newVersion = await connection.ExecuteScalarAsync<string?>(new CommandDefinition("""
+                UPDATE courses SET title = @title, price = @price, is_published = @isPublished, quiz_metadata = @metadata,
+                                   instructor_id = CASE WHEN @isAdmin THEN @instructorId ELSE instructor_id END
+                WHERE course_id = @courseId AND xmin::text = @version
+                RETURNING xmin::text
+                """, parameters, transaction, cancellationToken: ct));
+            if (newVersion is not null)
+            {
+                await transaction.CommitAsync(ct);
+                return new SaveResult(SaveOutcome.Saved, draft.Price, Version: newVersion);
+            }
+            return await ConflictAsync(connection, transaction, actor, courseId, ct);
+        }, actor, ct);
+    }
+
+    public async Task<DeleteResult> DeleteAsync(Actor actor, int courseId, CancellationToken ct)
+    {
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            await using var transaction = await connection.BeginAsActorAsync(actor, ct);
+            var deleted = await connection.ExecuteAsync(new CommandDefinition("DELETE FROM courses WHERE course_id = @courseId", new { courseId }, transaction, cancellationToken: ct));
+            await transaction.CommitAsync(ct);
+            return deleted == 1 ? new DeleteResult(true) : new DeleteResult(false, NotFoundMessage);
+        }
+        catch (PostgresException e) when (e is { SqlState: PostgresErrorCodes.ForeignKeyViolation, ConstraintName: "enrollments_course_id_fkey" })
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            var enrollments = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT count(*) FROM enrollments WHERE course_id = @courseId", new { courseId }, cancellationToken: ct));
+            return new DeleteResult(false, $"This course has {enrollments.ToString("N0", Us)} {(enrollments == 1 ? "enrollment" : "enrollments")} — unpublish it instead.");
+        }
+        catch (Exception e) when (DatabaseErrors.Describe(e, ConstraintMessages) is { } error)
+        {
+            return new DeleteResult(false, error.Message);
+        }
+    }
+
+    private async Task<SaveResult> WriteAsync(Func<NpgsqlConnection, NpgsqlTransaction, Task<SaveResult>> write, Actor actor, CancellationToken ct)
+    {
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            await using var transaction = await connection.BeginAsActorAsync(actor, ct);
+            return await write(connection, transaction);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.NumericValueOutOfRange)
+        {
+            return new SaveResult(SaveOutcome.Invalid, Error: new FieldError(PriceField, CourseRules.PriceRange));
+        }
+        catch (Exception e) when (DatabaseErrors.Describe(e, ConstraintMessages) is { } error)
+        {
+            return new SaveResult(SaveOutcome.Invalid, Error: error);
+        }
+    }
+
+    /// Nothing was updated: either the course is gone / not the actor's, or someone changed it since it was loaded.
+    private static async Task<SaveResult> ConflictAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Actor actor, int courseId, CancellationToken ct)
+    {
+        var current = await connection.QuerySingleOrDefaultAsync<CurrentRow>(new CommandDefinition("""
+            SELECT price, xmin::text AS version FROM courses WHERE course_id = @courseId AND (@isAdmin OR instructor_id = @userId)
+            """, new { courseId, isAdmin = actor.IsAdmin, userId = actor.UserId }, transaction, cancellationToken: ct));
+        if (current is not { } row) return new SaveResult(SaveOutcome.NotFound, Error: new FieldError(null, NotFoundMessage));
+        var last = await connection.QuerySingleOrDefaultAsync<PriceChange>(new CommandDefinition("""
+            SELECT p.log_id, p.changed_at, p.old_price, p.new_price, u.email AS changed_by, p.source, p.reason
+            FROM price_changes p LEFT JOIN users u ON u.user_id = p.changed_by
+            WHERE p.course_id = @courseId
+            ORDER BY p.log_id DESC
+            LIMIT 1
+            """, new { courseId }, transaction, cancellationToken: ct));
+        return new SaveResult(SaveOutcome.Conflict, row.Price, last, Version: row.Version);
+    }
+
+    private sealed record CurrentRow(decimal Price, string Version);
+
+    private static Task SetReasonAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string? reason, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition("SELECT set_config('app.change_reason', @reason, true)",
+            new { reason = reason?.Trim() ?? "" }, transaction, cancellationToken: ct));
+
+    private static DynamicParameters Parameters(Actor actor, CourseDraft draft)
+    {
+        var parameters = new DynamicParameters();
+        parameters.Add("title", draft.Title.Trim());
+        parameters.Add("price", draft.Price);
+        parameters.Add("isPublished", draft.IsPublished);
+        parameters.Add("isAdmin", actor.IsAdmin);
+        parameters.Add("instructorId", actor.IsAdmin ? draft.InstructorId : actor.UserId);
+        parameters.Add("metadata", draft.QuizMetadata is null ? null : new JsonbParameter(draft.QuizMetadata));
+        return parameters;
+    }
+
+    private static SaveResult? Validate(CourseDraft draft)
+    {
+        if (CourseRules.TitleError(draft.Title) is { } title) return new SaveResult(SaveOutcome.Invalid, Error: new FieldError(TitleField, title));
+        if (CourseRules.PriceError(draft.Price) is { } price) return new SaveResult(SaveOutcome.Invalid, Error: new FieldError(PriceField, price));
+        if (QuizMetadata.Parse(draft.QuizMetadata).Error is { } metadata) return new SaveResult(SaveOutcome.Invalid, Error: new FieldError("quiz_metadata", metadata));
+        return null;
+    }
+}

@@ -1,0 +1,161 @@
+using Dapper;
+using Npgsql;
+using TechCourse.Admin.Infrastructure.Auth;
+using TechCourse.Admin.Infrastructure.Database;
+
+namespace TechCourse.Admin.Features.Enrollments;
+
+/// Admins and Accounting see every enrollment; an instructor sees those of their own courses only.
+public sealed class EnrollmentsQueries(NpgsqlDataSource dataSource)
+{
+    public const int PageSize = 50;
+    public const string AlreadyEnrolled = "This student is already enrolled in this course.";
+
+    public static readonly IReadOnlyDictionary<string, FieldError> Constraints = new Dictionary<string, FieldError>
+    {
+        ["enrollments_student_id_course_id_key"] = new("Course", AlreadyEnrolled),
+        ["enrollments_student_is_student"] = new("Student", "Pick a student: this person is not an active student."),
+        ["enrollments_student_id_fkey"] = new("Student", "This student no longer exists."),
+        ["enrollments_course_is_published"] = new("Course", "This course is not published (or no longer exists): students can enroll only in published courses."),
+        ["enrollments_course_id_fkey"] = new("Course", "This course no longer exists."),
+        ["enrollments_amount_paid_check"] = new("Amount", "Enter an amount of 0 or more, with at most 2 decimals."),
+        ["enrollments_override_reason_check"] = new("Reason", "Say why the amount differs from the price (up to 500 characters)."),
+    };
+
+    private const string Select = """
+        SELECT e.enrollment_id, e.enrolled_at, e.student_id, u.email AS student_email, e.course_id, c.title AS course_title,
+               e.amount_paid, e.list_price, e.amount_override_reason
+        FROM enrollments e
+        JOIN users u ON u.user_id = e.student_id
+        JOIN courses c ON c.course_id = e.course_id
+        """;
+
+    public async Task<EnrollmentPage> PageAsync(Actor viewer, EnrollmentFilter filter, EnrollmentCursor? after, CancellationToken ct, int pageSize = PageSize)
+    {
+        var (where, args) = Where(viewer, filter);
+        if (after is not null)
+        {
+            where.Add("(e.enrolled_at, e.enrollment_id) < (@afterAt, @afterId)");
+            args.Add("afterAt", after.EnrolledAt);
+            args.Add("afterId", after.EnrollmentId);
+        }
+        args.Add("limit", pageSize + 1);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = (await connection.QueryAsync<EnrollmentRow>(new CommandDefinition($"""
+            {Select}
+            WHERE {string.Join(" AND ", where)}
+            ORDER BY e.enrolled_at DESC, e.enrollment_id DESC
+            LIMIT @limit
+            """, args, cancellationToken: ct))).ToList();
+        var next = rows.Count > pageSize ? new EnrollmentCursor(rows[pageSize - 1].EnrolledAt, rows[pageSize - 1].EnrollmentId) : null;
+        return new EnrollmentPage(rows.Take(pageSize).ToList(), next);
+    }
+
+    public async Task<long> EstimateAsync(Actor viewer, EnrollmentFilter filter, CancellationToken ct)
+    {
+        var (where, args) = Where(viewer, filter);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await PlannerEstimate.RowsAsync(connection,
+            $"SELECT 1 FROM enrollments e JOIN courses c ON c.course_id = e.course_id WHERE {string.Join(" AND ", where)}", args, ct);
+    }
+
+    /// Every row of the filter in the grid's order, read as the server sends it (one row in memory at a time).
+    public async IAsyncEnumerable<EnrollmentRow> StreamAsync(Actor viewer, EnrollmentFilter filter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var (where, args) = Where(viewer, filter);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        await connection.ExecuteAsync(new CommandDefinition("SET LOCAL work_mem = '64MB'; SET LOCAL statement_timeout = 0", transaction: transaction, cancellationToken: ct));
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition($"""
+            {Select}
+            WHERE {string.Join(" AND ", where)}
+            ORDER BY e.enrolled_at DESC, e.enrollment_id DESC
+            """, args, transaction, flags: CommandFlags.None, cancellationToken: ct));
+        var parse = reader.GetRowParser<EnrollmentRow>();
+        while (await reader.ReadAsync(ct))
+            yield return parse(reader);
+    }
+
+    public async Task<IReadOnlyList<CourseChoice>> PublishedCoursesMatchingAsync(string? term, CancellationToken ct, int limit = 10) =>
+        await CoursesMatchingAsync(term, publishedOnly: true, ct, limit);
+
+    public async Task<IReadOnlyList<CourseChoice>> CoursesMatchingAsync(string? term, bool publishedOnly, CancellationToken ct, int limit = 10)
+    {
+        term = term?.Trim() ?? "";
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<CourseChoice>(new CommandDefinition("""
+            SELECT course_id, title, price FROM courses
+            WHERE (is_published OR NOT @publishedOnly) AND title ILIKE @pattern
+            ORDER BY title, course_id LIMIT @limit
+            """, new { pattern = Like.Contains(term), publishedOnly, limit }, cancellationToken: ct))).ToList();
+    }
+
+    public async Task<CourseChoice?> PublishedCourseAsync(int courseId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<CourseChoice>(new CommandDefinition(
+            "SELECT course_id, title, price FROM courses WHERE course_id = @courseId AND is_published", new { courseId }, cancellationToken: ct));
+    }
+
+    /// Reads the price and inserts in one transaction (enroll_student): a price that changed since the form showed it
+    /// comes back as PriceChanged and nothing is saved; the same request token saved twice gives the first row back.
+    public async Task<EnrollOutcome> EnrollAsync(Actor actor, EnrollRequest request, CancellationToken ct)
+    {
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            await using var transaction = await connection.BeginAsActorAsync(actor, ct);
+            var row = await connection.QuerySingleAsync<(string Outcome, int? EnrollmentId, decimal? AmountPaid, decimal? CurrentPrice, DateTimeOffset? EnrolledAt)>(
+                new CommandDefinition("""
+                    SELECT outcome, enrollment_id, amount_paid, current_price, enrolled_at
+                    FROM enroll_student(@RequestToken, @StudentId, @CourseId, @ShownPrice, @OverrideAmount, @OverrideReason)
+                    """, request, transaction, cancellationToken: ct));
+            await transaction.CommitAsync(ct);
+            var kind = row.Outcome switch
+            {
+                "created" => EnrollOutcomeKind.Created,
+                "replayed" => EnrollOutcomeKind.AlreadySaved,
+                _ => EnrollOutcomeKind.PriceChanged,
+            };
+            return new EnrollOutcome(kind, row.EnrollmentId, row.AmountPaid, row.CurrentPrice, row.EnrolledAt);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && DatabaseErrors.Describe(e, Constraints) is { } error)
+        {
+            return new EnrollOutcome(EnrollOutcomeKind.Refused, Error: error);
+        }
+    }
+
+    private static (List<string> Where, DynamicParameters Args) Where(Actor viewer, EnrollmentFilter filter)
+    {
+        var where = new List<string> { "true" };
+        var args = new DynamicParameters();
+        if (filter.CourseId is { } courseId)
+        {
+            where.Add("e.course_id = @courseId");
+            args.Add("courseId", courseId);
+        }
+        if (filter.StudentId is { } studentId)
+        {
+            where.Add("e.student_id = @studentId");
+            args.Add("studentId", studentId);
+        }
+        if (filter.From is { } from)
+        {
+            where.Add("e.enrolled_at >= @from");
+            args.Add("from", from);
+        }
+        if (filter.To is { } to)
+        {
+            where.Add("e.enrolled_at < @to");
+            args.Add("to", to);
+        }
+        if (viewer.Role == StaffRoles.Instructor)
+        {
+            where.Add("c.instructor_id = @viewerId");
+            args.Add("viewerId", viewer.UserId);
+        }
+        else if (viewer.Role is not (StaffRoles.Admin or StaffRoles.Accounting))
+            where.Add("false");
+        return (where, args);
+    }
+}

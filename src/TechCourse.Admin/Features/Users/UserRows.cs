@@ -1,0 +1,30 @@
+namespace TechCourse.Admin.Features.Users;
+
+public sealed record UserRow(Guid UserId, string Email, string Role, DateTimeOffset? CreatedAt, DateTimeOffset? AnonymisedAt)
+{
+    public bool IsAnonymised => AnonymisedAt is not null;
+}
+
+public enum UserSort { CreatedNewest, CreatedOldest, EmailAscending, EmailDescending }
+
+public sealed record UserFilter(string? Search = null, string? Role = null, UserSort Sort = UserSort.CreatedNewest);
+
+/// Where the next page starts: the last row of the page before (keyset, never OFFSET).
+public sealed record UserCursor(string Email, DateTimeOffset? CreatedAt, Guid UserId)
+{
+    public static UserCursor After(UserRow row) => new(row.Email, row.CreatedAt, row.UserId);
+}
+
+public sealed record UserPage(IReadOnlyList<UserRow> Rows, UserCursor? Next);
+
+public sealed record UserChoice(Guid UserId, string Email);
+
+/// What stands in the way of removing someone, so the dialog offers the right action.
+public sealed record RemovalFacts(Guid UserId, string Email, string Role, long Enrollments, long Courses, long PriceChanges, long EnrollmentsRecorded)
+{
+    public bool CanHardDelete => Enrollments == 0 && Courses == 0 && PriceChanges == 0 && EnrollmentsRecorded == 0;
+}
+
+public sealed record StudentProfile(Guid UserId, string Email, string Role, DateTimeOffset? CreatedAt, DateTimeOffset? AnonymisedAt, long Enrollments, decimal TotalPaid);
+
+public sealed record StudentEnrollmentRow(int EnrollmentId, int CourseId, string CourseTitle, decimal AmountPaid, decimal? ListPrice, string? AmountOverrideReason, DateTimeOffset EnrolledAt);

@@ -1,0 +1,186 @@
+using Dapper;
+using Npgsql;
+using TechCourse.Admin.Infrastructure.Auth;
+using TechCourse.Admin.Infrastructure.Database;
+
+namespace TechCourse.Admin.Features.Users;
+
+/// A write either succeeds with a value or fails with a message the form shows (at a field when it belongs to one).
+public sealed record WriteResult<T>(T? Value, FieldError? Error)
+{
+    public bool Succeeded => Error is null;
+    public static WriteResult<T> Ok(T value) => new(value, null);
+    public static WriteResult<T> Fail(FieldError error) => new(default, error);
+}
+
+public sealed class UsersQueries(NpgsqlDataSource dataSource)
+{
+    public const int PageSize = 50;
+    public const string AlreadyRegistered = "This email is already registered.";
+
+    public static readonly IReadOnlyDictionary<string, FieldError> Constraints = new Dictionary<string, FieldError>
+    {
+        ["users_email_key"] = new("Email", AlreadyRegistered),
+        ["users_email_lower_key"] = new("Email", AlreadyRegistered),
+        ["users_email_format"] = new("Email", "Enter a valid email address, like name@example.com (at most 150 characters)."),
+        ["users_role_check"] = new("Role", "Pick one of the roles."),
+        ["users_last_admin"] = new("Role", "This is the last admin: make someone else an admin first."),
+        ["users_has_courses"] = new(null, "This person still teaches courses: reassign their courses to another instructor first."),
+        ["users_has_history"] = new(null, "This person has enrollments or price changes on record: anonymise them instead of deleting."),
+        ["users_remove_self"] = new(null, "You cannot remove your own account."),
+        ["users_not_found"] = new(null, "This user no longer exists or was already anonymised. Reload the list."),
+        ["courses_reassign_target"] = new("Instructor", "Pick another active instructor."),
+    };
+
+    public async Task<UserPage> PageAsync(UserFilter filter, UserCursor? after, CancellationToken ct, int pageSize = PageSize)
+    {
+        var (where, args) = Where(filter);
+        var (order, keyset) = filter.Sort switch
+        {
+            UserSort.CreatedOldest => ("created_at, user_id", "(created_at, user_id) > (@afterCreated, @afterId)"),
+            UserSort.EmailAscending => ("email", "email > @afterEmail"),
+            UserSort.EmailDescending => ("email DESC", "email < @afterEmail"),
+            _ => ("created_at DESC, user_id DESC", "(created_at, user_id) < (@afterCreated, @afterId)"),
+        };
+        if (after is not null)
+        {
+            where.Add(keyset);
+            args.Add("afterEmail", after.Email);
+            args.Add("afterCreated", after.CreatedAt);
+            args.Add("afterId", after.UserId);
+        }
+        args.Add("limit", pageSize + 1);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = (await connection.QueryAsync<UserRow>(new CommandDefinition($"""
+            SELECT user_id, email, role, created_at, anonymised_at
+            FROM users
+            WHERE {string.Join(" AND ", where)}
+            ORDER BY {order}
+            LIMIT @limit
+            """, args, cancellationToken: ct))).ToList();
+        var next = rows.Count > pageSize ? UserCursor.After(rows[pageSize - 1]) : null;
+        return new UserPage(rows.Take(pageSize).ToList(), next);
+    }
+
+    /// The planner's row estimate for the filter: no COUNT(*) over a million rows on every page.
+    public async Task<long> EstimateAsync(UserFilter filter, CancellationToken ct)
+    {
+        var (where, args) = Where(filter);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await PlannerEstimate.RowsAsync(connection, $"SELECT 1 FROM users WHERE {string.Join(" AND ", where)}", args, ct);
+    }
+
+    /// Students by email for the enrollment form: substring via the trigram index from 3 characters, prefix before.
+    public async Task<IReadOnlyList<UserChoice>> StudentsMatchingAsync(string? term, CancellationToken ct, int limit = 10)
+    {
+        term = term?.Trim().ToLowerInvariant() ?? "";
+        if (term.Length == 0) return [];
+        var sql = term.Length >= 3
+            ? """
+              SELECT user_id, email FROM users
+              WHERE role = 'Student' AND anonymised_at IS NULL AND email ILIKE @pattern
+              ORDER BY email LIMIT @limit
+              """
+            : """
+              SELECT user_id, email FROM users
+              WHERE role = 'Student' AND anonymised_at IS NULL AND lower(email) >= @prefix AND lower(email) < @prefixEnd
+              ORDER BY lower(email) LIMIT @limit
+              """;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<UserChoice>(new CommandDefinition(sql,
+            new { pattern = Like.Contains(term), prefix = term, prefixEnd = Like.PrefixEnd(term), limit }, cancellationToken: ct))).ToList();
+    }
+
+    public async Task<IReadOnlyList<UserChoice>> InstructorsAsync(Guid except, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<UserChoice>(new CommandDefinition("""
+            SELECT user_id, email FROM users
+            WHERE role = 'Instructor' AND anonymised_at IS NULL AND user_id <> @except
+            ORDER BY email
+            """, new { except }, cancellationToken: ct))).ToList();
+    }
+
+    public async Task<StudentProfile?> ProfileAsync(Guid userId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<StudentProfile>(new CommandDefinition("""
+            SELECT u.user_id, u.email, u.role, u.created_at, u.anonymised_at,
+                   (SELECT count(*) FROM enrollments e WHERE e.student_id = u.user_id) AS enrollments,
+                   (SELECT coalesce(sum(e.amount_paid), 0) FROM enrollments e WHERE e.student_id = u.user_id) AS total_paid
+            FROM users u WHERE u.user_id = @userId
+            """, new { userId }, cancellationToken: ct));
+    }
+
+    public async Task<IReadOnlyList<StudentEnrollmentRow>> EnrollmentsOfAsync(Guid studentId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<StudentEnrollmentRow>(new CommandDefinition("""
+            SELECT e.enrollment_id, e.course_id, c.title AS course_title, e.amount_paid, e.list_price, e.amount_override_reason, e.enrolled_at
+            FROM enrollments e JOIN courses c ON c.course_id = e.course_id
+            WHERE e.student_id = @studentId
+            ORDER BY e.enrolled_at DESC, e.enrollment_id DESC
+            """, new { studentId }, cancellationToken: ct))).ToList();
+    }
+
+    public async Task<RemovalFacts?> RemovalFactsAsync(Guid userId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<RemovalFacts>(new CommandDefinition("""
+            SELECT u.user_id, u.email, u.role,
+                   (SELECT count(*) FROM enrollments e WHERE e.student_id = u.user_id) AS enrollments,
+                   (SELECT count(*) FROM courses c WHERE c.instructor_id = u.user_id) AS courses,
+                   (SELECT count(*) FROM price_changes p WHERE p.changed_by = u.user_id) AS price_changes,
+                   (SELECT count(*) FROM enrollments e WHERE e.enrolled_by = u.user_id) AS enrollments_recorded
+            FROM users u WHERE u.user_id = @userId AND u.anonymised_at IS NULL
+            """, new { userId }, cancellationToken: ct));
+    }
+
+    public Task<WriteResult<Guid>> CreateAsync(Actor actor, string email, string role, CancellationToken ct) =>
+        WriteAsync<Guid>(actor, "SELECT create_user(@email, @role)", new { email = email.Trim(), role }, ct);
+
+    public Task<WriteResult<bool>> ChangeRoleAsync(Actor actor, Guid userId, string role, CancellationToken ct) =>
+        WriteAsync<bool>(actor, "SELECT true FROM change_user_role(@userId, @role)", new { userId, role }, ct);
+
+    public Task<WriteResult<int>> ReassignCoursesAsync(Actor actor, Guid from, Guid to, CancellationToken ct) =>
+        WriteAsync<int>(actor, "SELECT reassign_courses(@from, @to)", new { from, to }, ct);
+
+    public Task<WriteResult<string>> AnonymiseAsync(Actor actor, Guid userId, CancellationToken ct) =>
+        WriteAsync<string>(actor, "SELECT anonymise_user(@userId)", new { userId }, ct);
+
+    public Task<WriteResult<bool>> DeleteAsync(Actor actor, Guid userId, CancellationToken ct) =>
+        WriteAsync<bool>(actor, "SELECT true FROM delete_user(@userId)", new { userId }, ct);
+
+    private async Task<WriteResult<T>> WriteAsync<T>(Actor actor, string sql, object args, CancellationToken ct)
+    {
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            await using var transaction = await connection.BeginAsActorAsync(actor, ct);
+            var value = await connection.ExecuteScalarAsync<T>(new CommandDefinition(sql, args, transaction, cancellationToken: ct));
+            await transaction.CommitAsync(ct);
+            return WriteResult<T>.Ok(value!);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && DatabaseErrors.Describe(e, Constraints) is { } error)
+        {
+            return WriteResult<T>.Fail(error);
+        }
+    }
+
+    private static (List<string> Where, DynamicParameters Args) Where(UserFilter filter)
+    {
+        var where = new List<string> { "true" };
+        var args = new DynamicParameters();
+        if (!string.IsNullOrWhiteSpace(filter.Role))
+        {
+            where.Add("role = @role");
+            args.Add("role", filter.Role);
+        }
+        if (!string.IsNullOrWhiteSpace(filter.Search))
+        {
+            where.Add("email ILIKE @pattern");
+            args.Add("pattern", Like.Contains(filter.Search.Trim()));
+        }
+        return (where, args);
+    }
+}

@@ -1,0 +1,104 @@
+using System.Text.Json.Nodes;
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using TechCourse.Admin.Features.Courses;
+using TechCourse.Admin.Infrastructure.Auth;
+using TechCourse.Admin.Tests.Support;
+
+namespace TechCourse.Admin.Tests.Features.Courses;
+
+public sealed class CourseDialogTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private readonly CourseTestData data = new(database.Database);
+
+    private async Task<(BunitContext Context, IRenderedComponent<MudDialogProvider> Dialogs, IDialogReference Reference)> OpenAsync(Actor actor, int? courseId)
+    {
+        var context = MudTestContext.Create();
+        context.Services.AddSingleton(new CoursesQueries(data.Runtime));
+        context.Services.AddSingleton(new CoursesStore(data.Runtime));
+        var dialogs = context.Render<MudDialogProvider>();
+        IDialogReference? reference = null;
+        await dialogs.InvokeAsync(async () => reference = await context.Services.GetRequiredService<IDialogService>().ShowAsync<CourseDialog>("Course",
+            new DialogParameters<CourseDialog> { { d => d.Actor, actor }, { d => d.CourseId, courseId } }));
+        dialogs.WaitForAssertion(() => Assert.NotEmpty(dialogs.FindAll("[data-testid=course-dialog] input")), Wait);
+        return (context, dialogs, reference!);
+    }
+
+    private static AngleSharp.Dom.IElement Field(IRenderedComponent<MudDialogProvider> dialogs, string label) =>
+        dialogs.FindAll(".mud-input-control").First(c => c.QuerySelector("label")?.TextContent.Trim() == label).QuerySelector("input, textarea")!;
+
+    private static void Click(IRenderedComponent<MudDialogProvider> dialogs, string text) =>
+        dialogs.FindAll("button").Single(b => b.TextContent.Trim() == text).Click();
+
+    [Fact]
+    public async Task Creating_without_a_title_or_with_a_bad_price_shows_the_messages_at_the_fields_and_writes_nothing()
+    {
+        var ada = await data.StaffAsync(StaffRoles.Instructor);
+        var (context, dialogs, _) = await OpenAsync(ada, null);
+        await using var _context = context;
+
+        Field(dialogs, "Title").Input("   ");
+        Field(dialogs, "Price").Input("10.001");
+        Click(dialogs, "Create");
+
+        dialogs.WaitForAssertion(() => Assert.Contains("Enter a title.", dialogs.Markup, StringComparison.Ordinal), Wait);
+        Assert.Contains(CourseRules.PriceDecimals, dialogs.Markup, StringComparison.Ordinal);
+        Assert.Equal(0L, await data.ScalarAsync<long>("SELECT count(*) FROM courses WHERE instructor_id = @id", new { id = ada.UserId }));
+    }
+
+    [Fact]
+    public async Task Invalid_json_in_the_advanced_editor_is_refused_at_the_field()
+    {
+        var ada = await data.StaffAsync(StaffRoles.Instructor);
+        var (context, dialogs, _) = await OpenAsync(ada, null);
+        await using var _context = context;
+
+        dialogs.FindAll("input[type=checkbox]").Last().Change(true);
+        Field(dialogs, "Quiz metadata (JSON)").Change("{\"questions\": 3,");
+        Field(dialogs, "Title").Input("Ok");
+        Field(dialogs, "Price").Input("10");
+        Click(dialogs, "Create");
+
+        dialogs.WaitForAssertion(() => Assert.Contains("This is not valid JSON", dialogs.Markup, StringComparison.Ordinal), Wait);
+        Assert.Equal(0L, await data.ScalarAsync<long>("SELECT count(*) FROM courses WHERE instructor_id = @id", new { id = ada.UserId }));
+    }
+
+    [Fact]
+    public async Task Editing_the_structured_quiz_fields_keeps_unknown_keys_and_saves_with_a_reason()
+    {
+        var ada = await data.StaffAsync(StaffRoles.Instructor);
+        var course = await data.CourseAsync(ada, "Rust", 50m, false, """{"questions": 10, "difficulty": "Easy", "proctoring": {"webcam": true}}""");
+        var (context, dialogs, reference) = await OpenAsync(ada, course);
+        await using var _context = context;
+
+        Field(dialogs, "Passing score").Change("75");
+        Field(dialogs, "Price").Input("55.5");
+        Field(dialogs, "Reason for a price change (optional)").Change("new edition");
+        Click(dialogs, "Save");
+
+        var result = await reference.Result;
+        Assert.False(result!.Canceled);
+        var saved = JsonNode.Parse(await data.ScalarAsync<string>("SELECT quiz_metadata::text FROM courses WHERE course_id = @course", new { course }))!;
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"questions": 10, "difficulty": "Easy", "passing_score": 75, "proctoring": {"webcam": true}}"""), saved), saved.ToJsonString());
+        Assert.Equal("new edition", await data.ScalarAsync<string>("SELECT reason FROM price_changes WHERE course_id = @course", new { course }));
+    }
+
+    [Fact]
+    public async Task Saving_over_a_course_changed_meanwhile_opens_the_conflict_dialog_instead_of_overwriting()
+    {
+        var ada = await data.StaffAsync(StaffRoles.Instructor);
+        var admin = await data.StaffAsync(StaffRoles.Admin, "root");
+        var course = await data.CourseAsync(ada, "Rust", 50m);
+        var (context, dialogs, _) = await OpenAsync(ada, course);
+        await using var _context = context;
+
+        await new CoursesStore(data.Runtime).UpdatePriceAsync(admin, course, 50m, 44m, null, default);
+        Field(dialogs, "Price").Input("70");
+        Click(dialogs, "Save");
+
+        dialogs.WaitForAssertion(() => Assert.Contains($"changed by {admin.Email}", dialogs.Find("[data-testid=conflict-message]").TextContent, StringComparison.Ordinal), Wait);
+        Assert.Equal(44m, await data.ScalarAsync<decimal>("SELECT price FROM courses WHERE course_id = @course", new { course }));
+    }
+}

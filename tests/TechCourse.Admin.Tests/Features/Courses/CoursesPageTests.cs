@@ -1,0 +1,143 @@
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using TechCourse.Admin.Features.Courses;
+using TechCourse.Admin.Infrastructure.Auth;
+using TechCourse.Admin.Infrastructure.Time;
+using TechCourse.Admin.Tests.Support;
+
+namespace TechCourse.Admin.Tests.Features.Courses;
+
+public sealed class CoursesPageTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private readonly CourseTestData data = new(database.Database);
+
+    private BunitContext Context(Actor actor)
+    {
+        var context = MudTestContext.Create();
+        context.Services.AddSingleton(new CoursesQueries(data.Runtime));
+        context.Services.AddSingleton(new CoursesStore(data.Runtime));
+        context.Services.AddScoped<ViewerTimeZone>();
+        context.Services.AddCascadingValue(_ => Task.FromResult(new AuthenticationState(actor.ToPrincipal("test"))));
+        return context;
+    }
+
+    [Fact]
+    public async Task An_instructor_sees_only_their_courses_says_so_and_the_search_is_kept_in_the_url()
+    {
+        var ada = await data.StaffAsync(StaffRoles.Instructor);
+        var bob = await data.StaffAsync(StaffRoles.Instructor, "bob");
+        await data.CourseAsync(ada, "Rust for beginners", 20m);
+        await data.CourseAsync(ada, "Go in depth", 30m);
+        await data.CourseAsync(bob, "Rust by Bob", 40m);
+        await using var context = Context(ada);
+
+        var page = context.Render<CoursesPage>();
+
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=courses-grid] tbody tr").Count), Wait);
+        Assert.Contains("only your own courses", page.Find("[data-testid=own-courses-note]").TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("Rust by Bob", page.Markup, StringComparison.Ordinal);
+
+        page.Find("input").Input("rust");
+        await Task.Delay(600); // the search box waits 300 ms after the last keystroke
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=courses-grid] tbody tr")), Wait);
+        Assert.Contains("Rust for beginners", page.Find("[data-testid=courses-grid] tbody").TextContent, StringComparison.Ordinal);
+        Assert.Contains("q=rust", context.Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_page_starts_from_the_filters_sort_and_page_size_in_the_url()
+    {
+        var ada = await data.StaffAsync(StaffRoles.Instructor);
+        await data.CourseAsync(ada, "Cheap", 5m);
+        await data.CourseAsync(ada, "Dear", 500m);
+        await data.CourseAsync(ada, "Middle", 50m, published: false);
+        await using var context = Context(ada);
+
+        context.Services.GetRequiredService<NavigationManager>().NavigateTo("courses?published=true&sort=price&desc=true&size=10");
+
+        var page = context.Render<CoursesPage>();
+
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=courses-grid] tbody tr").Count), Wait);
+        var titles = page.FindAll("[data-testid=courses-grid] tbody tr").Select(r => r.QuerySelector("td")!.TextContent.Trim()).ToArray();
+        Assert.Equal(["Dear", "Cheap"], titles);
+    }
+
+    [Theory]
+    [InlineData("", CourseRules.PriceRequired)]
+    [InlineData("12.345", CourseRules.PriceDecimals)]
+    [InlineData("-1", CourseRules.PriceRange)]
+    [InlineData("100000000", CourseRules.PriceRange)]
+    [InlineData("twelve", CourseRules.PriceNotANumber)]
+    public async Task The_inline_price_editor_refuses_bad_input_at_the_field_before_the_database(string typed, string message)
+    {
+        var ada = await data.StaffAsync(StaffRoles.Instructor);
+        var course = await data.CourseAsync(ada, "Rust", 50m);
+        await using var context = MudTestContext.Create();
+        context.Services.AddSingleton(new CoursesStore(data.Runtime));
+        var editor = context.Render<InlinePriceEditor>(p => p.Add(e => e.Course, Row(course, ada, "Rust", 50m)).Add(e => e.Actor, ada));
+
+        editor.Find("button[aria-label='Change price of Rust']").Click();
+        editor.Find("[data-testid=price-editor] input").Input(typed);
+        editor.Find("button[aria-label='Save price']").Click();
+
+        editor.WaitForAssertion(() => Assert.Contains(message, editor.Markup, StringComparison.Ordinal), Wait);
+        Assert.Equal(0L, await data.ScalarAsync<long>("SELECT count(*) FROM price_changes WHERE course_id = @course", new { course }));
+    }
+
+    [Fact]
+    public async Task A_stale_inline_edit_shows_who_changed_the_price_and_can_apply_the_new_value_on_top()
+    {
+        var ada = await data.StaffAsync(StaffRoles.Instructor);
+        var admin = await data.StaffAsync(StaffRoles.Admin, "root");
+        var course = await data.CourseAsync(ada, "Rust", 50m);
+        await using var context = MudTestContext.Create();
+        context.Services.AddSingleton(new CoursesStore(data.Runtime));
+        var dialogs = context.Render<MudDialogProvider>();
+        CourseRow? saved = null;
+        var editor = context.Render<InlinePriceEditor>(p => p.Add(e => e.Course, Row(course, ada, "Rust", 50m)).Add(e => e.Actor, ada).Add(e => e.Saved, (CourseRow r) => saved = r));
+
+        editor.Find("button[aria-label='Change price of Rust']").Click();
+        await new CoursesStore(data.Runtime).UpdatePriceAsync(admin, course, 50m, 45m, "promo", default);
+        editor.Find("[data-testid=price-editor] input").Input("60");
+        editor.Find("button[aria-label='Save price']").Click();
+
+        dialogs.WaitForAssertion(() => Assert.Contains($"changed by {admin.Email} at", dialogs.Find("[data-testid=conflict-message]").TextContent, StringComparison.Ordinal), Wait);
+        Assert.Contains("from $50.00 to $45.00 (reason: promo)", dialogs.Find("[data-testid=conflict-message]").TextContent, StringComparison.Ordinal);
+        Assert.Equal(45m, await data.ScalarAsync<decimal>("SELECT price FROM courses WHERE course_id = @course", new { course }));
+
+        dialogs.FindAll("button").Single(b => b.TextContent.Contains("Apply mine on top", StringComparison.Ordinal)).Click();
+
+        editor.WaitForAssertion(() => Assert.Equal(60m, saved?.Price), Wait);
+        Assert.Equal(60m, await data.ScalarAsync<decimal>("SELECT price FROM courses WHERE course_id = @course", new { course }));
+        Assert.Equal(2L, await data.ScalarAsync<long>("SELECT count(*) FROM price_changes WHERE course_id = @course", new { course }));
+    }
+
+    [Fact]
+    public async Task Keeping_theirs_in_the_conflict_dialog_writes_nothing_and_shows_their_price()
+    {
+        var ada = await data.StaffAsync(StaffRoles.Instructor);
+        var course = await data.CourseAsync(ada, "Rust", 50m);
+        await using var context = MudTestContext.Create();
+        context.Services.AddSingleton(new CoursesStore(data.Runtime));
+        var dialogs = context.Render<MudDialogProvider>();
+        CourseRow? saved = null;
+        var editor = context.Render<InlinePriceEditor>(p => p.Add(e => e.Course, Row(course, ada, "Rust", 50m)).Add(e => e.Actor, ada).Add(e => e.Saved, (CourseRow r) => saved = r));
+
+        editor.Find("button[aria-label='Change price of Rust']").Click();
+        await data.ScalarAsync<int>("UPDATE courses SET price = 41 WHERE course_id = @course RETURNING 1", new { course });
+        editor.Find("[data-testid=price-editor] input").Input("60");
+        editor.Find("button[aria-label='Save price']").Click();
+        dialogs.WaitForAssertion(() => Assert.Contains("(outside the app)", dialogs.Find("[data-testid=conflict-message]").TextContent, StringComparison.Ordinal), Wait);
+        dialogs.FindAll("button").Single(b => b.TextContent.Contains("Keep theirs", StringComparison.Ordinal)).Click();
+
+        editor.WaitForAssertion(() => Assert.Equal(41m, saved?.Price), Wait);
+        Assert.Equal(1L, await data.ScalarAsync<long>("SELECT count(*) FROM price_changes WHERE course_id = @course", new { course }));
+    }
+
+    private static CourseRow Row(int id, Actor instructor, string title, decimal price) =>
+        new(id, title, price, true, instructor.UserId, instructor.Email, null, null, 0, 0m);
+}
