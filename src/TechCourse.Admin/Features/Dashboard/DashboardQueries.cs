@@ -18,7 +18,7 @@ public sealed class DashboardQueries(NpgsqlDataSource dataSource)
                 (SELECT count(*) FROM courses WHERE is_published)       AS published_courses,
                 e.enrollments,
                 e.gross_revenue
-            FROM (SELECT count(*) AS enrollments, coalesce(sum(amount_paid), 0) AS gross_revenue FROM enrollments) e
+            FROM (SELECT coalesce(sum(enrollments), 0)::bigint AS enrollments, coalesce(sum(revenue_cents), 0) * 0.01 AS gross_revenue FROM sales_by_day) e
             """, cancellationToken: ct));
     }
 }

@@ -18,6 +18,8 @@ public static class CommandLine
                       --scale demo|capstone  (capstone: 1M students, 2k instructors, 10k courses, 5M enrollments, 1M price changes)
           user add    create a staff account, or reset its role and password: --email E --role Admin|Instructor|Accounting
                       the password is read from standard input when it is piped in, else generated and printed once
+          rollups rebuild   recompute the sales rollups from enrollments (holds off enrollment writes meanwhile)
+          rollups verify    compare the sales rollups with enrollments; prints each difference, exits 1 on any
         """;
 
     public static bool IsVerb(string[] args) => args.Length > 0 && !args[0].StartsWith('-') && !args[0].Contains('=', StringComparison.Ordinal);
@@ -77,6 +79,23 @@ public static class CommandLine
                     ? $"{email} is a(n) {role}. Generated password (shown only now): {password}"
                     : $"{email} is a(n) {role}; the password from standard input is set.");
                 return 0;
+            }
+            case "rollups" when args.Length > 1 && args[1] is "rebuild" or "verify":
+            {
+                await using var database = await DatabaseStartup.ConnectAsync(configuration, contentRoot, logger, ct);
+                Migrator.Apply(database.Connections.Migrations, logger);
+                await using var connection = new NpgsqlConnection(database.Connections.Migrations);
+                await connection.OpenAsync(ct);
+                if (args[1] == "rebuild")
+                {
+                    await Features.Sales.SalesRollups.RebuildAsync(connection, ct);
+                    Console.WriteLine("Sales rollups rebuilt from enrollments.");
+                    return 0;
+                }
+                var differences = await Features.Sales.SalesRollups.VerifyAsync(connection, ct);
+                foreach (var difference in differences) Console.WriteLine(difference);
+                Console.WriteLine(differences.Count == 0 ? "Sales rollups match enrollments: 0 differences." : $"{differences.Count} difference(s) between the sales rollups and enrollments.");
+                return differences.Count == 0 ? 0 : 1;
             }
             default:
                 Console.Error.WriteLine($"Unknown verb '{args[0]}'.{Environment.NewLine}{Usage}");

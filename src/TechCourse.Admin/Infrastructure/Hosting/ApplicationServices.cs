@@ -5,6 +5,7 @@ using TechCourse.Admin.Components;
 using TechCourse.Admin.Features.Courses;
 using TechCourse.Admin.Features.Dashboard;
 using TechCourse.Admin.Features.Enrollments;
+using TechCourse.Admin.Features.Sales;
 using TechCourse.Admin.Infrastructure.Database;
 using TechCourse.Admin.Infrastructure.Time;
 
@@ -23,6 +24,7 @@ public static class ApplicationServices
         builder.Services.AddCoursesFeature();
         builder.Services.AddUsersAndEnrollmentsFeatures();
         builder.Services.AddScoped<ViewerTimeZone>();
+        builder.AddSalesFeature();
         builder.Services.AddSingleton<AccountStore>();
         builder.Services.AddSingleton<SignInService>();
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(options =>
@@ -56,6 +58,7 @@ public static class ApplicationServices
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapEnrollmentsExport();
+        app.MapSalesExports();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 

@@ -118,6 +118,10 @@ public sealed class DatabasePrivilegeTests(DatabaseFixture database) : IClassFix
     [InlineData("DELETE FROM users")]
     [InlineData("UPDATE users SET email = 'x@example.com'")]
     [InlineData("SELECT ensure_not_last_admin(gen_random_uuid())")]
+    [InlineData("UPDATE sales_by_course SET enrollments = 0")]
+    [InlineData("DELETE FROM sales_by_day")]
+    [InlineData("SELECT sales_rollups_rebuild()")]
+    [InlineData("SELECT * FROM sales_rollups_differences()")]
     [InlineData("INSERT INTO user_credentials (user_id, password_hash) SELECT user_id, 'x' FROM users LIMIT 1")]
     [InlineData("INSERT INTO sign_in_attempts (user_id, succeeded) SELECT user_id, true FROM users LIMIT 1")]
     public async Task The_runtime_role_is_refused_even_with_an_admin_context(string sql)

@@ -1,0 +1,6 @@
+namespace TechCourse.Admin.Features.Sales;
+
+public sealed class ReportingOptions
+{
+    public string TimeZone { get; set; } = "UTC";
+}

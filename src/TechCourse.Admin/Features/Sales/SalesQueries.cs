@@ -1,0 +1,88 @@
+using Dapper;
+using Npgsql;
+
+namespace TechCourse.Admin.Features.Sales;
+
+public sealed class SalesQueries(NpgsqlDataSource dataSource)
+{
+    public const string ByCourseSql = """
+        SELECT t.course_id, c.title, u.email AS instructor_email, t.enrollments, t.gross_revenue
+        FROM course_sales_totals t
+        JOIN courses c ON c.course_id = t.course_id
+        LEFT JOIN users u ON u.user_id = c.instructor_id
+        WHERE (@instructor::uuid IS NULL OR c.instructor_id = @instructor)
+        ORDER BY t.gross_revenue DESC, c.title, t.course_id
+        """;
+
+    // All sales: the running totals per UTC quarter hour. One instructor's sales: their few courses' rows directly.
+    public const string ByDaySql = """
+        SELECT day, enrollments, gross_revenue FROM sales_by_local_day(@zone, @from::date, @to::date)
+        WHERE @instructor::uuid IS NULL
+        UNION ALL
+        SELECT g::date, count(e.enrollment_id), coalesce(sum(e.amount_paid), 0)
+        FROM generate_series(@from::timestamp, @to::timestamp, interval '1 day') g
+        LEFT JOIN enrollments e
+               ON e.course_id IN (SELECT course_id FROM courses WHERE instructor_id = @instructor)
+              AND e.enrolled_at >= (g AT TIME ZONE @zone) AND e.enrolled_at < ((g + interval '1 day') AT TIME ZONE @zone)
+        WHERE @instructor::uuid IS NOT NULL
+        GROUP BY g
+        ORDER BY 1
+        """;
+
+    public const string CoursesInRangeSql = """
+        SELECT e.course_id, c.title, u.email AS instructor_email, count(*) AS enrollments, sum(e.amount_paid) AS gross_revenue
+        FROM enrollments e
+        JOIN courses c ON c.course_id = e.course_id
+        LEFT JOIN users u ON u.user_id = c.instructor_id
+        WHERE e.enrolled_at >= (@from::timestamp AT TIME ZONE @zone) AND e.enrolled_at < ((@to::timestamp + interval '1 day') AT TIME ZONE @zone)
+          AND (@instructor::uuid IS NULL OR c.instructor_id = @instructor)
+        GROUP BY e.course_id, c.title, u.email
+        ORDER BY gross_revenue DESC, c.title, e.course_id
+        """;
+
+    public const string InstructorsInRangeSql = """
+        SELECT c.instructor_id, u.email AS instructor_email, count(DISTINCT e.course_id) AS courses, count(*) AS enrollments, sum(e.amount_paid) AS gross_revenue
+        FROM enrollments e
+        JOIN courses c ON c.course_id = e.course_id
+        LEFT JOIN users u ON u.user_id = c.instructor_id
+        WHERE e.enrolled_at >= (@from::timestamp AT TIME ZONE @zone) AND e.enrolled_at < ((@to::timestamp + interval '1 day') AT TIME ZONE @zone)
+          AND (@instructor::uuid IS NULL OR c.instructor_id = @instructor)
+        GROUP BY c.instructor_id, u.email
+        ORDER BY gross_revenue DESC, u.email
+        """;
+
+    private static DateTime At(DateOnly day) => day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+
+    public async Task<IReadOnlyList<CourseSales>> ByCourseAsync(SalesScope scope, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<CourseSales>(new CommandDefinition(ByCourseSql, new { instructor = scope.InstructorId }, cancellationToken: ct))).AsList();
+    }
+
+    /// Each day of the range beside the same weekday-aligned day of the previous period of equal length; zero days included.
+    public async Task<IReadOnlyList<DaySales>> ByDayAsync(SalesRange range, SalesScope scope, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = (await connection.QueryAsync<(DateTime Day, long Enrollments, decimal GrossRevenue)>(new CommandDefinition(ByDaySql,
+            new { zone = range.TimeZone, from = At(range.PreviousFrom), to = At(range.To), instructor = scope.InstructorId }, cancellationToken: ct))).AsList();
+        var previous = rows.Take(range.Days).ToList();
+        return rows.Skip(range.Days)
+            .Select((row, i) => new DaySales(DateOnly.FromDateTime(row.Day), row.Enrollments, row.GrossRevenue,
+                DateOnly.FromDateTime(previous[i].Day), previous[i].Enrollments, previous[i].GrossRevenue))
+            .ToList();
+    }
+
+    public async Task<IReadOnlyList<CourseSales>> CoursesInRangeAsync(SalesRange range, SalesScope scope, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<CourseSales>(new CommandDefinition(CoursesInRangeSql,
+            new { zone = range.TimeZone, from = At(range.From), to = At(range.To), instructor = scope.InstructorId }, cancellationToken: ct))).AsList();
+    }
+
+    public async Task<IReadOnlyList<InstructorSales>> InstructorsInRangeAsync(SalesRange range, SalesScope scope, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<InstructorSales>(new CommandDefinition(InstructorsInRangeSql,
+            new { zone = range.TimeZone, from = At(range.From), to = At(range.To), instructor = scope.InstructorId }, cancellationToken: ct))).AsList();
+    }
+}
