@@ -42,7 +42,8 @@ public sealed class BenchDatabase : IAsyncDisposable
         if (options.Connection is { } given)
         {
             owner = given;
-            var applied = Migrator.Apply(owner, logger);
+            // At full scale a migration's index builds take minutes: no command timeout for them.
+            var applied = Migrator.Apply(new NpgsqlConnectionStringBuilder(owner) { CommandTimeout = 0 }.ConnectionString, logger);
             Console.WriteLine(applied.Count == 0 ? "Migrations: up to date." : $"Migrations applied: {string.Join(", ", applied)}");
         }
         else
@@ -55,7 +56,7 @@ public sealed class BenchDatabase : IAsyncDisposable
             }, ct);
             await DatabaseStartup.EnsureDatabaseAsync(cluster.ConnectionString(), ThrowawayDatabase, ct);
             owner = cluster.ConnectionString(ThrowawayDatabase);
-            Migrator.Apply(owner, logger);
+            Migrator.Apply(new NpgsqlConnectionStringBuilder(owner) { CommandTimeout = 0 }.ConnectionString, logger);
             load = await LoadCapstoneAsync(owner, ct);
         }
 

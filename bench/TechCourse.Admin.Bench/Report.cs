@@ -28,8 +28,10 @@ public static class Report
         var quick = options.Quick && options.Runs < 30 ? " (**--quick: fewer runs than the 30 the goals ask for**)" : "";
         md.Append(Invariant, $"Times in milliseconds; median and p95 (nearest rank) of {options.Runs} measured runs per side after {Math.Max(3, options.Runs / 10)} discarded warm-up runs");
         md.AppendLine(Invariant, $"{quick}; naive versions {options.NaiveRuns} runs after one warm-up.");
-        md.AppendLine("limit = the app's SQL raw over one warm Npgsql connection as the runtime login; app = the app's own query class (pooled connection, Dapper); " +
-                                 "both sides get the same arguments in each run, and the arguments change every run.").AppendLine();
+        md.AppendLine("**limit** = the statements the app's call sent (captured from Npgsql in an untimed call with the same arguments) replayed raw over one warm connection " +
+                      "as the runtime login, every row read; **app** = the app's own query class as a page calls it (pooled connection, Dapper, row mapping); " +
+                      "the two alternate run by run with the same arguments, and the arguments change every run so no answer is reused; " +
+                      "**naive** = the same answer the seed's way, same arguments.").AppendLine();
 
         if (results.Queries.Count > 0)
         {
@@ -83,14 +85,19 @@ public static class Report
 
         if (results.Memory is { } m)
         {
-            md.AppendLine("## Server memory (resident set of the app process)").AppendLine();
-            md.AppendLine("| state | resident | per circuit | goal (≤ 250 KiB per circuit) |");
+            md.AppendLine("## Server memory (app process; each figure read right after a full GC induced in it)").AppendLine();
+            md.AppendLine("| state | resident set | live managed heap | goal (≤ 250 KiB per circuit, live heap) |");
             md.AppendLine("|---|--:|--:|---|");
-            md.AppendLine(Invariant, $"| idle (signed in, no circuit) | {m.IdleKiB / 1024.0:F1} MiB | | |");
-            md.AppendLine(m.Error is not null
-                ? $"| {m.Circuits} circuits on `{m.Page}` | | | failed: {Cell(m.Error)} |"
-                : string.Create(Invariant, $"| {m.Circuits} interactive circuits on `{m.Page}` (Chromium contexts) | {m.OpenKiB / 1024.0:F1} MiB | {m.PerCircuitKiB:F0} KiB | {Goal(m.PerCircuitKiB <= CircuitGoalKiB, true, "over 250 KiB")} |"));
+            md.AppendLine(Invariant, $"| idle (no circuit; after {MemoryRunner.WarmUpCircuits} warm-up circuits were opened and closed) | {m.IdleKiB / 1024.0:F1} MiB | {m.IdleHeapBytes / 1048576.0:F1} MiB | |");
+            if (m.Error is not null)
+                md.AppendLine($"| {m.Circuits} circuits on `{m.Page}` | | | failed: {Cell(m.Error)} |");
+            else
+            {
+                md.AppendLine(Invariant, $"| {m.Circuits} interactive circuits on `{m.Page}` (one Chromium context each) | {m.OpenKiB / 1024.0:F1} MiB | {m.OpenHeapBytes / 1048576.0:F1} MiB | |");
+                md.AppendLine(Invariant, $"| **per circuit** | {m.PerCircuitKiB:F0} KiB | {m.HeapPerCircuitKiB:F0} KiB | {Goal(m.HeapPerCircuitKiB <= CircuitGoalKiB, true, "over 250 KiB")} |");
+            }
             md.AppendLine();
+            md.AppendLine("The resident set also holds memory the GC keeps committed for reuse and native buffers; the live managed heap is what the open circuits keep alive.").AppendLine();
         }
 
         md.AppendLine("## Load and maintenance").AppendLine();

@@ -4,7 +4,7 @@ using Npgsql;
 namespace TechCourse.Admin.Bench;
 
 /// Real keys and terms picked deterministically from the database, so every run asks for something that exists.
-public sealed record Sample(int[] CourseIds, Guid[] StudentIds, Guid[] InstructorIds, string[] EmailTerms, string[] TitleTerms, DateTimeOffset[] Instants, DateTimeOffset LastEnrollment)
+public sealed record Sample(int[] CourseIds, Guid[] StudentIds, Guid[] InstructorIds, string[] EmailTerms, string[] TitleTerms, DateTimeOffset[] Instants, DateTimeOffset LastEnrollment, DeepUser[] DeepUsers)
 {
     public int Course(int i) => CourseIds[i % CourseIds.Length];
     public Guid Student(int i) => StudentIds[i % StudentIds.Length];
@@ -12,6 +12,7 @@ public sealed record Sample(int[] CourseIds, Guid[] StudentIds, Guid[] Instructo
     public string EmailTerm(int i) => EmailTerms[i % EmailTerms.Length];
     public string TitleTerm(int i) => TitleTerms[i % TitleTerms.Length];
     public DateTimeOffset Instant(int i) => Instants[i % Instants.Length];
+    public DeepUser Deep(int i) => DeepUsers[i % DeepUsers.Length];
 
     public static async Task<Sample> LoadAsync(string connectionString, CancellationToken ct)
     {
@@ -31,8 +32,18 @@ public sealed record Sample(int[] CourseIds, Guid[] StudentIds, Guid[] Instructo
             """, new { courses }, cancellationToken: ct))).Where(t => t.Length >= 3).Order(StringComparer.Ordinal).Take(40).ToArray();
         var last = new DateTimeOffset(DateTime.SpecifyKind(await connection.ExecuteScalarAsync<DateTime>(new CommandDefinition("SELECT max(enrolled_at) FROM enrollments", cancellationToken: ct)), DateTimeKind.Utc));
         var instants = Enumerable.Range(0, 60).Select(k => last.AddHours(-k * 290.0)).ToArray();
+        // Rows half-way down the users list (newest first): where a deep page starts, by keyset and by OFFSET.
+        var deep = (await connection.QueryAsync<(string Email, DateTime CreatedAt, Guid UserId, long Offset)>(new CommandDefinition("""
+            SELECT email, created_at, user_id, rn FROM (
+                SELECT email, created_at, user_id, row_number() OVER (ORDER BY created_at DESC, user_id DESC) AS rn FROM users) r
+            WHERE rn % 1000 = 0 AND rn BETWEEN 500000 AND 530000 ORDER BY rn
+            """, commandTimeout: 300, cancellationToken: ct)))
+            .Select(r => new DeepUser(r.Email, new DateTimeOffset(DateTime.SpecifyKind(r.CreatedAt, DateTimeKind.Utc)), r.UserId, r.Offset)).ToArray();
         if (courses.Length == 0 || students.Length == 0 || instructors.Length == 0)
             throw new InvalidOperationException("The database has no courses, enrollments or instructors to measure.");
-        return new Sample(courses, students, instructors, emails, titles, instants, last);
+        return new Sample(courses, students, instructors, emails, titles, instants, last, deep);
     }
 }
+
+/// A users-list row at position Offset (1-based) in the newest-first order.
+public sealed record DeepUser(string Email, DateTimeOffset CreatedAt, Guid UserId, long Offset);

@@ -1,6 +1,6 @@
-using Dapper;
 using Npgsql;
-using TechCourse.Admin.Infrastructure.Auth;
+using TechCourse.Admin.Features.Courses;
+using TechCourse.Admin.Features.Enrollments;
 
 namespace TechCourse.Admin.Bench;
 
@@ -17,7 +17,7 @@ public static class WriteCatalog
     public static IReadOnlyList<WriteEntry> All { get; } =
     [
         new("price change", 2_500,
-            "UPDATE courses SET price (seed trigger only)",
+            "UPDATE courses SET price (owner, seed trigger)",
             async (conn, keys, w, n, ct) =>
             {
                 await using var command = new NpgsqlCommand("UPDATE courses SET price = @price WHERE course_id = @id", conn);
@@ -27,27 +27,31 @@ public static class WriteCatalog
             },
             async (c, w, n, ct) =>
             {
-                // The foundation's write path (runtime login, actor transaction, RLS, attributed audit) until issue 4's class lands.
-                await using var connection = await c.DataSource.OpenConnectionAsync(ct);
-                await using var transaction = await connection.BeginAsActorAsync(c.Database.StaffActor, ct);
-                await connection.ExecuteAsync(new CommandDefinition("""
-                    SELECT set_config('app.change_reason', @reason, true);
-                    UPDATE courses SET price = @price WHERE course_id = @id;
-                    """, new { reason = "bench", price = PriceFor(w, n), id = CourseFor(c.Keys, w, n) }, transaction, cancellationToken: ct));
-                await transaction.CommitAsync(ct);
+                var course = CourseFor(c.Keys, w, n);
+                var price = PriceFor(w, n);
+                var result = await new CoursesStore(c.DataSource).UpdatePriceAsync(c.Database.StaffActor, course, c.Keys.Prices[course], price, "bench", ct);
+                if (!result.Succeeded) throw new InvalidOperationException($"Price update of course {course} was {result.Outcome}: {result.Error?.Message}");
+                c.Keys.Prices[course] = price;
             },
-            "ActorTransactions + UPDATE as the runtime login (foundation path)"),
+            "CoursesStore.UpdatePriceAsync (runtime login, actor, expected price, reason)"),
         new("enrollment insert", 2_000,
-            "INSERT INTO enrollments (seed indexes and FKs)",
+            "INSERT INTO enrollments (owner, seed columns)",
             async (conn, keys, w, n, ct) =>
             {
                 var (student, course) = EnrollmentFor(keys.RawStudentsByWorker[w], keys, n);
-                await using var command = new NpgsqlCommand("INSERT INTO enrollments (student_id, course_id, amount_paid) VALUES (@student, @course, 19.99)", conn);
+                await using var command = new NpgsqlCommand("INSERT INTO enrollments (student_id, course_id, amount_paid) VALUES (@student, @course, @amount)", conn);
                 command.Parameters.AddWithValue("student", student);
                 command.Parameters.AddWithValue("course", course);
+                command.Parameters.AddWithValue("amount", keys.Prices[course]);
                 await command.ExecuteNonQueryAsync(ct);
             },
-            null,
-            "no app path yet (issue 5)"),
+            async (c, w, n, ct) =>
+            {
+                var (student, course) = EnrollmentFor(c.Keys.AppStudentsByWorker[w], c.Keys, n);
+                var outcome = await new EnrollmentsQueries(c.DataSource).EnrollAsync(c.Database.StaffActor,
+                    new EnrollRequest(Guid.NewGuid(), student, course, c.Keys.Prices[course], null, null), ct);
+                if (outcome.Kind != EnrollOutcomeKind.Created) throw new InvalidOperationException($"Enrollment was {outcome.Kind}: {outcome.Error?.Message}");
+            },
+            "EnrollmentsQueries.EnrollAsync (runtime login, actor, enroll_student)"),
     ];
 }

@@ -3,7 +3,11 @@ using Npgsql;
 namespace TechCourse.Admin.Bench;
 
 /// Keys each write worker may use without colliding with another worker (own courses, own fresh students).
-public sealed record WriteKeys(int[][] CoursesByWorker, int[] PublishedCourses, Guid[][] AppStudentsByWorker, Guid[][] RawStudentsByWorker);
+/// Prices holds each course's current price (reloaded before each side; a worker updates it for its own courses).
+public sealed record WriteKeys(int[][] CoursesByWorker, int[] PublishedCourses, Guid[][] AppStudentsByWorker, Guid[][] RawStudentsByWorker)
+{
+    public System.Collections.Concurrent.ConcurrentDictionary<int, decimal> Prices { get; } = new();
+}
 
 public sealed record WriteContext(NpgsqlDataSource DataSource, BenchDatabase Database, WriteKeys Keys);
 

@@ -51,6 +51,7 @@ public sealed class WriteRunner(BenchDatabase database, NpgsqlDataSource runtime
     {
         try
         {
+            await LoadPricesAsync(keys, ct);
             var raw = await MeasureAsync(async (w, ct2) =>
             {
                 var connection = new NpgsqlConnection(database.OwnerConnectionString);
@@ -61,6 +62,7 @@ public sealed class WriteRunner(BenchDatabase database, NpgsqlDataSource runtime
             Throughput? app = null;
             if (entry.App is { } appWrite)
             {
+                await LoadPricesAsync(keys, ct);
                 var context = new WriteContext(runtime, database, keys);
                 app = await MeasureAsync((w, ct2) => Task.FromResult(((Func<long, Task>)(n => appWrite(context, w, n, ct2)), (NpgsqlConnection?)null)), ct);
             }
@@ -70,6 +72,14 @@ public sealed class WriteRunner(BenchDatabase database, NpgsqlDataSource runtime
         {
             return new WriteResult(entry.Name, entry.Goal, entry.RawLabel, null, entry.AppLabel, null, e.Message);
         }
+    }
+
+    private async Task LoadPricesAsync(WriteKeys keys, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(database.OwnerConnectionString);
+        await connection.OpenAsync(ct);
+        foreach (var (course, price) in await connection.QueryAsync<(int, decimal)>(new CommandDefinition("SELECT course_id, price FROM courses", cancellationToken: ct)))
+            keys.Prices[course] = price;
     }
 
     /// Warm-up of one second (not counted), then options.WriteSeconds of counted operations on every worker.
@@ -96,10 +106,10 @@ public sealed class WriteRunner(BenchDatabase database, NpgsqlDataSource runtime
                     await worker.Write(n++);
                     if (Interlocked.Read(ref measuring) == 1) counters[w]++;
                 }
-                catch (PostgresException e)
+                catch (Exception e) when (e is PostgresException or InvalidOperationException)
                 {
                     Interlocked.Increment(ref errors);
-                    Interlocked.CompareExchange(ref firstError, $"{e.SqlState}: {e.MessageText}", null);
+                    Interlocked.CompareExchange(ref firstError, e is PostgresException p ? $"{p.SqlState}: {p.MessageText}" : e.Message, null);
                 }
             }
         }, ct)).ToArray();
