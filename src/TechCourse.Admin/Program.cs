@@ -11,9 +11,14 @@ try
     if (CommandLine.IsVerb(args)) return await CommandLine.RunAsync(args, builder.Configuration, contentRoot, loggers, Console.IsInputRedirected ? Console.In : null, CancellationToken.None);
 
     await using var database = await DatabaseStartup.ConnectAsync(builder.Configuration, contentRoot, logger, CancellationToken.None);
-    await database.MigrateAsync(logger, CancellationToken.None);
-    if (database.Connections.Embedded && builder.Configuration.GetValue("EmbeddedPostgres:LoadDemoData", true))
-        await database.LoadDemoDataIfEmptyAsync(logger, withDemoAccounts: builder.Environment.IsDevelopment(), CancellationToken.None);
+    // An external server may be down or restarting: DatabaseMonitor migrates in the background and the app serves a
+    // "database unavailable — retrying" state meanwhile. The embedded cluster is ours: if it cannot start, we cannot either.
+    if (database.Connections.Embedded)
+    {
+        await database.MigrateAsync(logger, CancellationToken.None);
+        if (builder.Configuration.GetValue("EmbeddedPostgres:LoadDemoData", true))
+            await database.LoadDemoDataIfEmptyAsync(logger, withDemoAccounts: builder.Environment.IsDevelopment(), CancellationToken.None);
+    }
 
     builder.UseBuildOutputStaticAssets();
     builder.AddApplicationServices(database.Connections);

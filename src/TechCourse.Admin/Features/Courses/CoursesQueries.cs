@@ -25,27 +25,32 @@ public sealed class CoursesQueries(NpgsqlDataSource dataSource)
     {
         var (where, parameters) = Filter(actor, request.Filter);
         var direction = request.Descending ? "DESC" : "ASC";
-        var sort = SortColumns[request.Sort];
+        // Title and price are NOT NULL: a plain direction lets a descending page walk their index backwards.
+        var order = request.Sort is CourseSort.Title or CourseSort.Price
+            ? $"{SortColumns[request.Sort]} {direction}, c.course_id {direction}"
+            : $"{SortColumns[request.Sort]} {direction} NULLS LAST, c.course_id {direction}";
         var bySales = request.Sort is CourseSort.Enrollments or CourseSort.Revenue;
-        // Totals are looked up per course (LATERAL): for a page of courses only, unless the page is sorted by them.
-        var totals = "LEFT JOIN LATERAL (SELECT s.enrollments, s.gross_revenue FROM course_sales_totals s WHERE s.course_id = c.course_id) t ON true";
-        var totalsIn = bySales ? "c" : "t";
-        var outerSort = bySales ? sort.Replace("t.", "c.", StringComparison.Ordinal) : sort;
+        // Totals are looked up per course (LATERAL; OFFSET 0 keeps the planner from flattening it into an aggregate of
+        // every course): for the page's courses only, unless the page is sorted by them.
+        const string totals = "LEFT JOIN LATERAL (SELECT s.enrollments, s.gross_revenue FROM course_sales_totals s WHERE s.course_id = c.course_id OFFSET 0) t ON true";
+        // A title search takes its matches from the trigram index first (the OFFSET 0 fence), then sorts those few,
+        // instead of walking the title index in order and testing ILIKE on every course.
+        var source = string.IsNullOrWhiteSpace(request.Filter.Search) ? $"courses c {(bySales ? totals : "")} WHERE {where}"
+            : $"(SELECT * FROM courses c WHERE {where} OFFSET 0) c {(bySales ? totals : "")}";
         var sql = $"""
             WITH page AS (
-                SELECT c.* {(bySales ? ", t.enrollments, t.gross_revenue" : "")}
-                FROM courses c {(bySales ? totals : "")}
-                WHERE {where}
-                ORDER BY {sort} {direction} NULLS LAST, c.course_id {direction}
+                SELECT c.course_id FROM {source}
+                ORDER BY {order}
                 LIMIT @limit OFFSET @offset
             )
             SELECT c.course_id, c.title, c.price, c.is_published, c.instructor_id, u.email AS instructor_email,
                    c.quiz_metadata ->> 'difficulty' AS difficulty, c.quiz_metadata ->> 'passing_score' AS passing_score,
-                   coalesce({totalsIn}.enrollments, 0) AS enrollments, coalesce({totalsIn}.gross_revenue, 0) AS gross_revenue
-            FROM page c
+                   coalesce(t.enrollments, 0) AS enrollments, coalesce(t.gross_revenue, 0) AS gross_revenue
+            FROM page p
+            JOIN courses c ON c.course_id = p.course_id
             LEFT JOIN users u ON u.user_id = c.instructor_id
-            {(bySales ? "" : totals)}
-            ORDER BY {outerSort} {direction} NULLS LAST, c.course_id {direction};
+            {totals}
+            ORDER BY {order};
             SELECT count(*)::int FROM courses c WHERE {where};
             """;
         parameters.Add("limit", Math.Clamp(request.PageSize, 1, 500));

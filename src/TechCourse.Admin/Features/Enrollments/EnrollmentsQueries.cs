@@ -71,9 +71,11 @@ public sealed class EnrollmentsQueries(NpgsqlDataSource dataSource)
             WHERE {string.Join(" AND ", where)}
             ORDER BY e.enrolled_at DESC, e.enrollment_id DESC
             """, args, transaction, flags: CommandFlags.None, cancellationToken: ct));
-        var parse = reader.GetRowParser<EnrollmentRow>();
+        // Typed getters instead of Dapper's row parser: no boxing per field, which is most of the cost at 5M rows.
         while (await reader.ReadAsync(ct))
-            yield return parse(reader);
+            yield return new EnrollmentRow(
+                reader.GetInt32(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetGuid(2), reader.GetString(3), reader.GetInt32(4), reader.GetString(5),
+                reader.GetDecimal(6), reader.IsDBNull(7) ? null : reader.GetDecimal(7), reader.IsDBNull(8) ? null : reader.GetString(8));
     }
 
     public async Task<IReadOnlyList<CourseChoice>> PublishedCoursesMatchingAsync(string? term, CancellationToken ct, int limit = 10) =>
@@ -85,7 +87,7 @@ public sealed class EnrollmentsQueries(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return (await connection.QueryAsync<CourseChoice>(new CommandDefinition("""
             SELECT course_id, title, price FROM courses
-            WHERE (is_published OR NOT @publishedOnly) AND title ILIKE @pattern
+            WHERE (is_published OR NOT @publishedOnly) AND title COLLATE "C" ILIKE @pattern
             ORDER BY title, course_id LIMIT @limit
             """, new { pattern = Like.Contains(term), publishedOnly, limit }, cancellationToken: ct))).ToList();
     }

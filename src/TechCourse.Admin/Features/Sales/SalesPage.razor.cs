@@ -53,12 +53,14 @@ public partial class SalesPage
 
     private async Task FromChangedAsync(DateTime? value)
     {
+        if (value == from) return;
         (from, preset) = (value, "custom");
         await LoadAsync();
     }
 
     private async Task ToChangedAsync(DateTime? value)
     {
+        if (value == to) return;
         (to, preset) = (value, "custom");
         await LoadAsync();
     }

@@ -78,7 +78,7 @@ public sealed class UsersQueries(NpgsqlDataSource dataSource)
         var sql = term.Length >= 3
             ? """
               SELECT user_id, email FROM users
-              WHERE role = 'Student' AND anonymised_at IS NULL AND email ILIKE @pattern
+              WHERE role = 'Student' AND anonymised_at IS NULL AND email COLLATE "C" ILIKE @pattern
               ORDER BY email LIMIT @limit
               """
             : """
@@ -178,7 +178,7 @@ public sealed class UsersQueries(NpgsqlDataSource dataSource)
         }
         if (!string.IsNullOrWhiteSpace(filter.Search))
         {
-            where.Add("email ILIKE @pattern");
+            where.Add("email COLLATE \"C\" ILIKE @pattern");
             args.Add("pattern", Like.Contains(filter.Search.Trim()));
         }
         return (where, args);

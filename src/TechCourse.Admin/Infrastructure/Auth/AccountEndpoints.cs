@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
+using TechCourse.Admin.Infrastructure.Security;
 
 namespace TechCourse.Admin.Infrastructure.Auth;
 
@@ -13,12 +14,20 @@ public static class AccountEndpoints
         endpoints.MapPost(SignInPath, async ([FromForm] SignInForm form, HttpContext http, SignInService signIn, CancellationToken ct) =>
         {
             var returnUrl = SafeReturnUrl(form.ReturnUrl);
-            var result = await signIn.SignInAsync(form.Email, form.Password, http.Connection.RemoteIpAddress?.ToString(), ct);
+            SignInResult result;
+            try
+            {
+                result = await signIn.SignInAsync(form.Email, form.Password, http.Connection.RemoteIpAddress?.ToString(), ct);
+            }
+            catch (Npgsql.NpgsqlException e) when (Database.DatabaseMonitor.IsUnavailable(e))
+            {
+                result = new SignInResult(SignInOutcome.Unavailable);
+            }
             if (result.Actor is null)
                 return Results.Redirect($"{SignInPath}?error={result.Outcome}&returnUrl={Uri.EscapeDataString(returnUrl)}");
             await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, result.Actor.ToPrincipal(CookieAuthenticationDefaults.AuthenticationScheme));
             return Results.LocalRedirect(returnUrl);
-        }).AllowAnonymous();
+        }).AllowAnonymous().WithSignInRateLimits();
 
         endpoints.MapPost("/account/sign-out", async (HttpContext http) =>
         {

@@ -30,8 +30,16 @@ public sealed class AccountStore(NpgsqlDataSource dataSource)
     public async Task RecordAttemptAsync(Guid userId, bool succeeded, string? remoteAddress, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "SELECT record_sign_in_attempt(@userId, @succeeded, @remoteAddress)", new { userId, succeeded, remoteAddress }, cancellationToken: ct));
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "SELECT record_sign_in_attempt(@userId, @succeeded, @remoteAddress)", new { userId, succeeded, remoteAddress }, cancellationToken: ct));
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ReadOnlySqlTransaction)
+        {
+            // A read-only database (maintenance, failover) must not lock staff out of reading: the attempt goes
+            // unrecorded, and the per-account and per-IP rate limits still hold.
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 namespace TechCourse.Admin.Infrastructure.Auth;
 
-public enum SignInOutcome { SignedIn, Invalid, LockedOut, NotStaff }
+public enum SignInOutcome { SignedIn, Invalid, LockedOut, NotStaff, Unavailable }
 
 public sealed record SignInResult(SignInOutcome Outcome, Actor? Actor = null)
 {
@@ -9,6 +9,7 @@ public sealed record SignInResult(SignInOutcome Outcome, Actor? Actor = null)
         SignInOutcome.Invalid => "The email or password is incorrect.",
         SignInOutcome.LockedOut => $"Too many failed attempts: this account is locked for {SignInService.LockoutWindow.TotalMinutes:0} minutes. Try again later or ask an admin to reset the password.",
         SignInOutcome.NotStaff => "Students cannot sign in to the dashboard. This area is for TechCourse staff.",
+        SignInOutcome.Unavailable => "The database is unavailable at the moment (the app keeps retrying). Try signing in again in a few seconds.",
         _ => null,
     };
 }

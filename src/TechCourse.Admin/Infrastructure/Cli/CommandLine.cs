@@ -18,9 +18,11 @@ public static class CommandLine
                       --scale demo|capstone  (capstone: 1M students, 2k instructors, 10k courses, 5M enrollments, 1M price changes)
           user add    create a staff account, or reset its role and password: --email E --role Admin|Instructor|Accounting
                       the password is read from standard input when it is piped in, else generated and printed once
+          loadtest    concurrent writers change prices and enroll students, then check the invariants (exit 1 if one fails)
+                      --writers N (50) --seconds N (60) --courses N (20) --students N (2000); adds its own tagged rows
           rollups rebuild   recompute the sales rollups from enrollments (holds off enrollment writes meanwhile)
           rollups verify    compare the sales rollups with enrollments; prints each difference, exits 1 on any
-        """;
+        """ + Features.Audit.AuditCommands.Usage;
 
     public static bool IsVerb(string[] args) => args.Length > 0 && !args[0].StartsWith('-') && !args[0].Contains('=', StringComparison.Ordinal);
 
@@ -80,6 +82,18 @@ public static class CommandLine
                     : $"{email} is a(n) {role}; the password from standard input is set.");
                 return 0;
             }
+            case "loadtest":
+            {
+                var options = Options(args.Skip(1));
+                int Get(string name, int fallback) => options.TryGetValue(name, out var value) ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+                var load = new Reliability.LoadTestOptions(Get("writers", 50), TimeSpan.FromSeconds(Get("seconds", 60)), Get("courses", 20), Get("students", 2_000));
+                await using var database = await DatabaseStartup.ConnectAsync(configuration, contentRoot, logger, ct);
+                await database.MigrateAsync(logger, ct);
+                Console.WriteLine($"Load test: {load.Writers} writers for {load.Duration.TotalSeconds:F0} s over {load.Courses} courses and {load.Students} students…");
+                var report = await Reliability.LoadTest.RunAsync(database.Connections.Runtime, database.Connections.Migrations, load, ct: ct);
+                Console.WriteLine(report);
+                return report.Passed ? 0 : 1;
+            }
             case "rollups" when args.Length > 1 && args[1] is "rebuild" or "verify":
             {
                 await using var database = await DatabaseStartup.ConnectAsync(configuration, contentRoot, logger, ct);
@@ -96,6 +110,14 @@ public static class CommandLine
                 foreach (var difference in differences) Console.WriteLine(difference);
                 Console.WriteLine(differences.Count == 0 ? "Sales rollups match enrollments: 0 differences." : $"{differences.Count} difference(s) between the sales rollups and enrollments.");
                 return differences.Count == 0 ? 0 : 1;
+            }
+            case "audit" when args.Length > 1 && args[1] is "verify" or "archive":
+            {
+                await using var database = await DatabaseStartup.ConnectAsync(configuration, contentRoot, logger, ct);
+                Migrator.Apply(database.Connections.Migrations, logger);
+                return args[1] == "verify"
+                    ? await Features.Audit.AuditCommands.VerifyAsync(database.Connections.Migrations, Console.Out, ct)
+                    : await Features.Audit.AuditCommands.ArchiveAsync(database.Connections.Migrations, Options(args.Skip(2)), Console.Out, Console.Error, ct);
             }
             default:
                 Console.Error.WriteLine($"Unknown verb '{args[0]}'.{Environment.NewLine}{Usage}");

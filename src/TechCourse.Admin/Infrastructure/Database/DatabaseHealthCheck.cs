@@ -4,12 +4,14 @@ using Npgsql;
 namespace TechCourse.Admin.Infrastructure.Database;
 
 /// Ready only when the database answers and every embedded migration is in its journal.
-public sealed class DatabaseHealthCheck(DatabaseConnections connections, NpgsqlDataSource dataSource) : IHealthCheck
+public sealed class DatabaseHealthCheck(DatabaseConnections connections, NpgsqlDataSource dataSource, DatabaseStatus? status = null) : IHealthCheck
 {
     private volatile bool migrationsSeenApplied;
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (status is { IsReady: false })
+            return HealthCheckResult.Unhealthy($"{DatabaseStatus.UnavailableMessage} ({status.Problem ?? "connecting"})");
         try
         {
             await using var command = dataSource.CreateCommand("SELECT 1");

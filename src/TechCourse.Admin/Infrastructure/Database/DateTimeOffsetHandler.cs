@@ -3,15 +3,20 @@ using Dapper;
 
 namespace TechCourse.Admin.Infrastructure.Database;
 
-/// Npgsql reads timestamptz as a UTC DateTime; rows and parameters use DateTimeOffset (UTC, as Npgsql requires).
+/// Npgsql reads timestamptz as a UTC DateTime and writes DateTimeOffset only at offset 0: rows get DateTimeOffset,
+/// parameters are sent in UTC whatever offset the caller used.
 internal sealed class DateTimeOffsetHandler : SqlMapper.TypeHandler<DateTimeOffset>
 {
     public override DateTimeOffset Parse(object value) => value switch
     {
-        DateTimeOffset instant => instant,
-        DateTime utc => new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)),
-        _ => throw new DataException($"Cannot read {value.GetType().Name} as a DateTimeOffset."),
+        DateTime time => new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc)),
+        DateTimeOffset offset => offset,
+        _ => throw new DataException($"Cannot read {value.GetType()} as DateTimeOffset."),
     };
 
-    public override void SetValue(IDbDataParameter parameter, DateTimeOffset value) => parameter.Value = value.ToUniversalTime();
+    public override void SetValue(IDbDataParameter parameter, DateTimeOffset value)
+    {
+        parameter.DbType = DbType.DateTimeOffset;
+        parameter.Value = value.ToUniversalTime();
+    }
 }

@@ -27,6 +27,7 @@ public static class Migrator
         DeployChanges.To.PostgresqlDatabase(connectionString)
             .WithScriptsEmbeddedInAssembly(typeof(Migrator).Assembly, IsScript)
             .WithTransactionPerScript()
+            .WithExecutionTimeout(TimeSpan.FromHours(1))
             .WithVariablesDisabled()
             .JournalToPostgresqlTable("public", JournalTable)
             .LogTo(log)

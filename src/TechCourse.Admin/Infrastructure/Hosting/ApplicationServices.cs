@@ -3,10 +3,13 @@ using MudBlazor.Services;
 using TechCourse.Admin.Infrastructure.Auth;
 using TechCourse.Admin.Components;
 using TechCourse.Admin.Features.Courses;
+using TechCourse.Admin.Features.Audit;
 using TechCourse.Admin.Features.Dashboard;
 using TechCourse.Admin.Features.Enrollments;
 using TechCourse.Admin.Features.Sales;
 using TechCourse.Admin.Infrastructure.Database;
+using TechCourse.Admin.Infrastructure.Reliability;
+using TechCourse.Admin.Infrastructure.Security;
 using TechCourse.Admin.Infrastructure.Time;
 
 namespace TechCourse.Admin.Infrastructure.Hosting;
@@ -16,7 +19,8 @@ public static class ApplicationServices
     public static void AddApplicationServices(this IHostApplicationBuilder builder, DatabaseConnections connections)
     {
         builder.Services.AddSingleton(connections);
-        builder.Services.AddNpgsqlDataSource(connections.Runtime);
+        builder.Services.AddNpgsqlDataSource(DatabaseTuning.Runtime(connections.Runtime, builder.Configuration));
+        builder.AddReliability(connections);
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
@@ -27,6 +31,7 @@ public static class ApplicationServices
         builder.AddSalesFeature();
         builder.Services.AddSingleton<AccountStore>();
         builder.Services.AddSingleton<SignInService>();
+        builder.Services.AddAuditFeature();
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(options =>
         {
             options.LoginPath = AccountEndpoints.SignInPath;
@@ -44,21 +49,23 @@ public static class ApplicationServices
 
     public static void UseApplicationPipeline(this WebApplication app)
     {
-        if (!app.Environment.IsDevelopment())
-        {
-            app.UseExceptionHandler("/error", createScopeForErrors: true);
-            app.UseHsts();
-        }
+        // The calm /error page with a correlation id in every environment: the stack trace goes to the log only.
+        app.UseExceptionHandler("/error", createScopeForErrors: true);
+        if (!app.Environment.IsDevelopment()) app.UseHsts();
+        app.UseSecurityHeaders();
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
         app.MapStaticAssets();
-        app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapHealthEndpoint();
         app.MapAccountEndpoints();
+        app.MapFaultEndpoints();
         app.MapEnrollmentsExport();
         app.MapSalesExports();
+        app.MapAuditExport();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 

@@ -47,6 +47,18 @@ public sealed class DatabasePrivilegeTests(DatabaseFixture database) : IClassFix
     }
 
     [Fact]
+    public async Task The_runtime_role_may_seal_new_entries_into_the_chain_but_not_write_the_log()
+    {
+        await using var session = await RuntimeSessionAsync(ada, StaffRoles.Instructor);
+        await session.Connection.ExecuteAsync("UPDATE courses SET price = 13.5 WHERE course_id = @adasCourse", new { adasCourse }, session.Transaction);
+
+        var sealedCount = await session.Connection.ExecuteScalarAsync<int>("SELECT sealed FROM seal_price_changes(NULL)", transaction: session.Transaction);
+
+        Assert.True(sealedCount >= 1);
+        Assert.Equal(0L, await session.Connection.ExecuteScalarAsync<long>("SELECT count(*) FROM price_changes WHERE seal_seq IS NULL", transaction: session.Transaction));
+    }
+
+    [Fact]
     public async Task An_instructor_context_cannot_create_a_course_for_someone_else()
     {
         await using var session = await RuntimeSessionAsync(ada, StaffRoles.Instructor);
@@ -109,6 +121,8 @@ public sealed class DatabasePrivilegeTests(DatabaseFixture database) : IClassFix
     [InlineData("DELETE FROM price_changes")]
     [InlineData("TRUNCATE price_changes")]
     [InlineData("INSERT INTO price_changes (course_id, old_price, new_price) VALUES (1, 1, 2)")]
+    [InlineData("UPDATE price_change_chain_anchor SET anchor_seq = 0")]
+    [InlineData("DELETE FROM price_change_chain_anchor")]
     [InlineData("CREATE TABLE intruder (id int)")]
     [InlineData("INSERT INTO users (email, role) VALUES ('new@example.com', 'Admin')")]
     [InlineData("UPDATE users SET role = 'Admin'")]

@@ -1,0 +1,13 @@
+namespace TechCourse.Admin.Features.Audit;
+
+public static class AuditFeature
+{
+    public static IServiceCollection AddAuditFeature(this IServiceCollection services)
+    {
+        services.AddSingleton<AuditQueries>();
+        services.AddSingleton<AuditChain>();
+        services.AddSingleton<AuditLiveFeed>();
+        services.AddHostedService<AuditListener>();
+        return services;
+    }
+}

@@ -1,0 +1,65 @@
+namespace TechCourse.Admin.Features.Audit;
+
+public enum AuditNoticeKind { Entry, Sealed, Resync }
+
+/// Sealed: entries FromSeq…ToSeq joined the chain (announced by the sealer, about once a second). Entry: one new
+/// entry, announced by the trigger when techcourse.audit_notify_each is on. Resync: the listener reconnected, so
+/// notifications may have been missed.
+public sealed record AuditNotice(AuditNoticeKind Kind, int LogId = 0, int CourseId = 0, long FromSeq = 0, long ToSeq = 0);
+
+/// In-memory fan-out of the one LISTEN connection per app instance to every open timeline (circuit).
+public sealed class AuditLiveFeed(ILogger<AuditLiveFeed> logger)
+{
+    private readonly Lock gate = new();
+    private ImmutableHandlers handlers = new([]);
+
+    public bool IsListening { get; private set; }
+    public SealResult? LastSeal { get; private set; }
+
+    public IDisposable Subscribe(Func<AuditNotice, Task> handler)
+    {
+        lock (gate) handlers = new ImmutableHandlers([.. handlers.Items, handler]);
+        return new Subscription(this, handler);
+    }
+
+    public int SubscriberCount => handlers.Items.Length;
+
+    public void Publish(AuditNotice notice)
+    {
+        foreach (var handler in handlers.Items)
+            _ = DeliverAsync(handler, notice);
+    }
+
+    internal void SetListening(bool listening) => IsListening = listening;
+
+    internal void SetSealed(SealResult seal) => LastSeal = seal;
+
+    private async Task DeliverAsync(Func<AuditNotice, Task> handler, AuditNotice notice)
+    {
+        try
+        {
+            await handler(notice);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "A timeline subscriber failed to take audit notice {Notice}", notice);
+        }
+    }
+
+    private void Unsubscribe(Func<AuditNotice, Task> handler)
+    {
+        lock (gate) handlers = new ImmutableHandlers(handlers.Items.Where(h => h != handler).ToArray());
+    }
+
+    private sealed record ImmutableHandlers(Func<AuditNotice, Task>[] Items);
+
+    private sealed class Subscription(AuditLiveFeed feed, Func<AuditNotice, Task> handler) : IDisposable
+    {
+        private int disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref disposed, 1) == 0) feed.Unsubscribe(handler);
+        }
+    }
+}

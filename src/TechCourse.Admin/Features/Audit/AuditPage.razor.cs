@@ -1,0 +1,227 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
+using Npgsql;
+using TechCourse.Admin.Infrastructure.Auth;
+using TechCourse.Admin.Infrastructure.Time;
+
+namespace TechCourse.Admin.Features.Audit;
+
+public sealed partial class AuditPage
+{
+    private const int PageSize = 50;
+    private static readonly CultureInfo Culture = CultureInfo.GetCultureInfo("en-US");
+    private readonly CancellationTokenSource cancellation = new();
+    private readonly HashSet<int> fresh = [];
+    private readonly HashSet<int> pending = [];
+    private readonly List<(long From, long To)> pendingRanges = [];
+    private readonly Lock pendingGate = new();
+    private List<AuditEntry>? entries;
+    private AuditCursor? next;
+    private AuditFilter filter = AuditFilter.None;
+    private Actor? viewer;
+    private IDisposable? subscription;
+    private ChainVerification? verification;
+    private ChangeEffect? effect;
+    private int? effectFor;
+    private string? error;
+    private bool loading, verifying, refreshScheduled;
+
+    [Inject] private AuditQueries Queries { get; set; } = default!;
+    [Inject] private AuditChain Chain { get; set; } = default!;
+    [Inject] private AuditLiveFeed Feed { get; set; } = default!;
+    [Inject] private ViewerTimeZone Zone { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+    [CascadingParameter] private Task<AuthenticationState>? AuthenticationState { get; set; }
+
+    [SupplyParameterFromQuery(Name = "course")] public string? CourseParameter { get; set; }
+    [SupplyParameterFromQuery(Name = "instructor")] public string? InstructorParameter { get; set; }
+    [SupplyParameterFromQuery(Name = "actor")] public string? ActorParameter { get; set; }
+    [SupplyParameterFromQuery(Name = "from")] public string? FromParameter { get; set; }
+    [SupplyParameterFromQuery(Name = "to")] public string? ToParameter { get; set; }
+    [SupplyParameterFromQuery(Name = "direction")] public string? DirectionParameter { get; set; }
+    [SupplyParameterFromQuery(Name = "minpct")] public string? MinPercentParameter { get; set; }
+
+    private string ExportHref => $"{AuditExport.Path}?{AuditFilterQuery.ToQueryString(filter, withTimeZone: true)}";
+
+    protected override async Task OnParametersSetAsync()
+    {
+        if (AuthenticationState is not null) viewer ??= Actor.From((await AuthenticationState).User);
+        var query = new Dictionary<string, Microsoft.Extensions.Primitives.StringValues>
+        {
+            ["course"] = CourseParameter, ["instructor"] = InstructorParameter, ["actor"] = ActorParameter, ["from"] = FromParameter,
+            ["to"] = ToParameter, ["direction"] = DirectionParameter, ["minpct"] = MinPercentParameter,
+        };
+        var parsed = AuditFilterQuery.Parse(query, Zone.Current.Id);
+        if (parsed == filter && entries is not null) return;
+        filter = parsed;
+        await ReloadAsync();
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!firstRender) return;
+        subscription = Feed.Subscribe(OnNoticeAsync);
+        var zone = await Zone.GetAsync(cancellation.Token);
+        if (zone.Id != filter.TimeZone)
+        {
+            filter = filter with { TimeZone = zone.Id };
+            if (filter.From is not null || filter.To is not null) await ReloadAsync();
+            StateHasChanged();
+        }
+    }
+
+    private async Task ReloadAsync()
+    {
+        if (viewer is null) return;
+        entries = null;
+        effectFor = null;
+        await LoadAsync(after: null);
+    }
+
+    private async Task LoadOlderAsync() => await LoadAsync(next);
+
+    private async Task LoadAsync(AuditCursor? after)
+    {
+        loading = true;
+        error = null;
+        try
+        {
+            var page = await Queries.PageAsync(viewer!, filter, after, PageSize, cancellation.Token);
+            entries = after is null ? [.. page.Entries] : [.. entries ?? [], .. page.Entries.Where(e => entries?.All(x => x.LogId != e.LogId) ?? true)];
+            next = page.Next;
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            entries ??= [];
+            error = "The database did not answer, so the log cannot be shown right now. Try again in a moment.";
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            loading = false;
+        }
+    }
+
+    private Task NavigateToFilterAsync(AuditFilter changed)
+    {
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(AuditFilterQuery.ToQuery(changed)));
+        return Task.CompletedTask;
+    }
+
+    /// Notifications arrive on the listener's thread: collect the ids and refresh at most every 250 ms.
+    private Task OnNoticeAsync(AuditNotice notice)
+    {
+        lock (pendingGate)
+        {
+            if (notice.Kind == AuditNoticeKind.Entry) pending.Add(notice.LogId);
+            else if (notice.Kind == AuditNoticeKind.Sealed) pendingRanges.Add((notice.FromSeq, notice.ToSeq));
+            else pending.Add(-1);
+            if (refreshScheduled) return Task.CompletedTask;
+            refreshScheduled = true;
+        }
+        return InvokeAsync(async () =>
+        {
+            await Task.Delay(250, cancellation.Token);
+            int[] ids;
+            (long From, long To)? range;
+            lock (pendingGate)
+            {
+                ids = [.. pending];
+                range = pendingRanges.Count == 0 ? null : (pendingRanges.Min(r => r.From), pendingRanges.Max(r => r.To));
+                pending.Clear();
+                pendingRanges.Clear();
+                refreshScheduled = false;
+            }
+            await MergeAsync(ids, range);
+        });
+    }
+
+    private async Task MergeAsync(int[] ids, (long From, long To)? range)
+    {
+        if (viewer is null || entries is null) return;
+        try
+        {
+            var arrived = new List<AuditEntry>();
+            if (ids.Contains(-1)) arrived.AddRange((await Queries.PageAsync(viewer, filter, null, PageSize, cancellation.Token)).Entries);
+            else if (ids.Length > 0) arrived.AddRange(await Queries.EntriesAsync(viewer, filter, ids, cancellation.Token));
+            if (range is { } r) arrived.AddRange(await Queries.SealedAsync(viewer, filter, r.From, r.To, cancellation.Token));
+            var oldestShown = next is null ? null : entries.LastOrDefault()?.Cursor;
+            var sealedNow = arrived.Where(e => e.SealSeq is not null).DistinctBy(e => e.LogId).ToDictionary(e => e.LogId);
+            if (sealedNow.Count > 0) entries = [.. entries.Select(e => e.SealSeq is null && sealedNow.TryGetValue(e.LogId, out var s) ? s : e)];
+            var added = arrived.DistinctBy(e => e.LogId).Where(e => entries.All(x => x.LogId != e.LogId))
+                .Where(e => oldestShown is null || (e.ChangedAt, e.LogId).CompareTo((oldestShown.ChangedAt, oldestShown.LogId)) > 0).ToList();
+            if (added.Count == 0)
+            {
+                StateHasChanged();
+                return;
+            }
+            foreach (var entry in added) fresh.Add(entry.LogId);
+            entries = [.. entries.Concat(added).OrderByDescending(e => e.ChangedAt).ThenByDescending(e => e.LogId)];
+            StateHasChanged();
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            error = "A new price change arrived but could not be loaded; reload the page to see it.";
+            StateHasChanged();
+        }
+    }
+
+    private async Task VerifyAsync()
+    {
+        verifying = true;
+        verification = null;
+        try
+        {
+            verification = await Chain.VerifyAsync(cancellation.Token);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            error = "The integrity check could not finish because the database did not answer. Try again.";
+        }
+        finally
+        {
+            verifying = false;
+        }
+    }
+
+    private async Task ToggleEffectAsync(AuditEntry entry)
+    {
+        if (effectFor == entry.LogId)
+        {
+            effectFor = null;
+            return;
+        }
+        effectFor = entry.LogId;
+        effect = null;
+        try
+        {
+            effect = await Queries.EffectAsync(viewer!, entry.LogId, cancellation.Token);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            error = "The enrollments around this change could not be loaded. Try again.";
+        }
+    }
+
+    private static Color DotColor(AuditEntry entry) => entry.Difference switch { > 0 => Color.Success, < 0 => Color.Warning, _ => Color.Default };
+
+    private static string Money(decimal? value) => value?.ToString("C2", Culture) ?? "—";
+
+    private static string Signed(decimal? value) => value switch
+    {
+        null => "—",
+        >= 0 => "+" + value.Value.ToString("0.##", Culture),
+        _ => value.Value.ToString("0.##", Culture),
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        subscription?.Dispose();
+        await cancellation.CancelAsync();
+        cancellation.Dispose();
+    }
+}

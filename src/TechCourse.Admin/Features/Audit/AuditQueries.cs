@@ -1,0 +1,255 @@
+using System.Runtime.CompilerServices;
+using Dapper;
+using Npgsql;
+using TechCourse.Admin.Infrastructure.Auth;
+
+namespace TechCourse.Admin.Features.Audit;
+
+/// Reads of the price-change log. Admins see every entry; Instructors only those of their own courses.
+public sealed class AuditQueries(NpgsqlDataSource dataSource)
+{
+    public const int MaxPageSize = 200;
+
+    private const string Columns = """
+        pc.log_id, pc.course_id, c.title AS course_title, pc.old_price, pc.new_price, pc.changed_at, pc.changed_by,
+        u.email AS actor_email, u.role AS actor_role, pc.source, pc.reason, pc.seal_seq
+        """;
+
+    public async Task<AuditSlice> PageAsync(Actor viewer, AuditFilter filter, AuditCursor? after, int size, CancellationToken ct)
+    {
+        size = Math.Clamp(size, 1, MaxPageSize);
+        var (sql, args) = Build(viewer, filter, after, size + 1);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = (await connection.QueryAsync<AuditEntry>(new CommandDefinition(sql, args, cancellationToken: ct))).ToList();
+        return rows.Count > size ? new AuditSlice(rows.Take(size).ToList(), rows[size - 1].Cursor) : new AuditSlice(rows, null);
+    }
+
+    /// The given entries that this viewer may see and that match the filter (for live updates).
+    public async Task<IReadOnlyList<AuditEntry>> EntriesAsync(Actor viewer, AuditFilter filter, IReadOnlyCollection<int> logIds, CancellationToken ct)
+    {
+        if (logIds.Count == 0) return [];
+        var (sql, args) = Build(viewer, filter, null, MaxPageSize, logIds.ToArray());
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<AuditEntry>(new CommandDefinition(sql, args, cancellationToken: ct))).ToList();
+    }
+
+    /// The newest matching entries among those sealed into the chain as FromSeq…ToSeq (for live updates).
+    public async Task<IReadOnlyList<AuditEntry>> SealedAsync(Actor viewer, AuditFilter filter, long fromSeq, long toSeq, CancellationToken ct)
+    {
+        var (sql, args) = Build(viewer, filter, null, MaxPageSize, sealRange: (fromSeq, toSeq));
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<AuditEntry>(new CommandDefinition(sql, args, cancellationToken: ct))).ToList();
+    }
+
+    /// Every matching entry, newest first, read as it streams (for the CSV export).
+    public async IAsyncEnumerable<AuditEntry> StreamAsync(Actor viewer, AuditFilter filter, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var (sql, args) = Build(viewer, filter, null, null);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await foreach (var entry in connection.QueryUnbufferedAsync<AuditEntry>(sql, args).WithCancellation(ct))
+            yield return entry;
+    }
+
+    /// Keyset over (changed_at DESC, log_id DESC). When the rows come from a known set of courses (a course filter, an
+    /// instructor filter, or an Instructor viewing), each course is read from its own index range and merged, so a
+    /// page costs the same however rare those courses are in the whole log.
+    private static (string Sql, DynamicParameters Args) Build(Actor viewer, AuditFilter filter, AuditCursor? after, int? limit, int[]? logIds = null,
+        (long From, long To)? sealRange = null)
+    {
+        var args = new DynamicParameters();
+        var conditions = new List<string>();
+        if (after is not null)
+        {
+            conditions.Add("(pc.changed_at, pc.log_id) < (@afterAt, @afterId)");
+            args.Add("afterAt", after.ChangedAt);
+            args.Add("afterId", after.LogId);
+        }
+        if (logIds is not null)
+        {
+            conditions.Add("pc.log_id = ANY(@logIds)");
+            args.Add("logIds", logIds);
+        }
+        if (sealRange is { } range)
+        {
+            conditions.Add("pc.seal_seq BETWEEN @sealFrom AND @sealTo");
+            args.Add("sealFrom", range.From);
+            args.Add("sealTo", range.To);
+        }
+        if (filter.FromInstant is { } from)
+        {
+            conditions.Add("pc.changed_at >= @from");
+            args.Add("from", from);
+        }
+        if (filter.ToInstant is { } to)
+        {
+            conditions.Add("pc.changed_at < @to");
+            args.Add("to", to);
+        }
+        if (filter.ActorId is { } actor)
+        {
+            conditions.Add("pc.changed_by = @actor");
+            args.Add("actor", actor);
+        }
+        else if (filter.OutsideAppOnly) conditions.Add("pc.changed_by IS NULL");
+        if (filter.Direction == PriceDirection.Increases) conditions.Add("pc.new_price > pc.old_price");
+        if (filter.Direction == PriceDirection.Decreases) conditions.Add("pc.new_price < pc.old_price");
+        if (filter.MinPercent is { } percent)
+        {
+            conditions.Add("pc.old_price > 0 AND abs(pc.new_price - pc.old_price) * 100 > @minPercent * pc.old_price");
+            args.Add("minPercent", percent);
+        }
+        var where = conditions.Count == 0 ? "" : "AND " + string.Join(" AND ", conditions);
+        var limitClause = limit is null ? "" : "LIMIT @limit";
+        args.Add("limit", limit);
+
+        var courseConditions = new List<string>();
+        if (!viewer.IsAdmin)
+        {
+            courseConditions.Add("s.instructor_id = @viewer");
+            args.Add("viewer", viewer.UserId);
+        }
+        if (filter.CourseId is { } course)
+        {
+            courseConditions.Add("s.course_id = @course");
+            args.Add("course", course);
+        }
+        if (filter.InstructorId is { } instructor)
+        {
+            courseConditions.Add("s.instructor_id = @instructor");
+            args.Add("instructor", instructor);
+        }
+
+        if (courseConditions.Count == 0 || logIds is not null || sealRange is not null)
+        {
+            var scope = courseConditions.Count == 0 ? "" : "AND EXISTS (SELECT 1 FROM courses s WHERE s.course_id = pc.course_id AND " + string.Join(" AND ", courseConditions) + ")";
+            return ($"""
+                SELECT {Columns}
+                FROM (SELECT * FROM price_changes pc WHERE true {where} {scope} ORDER BY pc.changed_at DESC, pc.log_id DESC {limitClause}) pc
+                JOIN courses c ON c.course_id = pc.course_id
+                LEFT JOIN users u ON u.user_id = pc.changed_by
+                ORDER BY pc.changed_at DESC, pc.log_id DESC
+                """, args);
+        }
+        // Keys first (index-only per course), then the page's rows: a page costs one heap visit per row shown.
+        return ($"""
+            SELECT {Columns}
+            FROM (SELECT k.log_id
+                  FROM courses s
+                  CROSS JOIN LATERAL (SELECT pc.changed_at, pc.log_id FROM price_changes pc WHERE pc.course_id = s.course_id {where}
+                                      ORDER BY pc.changed_at DESC, pc.log_id DESC {limitClause}) k
+                  WHERE {string.Join(" AND ", courseConditions)}
+                  ORDER BY k.changed_at DESC, k.log_id DESC
+                  {limitClause}) top
+            JOIN price_changes pc ON pc.log_id = top.log_id
+            JOIN courses c ON c.course_id = pc.course_id
+            LEFT JOIN users u ON u.user_id = pc.changed_by
+            ORDER BY pc.changed_at DESC, pc.log_id DESC
+            """, args);
+    }
+
+    public async Task<PriceAtPoint?> PriceAtAsync(Actor viewer, int courseId, DateTimeOffset at, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<PriceAtRow>(new CommandDefinition("""
+            SELECT c.price AS current_price,
+                   b.new_price AS before_price, b.changed_at AS before_at,
+                   a.old_price AS after_old_price, a.changed_at AS after_at,
+                   f.changed_at AS first_at, f.old_price AS first_old_price,
+                   k.archived_through
+            FROM courses c
+            LEFT JOIN LATERAL (SELECT new_price, changed_at FROM price_changes WHERE course_id = c.course_id AND changed_at <= @at
+                               ORDER BY changed_at DESC, log_id DESC LIMIT 1) b ON true
+            LEFT JOIN LATERAL (SELECT old_price, changed_at FROM price_changes WHERE course_id = c.course_id AND changed_at > @at
+                               ORDER BY changed_at, log_id LIMIT 1) a ON true
+            LEFT JOIN LATERAL (SELECT old_price, changed_at FROM price_changes WHERE course_id = c.course_id
+                               ORDER BY changed_at, log_id LIMIT 1) f ON true
+            CROSS JOIN price_change_chain_anchor k
+            WHERE c.course_id = @courseId AND (@isAdmin OR c.instructor_id = @viewer)
+            """, new { courseId, at, isAdmin = viewer.IsAdmin, viewer = viewer.UserId }, cancellationToken: ct));
+        if (row is null) return null;
+        var archived = row.ArchivedThrough;
+        if (row.FirstAt is null)
+            return new PriceAtPoint(PricePointKind.NoChangesLogged, row.CurrentPrice, null, null, null, null, null, archived);
+        if (row.BeforeAt is null)
+            return new PriceAtPoint(PricePointKind.BeforeLog, row.CurrentPrice, null, null, row.AfterAt, row.FirstAt, row.FirstOldPrice, archived);
+        return row.AfterAt is null
+            ? new PriceAtPoint(PricePointKind.AfterLast, row.CurrentPrice, row.BeforePrice, row.BeforeAt, null, row.FirstAt, null, archived)
+            : new PriceAtPoint(PricePointKind.Between, row.CurrentPrice, row.BeforePrice, row.BeforeAt, row.AfterAt, row.FirstAt, null, archived);
+    }
+
+    public async Task<ChangeEffect?> EffectAsync(Actor viewer, int logId, CancellationToken ct)
+    {
+        var entry = (await EntriesAsync(viewer, AuditFilter.None, [logId], ct)).SingleOrDefault();
+        if (entry is null) return null;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var days = await connection.QueryAsync<DailyEnrollments>(new CommandDefinition("""
+            SELECT o AS offset, @at + make_interval(days => CASE WHEN o < 0 THEN o ELSE o - 1 END) AS window_start, coalesce(n.enrollments, 0) AS enrollments
+            FROM generate_series(-14, 14) o
+            LEFT JOIN (SELECT CASE WHEN d < 0 THEN d ELSE d + 1 END AS bucket, count(*) AS enrollments
+                       FROM (SELECT floor(extract(epoch FROM e.enrolled_at - @at) / 86400)::int AS d
+                             FROM enrollments e
+                             WHERE e.course_id = @course AND e.enrolled_at >= @at - interval '14 days' AND e.enrolled_at < @at + interval '14 days') x
+                       GROUP BY 1) n ON n.bucket = o
+            WHERE o <> 0
+            ORDER BY o
+            """, new { at = entry.ChangedAt, course = entry.CourseId }, cancellationToken: ct));
+        return new ChangeEffect(entry, days.ToList());
+    }
+
+    public async Task<IReadOnlyList<AuditOption>> CourseOptionsAsync(Actor viewer, string? term, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<(int Id, string Title)>(new CommandDefinition("""
+            SELECT course_id, title FROM courses
+            WHERE (@isAdmin OR instructor_id = @viewer)
+              AND (@term = '' OR title ILIKE '%' || @term || '%' OR course_id::text = @term)
+            ORDER BY title, course_id LIMIT 20
+            """, new { isAdmin = viewer.IsAdmin, viewer = viewer.UserId, term = Escape(term) }, cancellationToken: ct));
+        return rows.Select(r => new AuditOption(r.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{r.Title} (#{r.Id})")).ToList();
+    }
+
+    public async Task<IReadOnlyList<AuditOption>> InstructorOptionsAsync(string? term, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<(Guid Id, string Email)>(new CommandDefinition("""
+            SELECT u.user_id, u.email FROM users u
+            WHERE u.user_id IN (SELECT DISTINCT instructor_id FROM courses WHERE instructor_id IS NOT NULL)
+              AND (@term = '' OR u.email ILIKE '%' || @term || '%')
+            ORDER BY u.email LIMIT 20
+            """, new { term = Escape(term) }, cancellationToken: ct));
+        return rows.Select(r => new AuditOption(r.Id.ToString(), r.Email)).ToList();
+    }
+
+    /// People who can act in the app: staff accounts (they have credentials).
+    public async Task<IReadOnlyList<AuditOption>> ActorOptionsAsync(string? term, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<(Guid Id, string Email, string Role)>(new CommandDefinition("""
+            SELECT u.user_id, u.email, u.role FROM users u JOIN user_credentials k ON k.user_id = u.user_id
+            WHERE @term = '' OR u.email ILIKE '%' || @term || '%'
+            ORDER BY u.email LIMIT 20
+            """, new { term = Escape(term) }, cancellationToken: ct));
+        return rows.Select(r => new AuditOption(r.Id.ToString(), $"{r.Email} ({r.Role})")).ToList();
+    }
+
+    public async Task<string?> CourseLabelAsync(int courseId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var title = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+            "SELECT title FROM courses WHERE course_id = @courseId", new { courseId }, cancellationToken: ct));
+        return title is null ? null : $"{title} (#{courseId})";
+    }
+
+    public async Task<string?> UserLabelAsync(Guid userId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+            "SELECT email || ' (' || role || ')' FROM users WHERE user_id = @userId", new { userId }, cancellationToken: ct));
+    }
+
+    private static string Escape(string? term) =>
+        (term ?? "").Trim().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+
+    private sealed record PriceAtRow(decimal CurrentPrice, decimal? BeforePrice, DateTimeOffset? BeforeAt, decimal? AfterOldPrice,
+        DateTimeOffset? AfterAt, DateTimeOffset? FirstAt, decimal? FirstOldPrice, DateTimeOffset? ArchivedThrough);
+}

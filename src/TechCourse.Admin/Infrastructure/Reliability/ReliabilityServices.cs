@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using TechCourse.Admin.Infrastructure.Database;
+using TechCourse.Admin.Infrastructure.Security;
+
+namespace TechCourse.Admin.Infrastructure.Reliability;
+
+public static class ReliabilityServices
+{
+    /// Database outage handling, unexpected-error reporting, sign-in rate limits and Data Protection keys in PostgreSQL.
+    public static void AddReliability(this IHostApplicationBuilder builder, DatabaseConnections connections)
+    {
+        var status = new DatabaseStatus();
+        if (connections.Embedded) status.ReportReady();
+        builder.Services.AddSingleton(status);
+        builder.Services.AddHostedService<DatabaseMonitor>();
+        builder.Services.AddExceptionHandler<UnhandledErrorLogger>();
+        SignInRateLimits.AddSignInRateLimits(builder.Services, builder.Configuration);
+        builder.Services.AddSingleton<PostgresXmlRepository>();
+        builder.Services.AddDataProtection().SetApplicationName("TechCourse.Admin");
+        builder.Services.AddOptions<KeyManagementOptions>().Configure<PostgresXmlRepository>((options, repository) => options.XmlRepository = repository);
+    }
+
+    /// /health answers 200 or 503 with one line saying why, e.g. "Unhealthy: Database unavailable — retrying…".
+    public static void MapHealthEndpoint(this WebApplication app) =>
+        app.MapHealthChecks("/health", new HealthCheckOptions
+        {
+            ResponseWriter = (context, report) =>
+            {
+                context.Response.ContentType = "text/plain; charset=utf-8";
+                var reasons = report.Entries.Values.Select(entry => entry.Description).Where(d => !string.IsNullOrEmpty(d));
+                return context.Response.WriteAsync($"{report.Status}: {string.Join(" ", reasons)}");
+            },
+        }).AllowAnonymous();
+
+    /// Reliability:FaultEndpoints (off unless set, for the fault tests) maps /_faults/throw, an unexpected server error.
+    public static void MapFaultEndpoints(this WebApplication app)
+    {
+        if (!app.Configuration.GetValue("Reliability:FaultEndpoints", false)) return;
+        app.MapGet("/_faults/throw", string () => throw new InvalidOperationException("Injected fault (Reliability:FaultEndpoints)")).AllowAnonymous();
+    }
+}

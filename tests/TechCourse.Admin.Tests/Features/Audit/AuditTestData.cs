@@ -1,0 +1,43 @@
+using Dapper;
+using Npgsql;
+using TechCourse.Admin.Infrastructure.Auth;
+
+namespace TechCourse.Admin.Tests.Features.Audit;
+
+internal static class AuditTestData
+{
+    public static async Task<(Guid Instructor, int Course)> InstructorWithCourseAsync(NpgsqlDataSource dataSource, decimal price = 50m)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var instructor = await connection.ExecuteScalarAsync<Guid>("INSERT INTO users (email, role) VALUES (@email, 'Instructor') RETURNING user_id",
+            new { email = $"ada-{Guid.NewGuid():N}@techcourse.com" });
+        var course = await CourseAsync(dataSource, instructor, price);
+        return (instructor, course);
+    }
+
+    public static async Task<int> CourseAsync(NpgsqlDataSource dataSource, Guid instructor, decimal price = 50m)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<int>("INSERT INTO courses (instructor_id, title, price) VALUES (@instructor, @title, @price) RETURNING course_id",
+            new { instructor, title = $"Course {Guid.NewGuid():N}"[..15], price });
+    }
+
+    /// A price change made the way the app makes it: as the runtime role, inside an actor transaction.
+    public static async Task ChangePriceAsAsync(NpgsqlDataSource dataSource, Actor actor, int course, decimal price, string? reason = null)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginAsActorAsync(actor, CancellationToken.None);
+        await connection.ExecuteAsync("SELECT set_config('app.change_reason', @reason, true)", new { reason = reason ?? "" }, transaction);
+        await connection.ExecuteAsync("SET LOCAL ROLE techcourse_app", transaction: transaction);
+        await connection.ExecuteAsync("UPDATE courses SET price = @price WHERE course_id = @course", new { price, course }, transaction);
+        await transaction.CommitAsync();
+    }
+
+    public static async Task<int> LogAsync(NpgsqlDataSource dataSource, int course, decimal oldPrice, decimal newPrice, DateTimeOffset at)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<int>(
+            "INSERT INTO price_changes (course_id, old_price, new_price, changed_at) VALUES (@course, @oldPrice, @newPrice, @at) RETURNING log_id",
+            new { course, oldPrice, newPrice, at = at.ToUniversalTime() });
+    }
+}
