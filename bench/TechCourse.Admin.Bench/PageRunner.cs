@@ -11,6 +11,7 @@ public sealed record PageResult(string Name, Stats? One, Stats? Eight, string? E
 public sealed class PageRunner(AppHost app, Sample sample, BenchOptions options) : IDisposable
 {
     public const int Concurrency = 8;
+    private int PerClient => (options.Runs + Concurrency - 1) / Concurrency;
     private readonly List<HttpClient> clients = [];
 
     public async Task SignInAsync(CancellationToken ct)
@@ -35,7 +36,7 @@ public sealed class PageRunner(AppHost app, Sample sample, BenchOptions options)
             var workers = clients.Select((client, k) => Task.Run(async () =>
             {
                 var mine = new List<double>();
-                for (var i = 0; i < options.Runs; i++)
+                for (var i = 0; i < PerClient; i++)
                 {
                     var run = warmUp + i * Concurrency + k;
                     mine.Add(await Stats.TimeAsync(() => GetAsync(client, entry, run, ct)));

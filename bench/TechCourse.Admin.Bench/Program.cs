@@ -26,6 +26,8 @@ var logger = loggers.CreateLogger("TechCourse.Admin.Bench");
 var started = DateTimeOffset.UtcNow;
 var clock = Stopwatch.StartNew();
 var results = new Results();
+var commandLine = "dotnet run -c Release --project bench/TechCourse.Admin.Bench -- " + string.Join(' ', args.Select(a => a.Contains(' ', StringComparison.Ordinal) || a.Contains('|', StringComparison.Ordinal) ? $"\"{a}\"" : a));
+commandLine = System.Text.RegularExpressions.Regex.Replace(commandLine, "Password=[^;\" ]*", "Password=…");
 
 await using var database = await BenchDatabase.OpenAsync(options, logger, ct);
 results.Load = database.Load;
@@ -34,12 +36,16 @@ var sample = await Sample.LoadAsync(database.OwnerConnectionString, ct);
 await using var runtime = CommandCapture.Untraced(database.RuntimeConnectionString);
 using var capture = new CommandCapture(database.RuntimeConnectionString);
 
-var queries = new QueryRunner(new AppCall(runtime, database.StaffActor, sample), capture, database.RuntimeConnectionString, options);
+// The raw and naive sides may run for minutes (naive aggregates over 5M rows on a busy machine): no 30 s command timeout there.
+var rawConnectionString = new NpgsqlConnectionStringBuilder(database.RuntimeConnectionString) { CommandTimeout = 600 }.ConnectionString;
+var queries = new QueryRunner(new AppCall(runtime, database.StaffActor, sample), capture, rawConnectionString, options);
 foreach (var entry in QueryCatalog.All.Where(e => options.Includes(e.Name)))
 {
     Console.WriteLine($"query: {entry.Name}…");
     results.Queries.Add(await queries.RunAsync(entry, ct));
 }
+
+await WriteAsync(final: false);
 
 foreach (var entry in MaintenanceCatalog.All.Where(e => options.Includes(e.Name)))
 {
@@ -56,6 +62,8 @@ foreach (var entry in MaintenanceCatalog.All.Where(e => options.Includes(e.Name)
     }
 }
 
+await WriteAsync(final: false);
+
 var pages = PageCatalog.All.Where(e => options.Includes(e.Name)).ToList();
 var memory = options.Includes("memory circuits");
 if (pages.Count > 0 || memory)
@@ -69,12 +77,15 @@ if (pages.Count > 0 || memory)
         Console.WriteLine($"page: {entry.Name}…");
         results.Pages.Add(await runner.RunAsync(entry, ct));
     }
+    await WriteAsync(final: false);
     if (memory)
     {
         Console.WriteLine($"memory: {options.Circuits} circuits on {MemoryRunner.Page}…");
         results.Memory = await MemoryRunner.RunAsync(app, options.Circuits, ct);
     }
 }
+
+await WriteAsync(final: false);
 
 var writes = WriteCatalog.All.Where(e => options.Includes(e.Name)).ToList();
 if (writes.Count > 0)
@@ -95,16 +106,22 @@ if (writes.Count > 0)
     }
 }
 
-var commandLine = "dotnet run -c Release --project bench/TechCourse.Admin.Bench -- " + string.Join(' ', args.Select(a => a.Contains(' ', StringComparison.Ordinal) || a.Contains('|', StringComparison.Ordinal) ? $"\"{a}\"" : a));
-commandLine = System.Text.RegularExpressions.Regex.Replace(commandLine, "Password=[^;\" ]*", "Password=…");
-var markdown = Report.Render(results, machine, options, commandLine, started, clock.Elapsed);
-Console.WriteLine();
-Console.WriteLine(markdown);
-if (options.Output is { } output)
+async Task WriteAsync(bool final)
 {
-    var path = Path.IsPathRooted(output) ? output : Path.Combine(AppHost.RepositoryRoot, output);
-    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-    await File.WriteAllTextAsync(path, markdown, ct);
-    Console.WriteLine($"Written to {path}");
+    var markdown = Report.Render(results, machine, options, commandLine, started, clock.Elapsed);
+    if (final)
+    {
+        Console.WriteLine();
+        Console.WriteLine(markdown);
+    }
+    if (options.Output is { } output)
+    {
+        var path = Path.IsPathRooted(output) ? output : Path.Combine(AppHost.RepositoryRoot, output);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllTextAsync(path, final ? markdown : markdown + Environment.NewLine + "_(partial: the run was still going when this was written)_" + Environment.NewLine, CancellationToken.None);
+        if (final) Console.WriteLine($"Written to {path}");
+    }
 }
+
+await WriteAsync(final: true);
 return 0;

@@ -48,14 +48,14 @@ public static class Report
                 var goal = Goal(q.App!.Median <= QueryMedianGoalMs, q.Ratio <= QueryRatioGoal,
                     $"{(q.App.Median > QueryMedianGoalMs ? "median over 20 ms" : "")}{(q.App.Median > QueryMedianGoalMs && q.Ratio > QueryRatioGoal ? "; " : "")}{(q.Ratio > QueryRatioGoal ? "over 1.3× limit" : "")}");
                 md.AppendLine(Invariant, $"| {q.Name} | {Ms(q.Limit!.Median)} | {Ms(q.Limit.P95)} | {Ms(q.App.Median)} | {Ms(q.App.P95)} | {q.Ratio:F2}× | " +
-                                         $"{q.Naive?.Label ?? "–"} | {Ms(q.Naive?.Stats.Median)} | {Ms(q.Naive?.Stats.P95)} | {(q.SpeedUp is { } s ? $"{s:N0}×" : "–")} | {goal} |");
+                                         $"{q.Naive?.Label ?? "–"} | {Ms(q.Naive?.Stats.Median)} | {Ms(q.Naive?.Stats.P95)} | {(q.SpeedUp is { } s ? s >= 10 ? $"{s:N0}×" : $"{s:F2}×" : "–")} | {goal} |");
             }
             md.AppendLine();
         }
 
         if (results.Pages.Count > 0)
         {
-            md.AppendLine("## Pages (prerendered GET as a signed-in Admin, real HTTP client)").AppendLine();
+            md.AppendLine(Invariant, $"## Pages (prerendered GET as a signed-in Admin, real HTTP client; {options.Runs} requests at 1 client, {(options.Runs + 7) / 8 * 8} at 8 clients)").AppendLine();
             md.AppendLine("| page | 1 client median | 1 client p95 | 8 clients median | 8 clients p95 | goal (p95 ≤ 100 ms at 8 clients) |");
             md.AppendLine("|---|--:|--:|--:|--:|---|");
             foreach (var p in results.Pages)
