@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using Dapper;
+using Npgsql;
+using TechCourse.Admin.Infrastructure.Auth;
+using TechCourse.Admin.Infrastructure.Database;
+using TechCourse.Admin.Infrastructure.DemoData;
+using TechCourse.Admin.Infrastructure.Postgres;
+
+namespace TechCourse.Admin.Bench;
+
+public sealed record LoadFigures(long Users, long Courses, long Enrollments, long PriceChanges, DateTimeOffset FirstEnrollment, DateTimeOffset LastEnrollment, TimeSpan Copy, TimeSpan Indexes, TimeSpan Total);
+
+/// The database under measurement: an existing one (--connection) or a throwaway cluster loaded at capstone scale.
+public sealed class BenchDatabase : IAsyncDisposable
+{
+    public const string RuntimeLogin = "techcourse_bench_runtime";
+    public const string StaffEmail = "bench-admin@techcourse.invalid";
+    public const string StaffPassword = "bench-admin-password-2026";
+    private const string ThrowawayDatabase = "techcourse_bench";
+    private readonly LocalPostgresCluster? cluster;
+
+    private BenchDatabase(string owner, string runtime, Guid staffId, LoadFigures? load, LocalPostgresCluster? cluster)
+    {
+        OwnerConnectionString = owner;
+        RuntimeConnectionString = runtime;
+        StaffUserId = staffId;
+        Load = load;
+        this.cluster = cluster;
+    }
+
+    public string OwnerConnectionString { get; }
+    public string RuntimeConnectionString { get; }
+    public Guid StaffUserId { get; }
+    public LoadFigures? Load { get; }
+    public Actor StaffActor => new(StaffUserId, StaffEmail, StaffRoles.Admin);
+
+    public static async Task<BenchDatabase> OpenAsync(BenchOptions options, ILogger logger, CancellationToken ct)
+    {
+        LocalPostgresCluster? cluster = null;
+        string owner;
+        LoadFigures? load = null;
+        if (options.Connection is { } given)
+        {
+            owner = given;
+            // At full scale a migration's index builds take minutes: no command timeout for them.
+            var applied = Migrator.Apply(new NpgsqlConnectionStringBuilder(owner) { CommandTimeout = 0 }.ConnectionString, logger);
+            Console.WriteLine(applied.Count == 0 ? "Migrations: up to date." : $"Migrations applied: {string.Join(", ", applied)}");
+        }
+        else
+        {
+            var root = Path.Combine(Path.GetTempPath(), $"tc-bench-{Guid.NewGuid():N}"[..20]);
+            Console.WriteLine($"Starting a throwaway PostgreSQL cluster in {root}…");
+            cluster = await LocalPostgresCluster.StartAsync(new LocalClusterSettings(root, Throwaway: true)
+            {
+                ServerSettings = new Dictionary<string, string> { ["shared_buffers"] = "512MB", ["max_wal_size"] = "4GB", ["checkpoint_timeout"] = "30min" },
+            }, ct);
+            await DatabaseStartup.EnsureDatabaseAsync(cluster.ConnectionString(), ThrowawayDatabase, ct);
+            owner = cluster.ConnectionString(ThrowawayDatabase);
+            Migrator.Apply(new NpgsqlConnectionStringBuilder(owner) { CommandTimeout = 0 }.ConnectionString, logger);
+            load = await LoadCapstoneAsync(owner, ct);
+        }
+
+        var runtime = await EnsureRuntimeLoginAsync(owner, ct);
+        await using var connection = new NpgsqlConnection(owner);
+        await connection.OpenAsync(ct);
+        var staffId = await StaffAccounts.CreateOrResetAsync(connection, StaffEmail, StaffRoles.Admin, StaffPassword, ct);
+        return new BenchDatabase(owner, runtime, staffId, load, cluster);
+    }
+
+    private static async Task<LoadFigures> LoadCapstoneAsync(string owner, CancellationToken ct)
+    {
+        var scale = DataScale.Capstone;
+        Console.WriteLine($"Loading the capstone scale: {scale.Students:N0} students, {scale.Instructors:N0} instructors, {scale.Courses:N0} courses, " +
+                          $"{scale.Enrollments:N0} enrollments and {scale.PriceChanges:N0} price changes over {scale.HistoryDays} days…");
+        var clock = Stopwatch.StartNew();
+        var report = await BulkLoader.LoadAsync(owner, DemoDataDefaults.Generator(DateTimeOffset.UtcNow, scale), ct);
+        clock.Stop();
+        await using var connection = new NpgsqlConnection(owner);
+        await connection.OpenAsync(ct);
+        var span = await connection.QuerySingleAsync<(DateTime First, DateTime Last)>(new CommandDefinition(
+            "SELECT min(enrolled_at), max(enrolled_at) FROM enrollments", cancellationToken: ct));
+        var figures = new LoadFigures(report.Users, report.Courses, report.Enrollments, report.PriceChanges, new DateTimeOffset(span.First, TimeSpan.Zero), new DateTimeOffset(span.Last, TimeSpan.Zero), report.Copy, report.Indexes, clock.Elapsed);
+        Console.WriteLine($"Loaded {figures.Users:N0} users, {figures.Courses:N0} courses, {figures.Enrollments:N0} enrollments ({figures.FirstEnrollment:yyyy-MM-dd} to {figures.LastEnrollment:yyyy-MM-dd}), " +
+                          $"{figures.PriceChanges:N0} price changes in {figures.Total.TotalSeconds:F1} s (copy {figures.Copy.TotalSeconds:F1} s, indexes {figures.Indexes.TotalSeconds:F1} s).");
+        return figures;
+    }
+
+    /// Pages and app queries connect the way production does: as a login in the techcourse_app group, never as the owner.
+    private static async Task<string> EnsureRuntimeLoginAsync(string owner, CancellationToken ct)
+    {
+        var password = Convert.ToHexString(Guid.NewGuid().ToByteArray()).ToLowerInvariant();
+        await using var connection = new NpgsqlConnection(owner);
+        await connection.OpenAsync(ct);
+        var database = connection.Database;
+        await connection.ExecuteAsync(new CommandDefinition($"""
+            DO $$ BEGIN
+                IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{RuntimeLogin}') THEN CREATE ROLE {RuntimeLogin} LOGIN; END IF;
+            END $$;
+            ALTER ROLE {RuntimeLogin} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '{password}';
+            GRANT techcourse_app TO {RuntimeLogin};
+            GRANT CONNECT ON DATABASE "{database}" TO {RuntimeLogin};
+            """, cancellationToken: ct));
+        return new NpgsqlConnectionStringBuilder(owner) { Username = RuntimeLogin, Password = password }.ConnectionString;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        if (cluster is not null) await cluster.DisposeAsync();
+    }
+}

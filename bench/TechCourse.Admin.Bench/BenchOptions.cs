@@ -1,0 +1,55 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace TechCourse.Admin.Bench;
+
+public sealed record BenchOptions(string? Connection, int Runs, int NaiveRuns, Regex? Only, string? Output, int WriteSeconds, int Circuits)
+{
+    public const string Usage = """
+        Usage: dotnet run -c Release --project bench/TechCourse.Admin.Bench -- [options]
+          --connection CS   measure an existing full-scale database (owner/superuser connection; pending migrations are applied)
+                            default: a throwaway local cluster loaded with the capstone scale (load time is measured)
+          --runs N          measured runs per side and entry (default 30, at least 30 unless --quick)
+          --naive-runs N    measured runs of the naive version (default 5; it takes seconds per run)
+          --only REGEX      only entries whose name matches (case-insensitive), e.g. "dashboard|courses"
+          --output FILE     also write the results as Markdown (e.g. docs/benchmarks.md)
+          --write-seconds N duration of each write-throughput measurement (default 10)
+          --circuits N      interactive circuits for the memory measurement (default 50)
+          --quick           allow --runs below 30 (for development; the table says so)
+          --show-sql        print the statements each app query sends (as captured for the raw side)
+        """;
+
+    public bool Quick { get; init; }
+    public bool ShowSql { get; init; }
+
+    public bool Includes(string name) => Only is null || Only.IsMatch(name);
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var flags = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            var name = args[i];
+            if (!name.StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"Unexpected argument '{name}'.");
+            if (name is "--quick" or "--show-sql") { flags.Add(name[2..]); continue; }
+            if (i + 1 >= args.Length) throw new ArgumentException($"{name} needs a value.");
+            values[name[2..]] = args[++i];
+        }
+        var known = new[] { "connection", "runs", "naive-runs", "only", "output", "write-seconds", "circuits" };
+        if (values.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown) throw new ArgumentException($"Unknown option --{unknown}.");
+        int Int(string name, int fallback, int min) =>
+            values.TryGetValue(name, out var v) ? Math.Max(min, int.Parse(v, CultureInfo.InvariantCulture)) : fallback;
+        var quick = flags.Contains("quick");
+        var options = new BenchOptions(
+            values.GetValueOrDefault("connection"),
+            Int("runs", 30, 1),
+            Int("naive-runs", 5, 1),
+            values.TryGetValue("only", out var only) ? new Regex(only, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant) : null,
+            values.GetValueOrDefault("output"),
+            Int("write-seconds", 10, 1),
+            Int("circuits", 50, 1)) { Quick = quick, ShowSql = flags.Contains("show-sql") };
+        if (options.Runs < 30 && !quick) throw new ArgumentException("--runs must be at least 30 (add --quick for a development run).");
+        return options;
+    }
+}

@@ -1,0 +1,65 @@
+using Microsoft.Playwright;
+
+namespace TechCourse.Admin.Bench;
+
+public sealed record MemoryResult(string Page, int Circuits, long IdleKiB, long OpenKiB, long IdleHeapBytes, long OpenHeapBytes, string? Error)
+{
+    public double? PerCircuitKiB => Error is null && Circuits > 0 ? (OpenKiB - IdleKiB) / (double)Circuits : null;
+    public double? HeapPerCircuitKiB => Error is null && Circuits > 0 ? (OpenHeapBytes - IdleHeapBytes) / 1024.0 / Circuits : null;
+}
+
+/// Server resident memory idle, then with N interactive circuits (one Chromium context each) open on a page; each read
+/// after a full garbage collection in the server, so the difference is what the circuits keep alive.
+public static class MemoryRunner
+{
+    public const string Page = "/courses";
+
+    public const int WarmUpCircuits = 5;
+
+    private static async Task<IBrowserContext> OpenCircuitAsync(IBrowser browser, AppHost app, System.Net.Cookie cookie)
+    {
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.BaseAddress.ToString() });
+        await context.AddCookiesAsync([new Cookie { Name = cookie.Name, Value = cookie.Value, Domain = app.BaseAddress.Host, Path = "/" }]);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(Page);
+        await page.Locator("[data-testid=circuit-interactive]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = 60_000 });
+        return context;
+    }
+
+    public static async Task<MemoryResult> RunAsync(AppHost app, int circuits, CancellationToken ct)
+    {
+        var (client, cookies) = await app.SignInAsync(BenchDatabase.StaffEmail, BenchDatabase.StaffPassword, ct);
+        client.Dispose();
+        var cookie = cookies.GetCookies(app.BaseAddress).Single(c => c.Name == "TechCourse.Auth");
+        long idle = 0, idleHeap = 0;
+        try
+        {
+            using var playwright = await Playwright.CreateAsync();
+            await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = "/usr/bin/chromium",
+                Headless = true,
+                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+            });
+            // Warm-up circuits, closed again: the first ones pay one-off costs (JIT, component metadata) that are not per circuit.
+            var warmUp = new List<IBrowserContext>();
+            for (var k = 0; k < WarmUpCircuits; k++) warmUp.Add(await OpenCircuitAsync(browser, app, cookie));
+            foreach (var context in warmUp) await context.CloseAsync();
+            await Task.Delay(TimeSpan.FromSeconds(5), ct);
+            idleHeap = await ServerGc.CollectAsync(app.ProcessId, ct);
+            idle = app.WorkingSetKiB();
+
+            var contexts = new List<IBrowserContext>();
+            for (var k = 0; k < circuits; k++) contexts.Add(await OpenCircuitAsync(browser, app, cookie));
+            await Task.Delay(TimeSpan.FromSeconds(5), ct);
+            var openHeap = await ServerGc.CollectAsync(app.ProcessId, ct);
+            var open = app.WorkingSetKiB();
+            foreach (var context in contexts) await context.CloseAsync();
+            return new MemoryResult(Page, circuits, idle, open, idleHeap, openHeap, null);
+        }
+        catch (Exception e) when (e is PlaywrightException or TimeoutException or Microsoft.Diagnostics.NETCore.Client.DiagnosticsClientException)
+        {
+            return new MemoryResult(Page, circuits, idle, 0, idleHeap, 0, e.Message.Split('\n')[0]);
+        }
+    }
+}

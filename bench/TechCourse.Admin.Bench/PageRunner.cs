@@ -1,0 +1,68 @@
+using System.Net;
+
+namespace TechCourse.Admin.Bench;
+
+/// One page: its address for run i, and a piece of HTML that only the successful render contains.
+public sealed record PageEntry(string Name, Func<Sample, int, string> Path, string Expect);
+
+public sealed record PageResult(string Name, Stats? One, Stats? Eight, string? Error);
+
+/// Times the prerendered response of a GET as a signed-in Admin (the whole server render, no circuit).
+public sealed class PageRunner(AppHost app, Sample sample, BenchOptions options) : IDisposable
+{
+    public const int Concurrency = 8;
+    private int PerClient => (options.Runs + Concurrency - 1) / Concurrency;
+    private readonly List<HttpClient> clients = [];
+
+    public async Task SignInAsync(CancellationToken ct)
+    {
+        for (var k = 0; k < Concurrency; k++)
+            clients.Add(await app.SignedInClientAsync(BenchDatabase.StaffEmail, BenchDatabase.StaffPassword, ct));
+    }
+
+    public async Task<PageResult> RunAsync(PageEntry entry, CancellationToken ct)
+    {
+        try
+        {
+            var warmUp = Math.Max(3, options.Runs / 10);
+            for (var i = 0; i < warmUp; i++) await GetAsync(clients[0], entry, i, ct);
+            var one = new List<double>();
+            for (var i = warmUp; i < warmUp + options.Runs; i++)
+            {
+                var run = i;
+                one.Add(await Stats.TimeAsync(() => GetAsync(clients[0], entry, run, ct)));
+            }
+            var eight = new List<double>();
+            var workers = clients.Select((client, k) => Task.Run(async () =>
+            {
+                var mine = new List<double>();
+                for (var i = 0; i < PerClient; i++)
+                {
+                    var run = warmUp + i * Concurrency + k;
+                    mine.Add(await Stats.TimeAsync(() => GetAsync(client, entry, run, ct)));
+                }
+                lock (eight) eight.AddRange(mine);
+            }, ct)).ToArray();
+            await Task.WhenAll(workers);
+            return new PageResult(entry.Name, Stats.Of(one), Stats.Of(eight), null);
+        }
+        catch (Exception e) when (e is HttpRequestException or InvalidOperationException or TaskCanceledException)
+        {
+            return new PageResult(entry.Name, null, null, e.Message);
+        }
+    }
+
+    private async Task GetAsync(HttpClient client, PageEntry entry, int run, CancellationToken ct)
+    {
+        var path = entry.Path(sample, run);
+        using var response = await client.GetAsync(new Uri(path, UriKind.Relative), ct);
+        var body = await response.Content.ReadAsStringAsync(ct);
+        if (response.StatusCode != HttpStatusCode.OK || !body.Contains(entry.Expect, StringComparison.Ordinal))
+            throw new InvalidOperationException($"GET {path} answered {(int)response.StatusCode} without \"{entry.Expect}\"; not a successful render.");
+    }
+
+    public void Dispose()
+    {
+        foreach (var client in clients) client.Dispose();
+    }
+}

@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using Npgsql;
+using TechCourse.Admin.Bench;
+
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+{
+    Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine(BenchOptions.Usage);
+    return 2;
+}
+
+using var cancellation = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancellation.Cancel();
+};
+var ct = cancellation.Token;
+using var loggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+var logger = loggers.CreateLogger("TechCourse.Admin.Bench");
+var started = DateTimeOffset.UtcNow;
+var clock = Stopwatch.StartNew();
+var results = new Results();
+var commandLine = "dotnet run -c Release --project bench/TechCourse.Admin.Bench -- " + string.Join(' ', args.Select(a => a.Contains(' ', StringComparison.Ordinal) || a.Contains('|', StringComparison.Ordinal) ? $"\"{a}\"" : a));
+commandLine = System.Text.RegularExpressions.Regex.Replace(commandLine, "Password=[^;\" ]*", "Password=…");
+
+await using var database = await BenchDatabase.OpenAsync(options, logger, ct);
+results.Load = database.Load;
+var machine = await Machine.DescribeAsync(database.OwnerConnectionString, options.Connection is null, ct);
+var sample = await Sample.LoadAsync(database.OwnerConnectionString, ct);
+await using var runtime = CommandCapture.Untraced(database.RuntimeConnectionString);
+using var capture = new CommandCapture(database.RuntimeConnectionString);
+
+// The raw and naive sides may run for minutes (naive aggregates over 5M rows on a busy machine): no 30 s command timeout there.
+var rawConnectionString = new NpgsqlConnectionStringBuilder(database.RuntimeConnectionString) { CommandTimeout = 600 }.ConnectionString;
+var queries = new QueryRunner(new AppCall(runtime, database.StaffActor, sample), capture, rawConnectionString, options);
+foreach (var entry in QueryCatalog.All.Where(e => options.Includes(e.Name)))
+{
+    Console.WriteLine($"query: {entry.Name}…");
+    results.Queries.Add(await queries.RunAsync(entry, ct));
+}
+
+await WriteAsync(final: false);
+
+foreach (var entry in MaintenanceCatalog.All.Where(e => options.Includes(e.Name)))
+{
+    Console.WriteLine($"maintenance: {entry.Name}…");
+    var watch = Stopwatch.StartNew();
+    try
+    {
+        var detail = await entry.Run(database, ct);
+        results.Maintenance.Add((entry.Name, watch.Elapsed, detail));
+    }
+    catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+    {
+        results.Maintenance.Add((entry.Name, null, $"failed: {e.Message}"));
+    }
+}
+
+await WriteAsync(final: false);
+
+var pages = PageCatalog.All.Where(e => options.Includes(e.Name)).ToList();
+var memory = options.Includes("memory circuits");
+if (pages.Count > 0 || memory)
+{
+    Console.WriteLine($"Starting the app ({AppHost.AppAssembly})…");
+    await using var app = await AppHost.StartAsync(database);
+    using var runner = new PageRunner(app, sample, options);
+    await runner.SignInAsync(ct);
+    foreach (var entry in pages)
+    {
+        Console.WriteLine($"page: {entry.Name}…");
+        results.Pages.Add(await runner.RunAsync(entry, ct));
+    }
+    await WriteAsync(final: false);
+    if (memory)
+    {
+        Console.WriteLine($"memory: {options.Circuits} circuits on {MemoryRunner.Page}…");
+        results.Memory = await MemoryRunner.RunAsync(app, options.Circuits, ct);
+    }
+}
+
+await WriteAsync(final: false);
+
+var writes = WriteCatalog.All.Where(e => options.Includes(e.Name)).ToList();
+if (writes.Count > 0)
+{
+    var writer = new WriteRunner(database, runtime, options);
+    var keys = await writer.PrepareAsync(ct);
+    try
+    {
+        foreach (var entry in writes)
+        {
+            Console.WriteLine($"write: {entry.Name}…");
+            results.Writes.Add(await writer.RunAsync(entry, keys, ct));
+        }
+    }
+    finally
+    {
+        await writer.CleanUpAsync(CancellationToken.None);
+    }
+}
+
+async Task WriteAsync(bool final)
+{
+    var markdown = Report.Render(results, machine, options, commandLine, started, clock.Elapsed);
+    if (final)
+    {
+        Console.WriteLine();
+        Console.WriteLine(markdown);
+    }
+    if (options.Output is { } output)
+    {
+        var path = Path.IsPathRooted(output) ? output : Path.Combine(AppHost.RepositoryRoot, output);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllTextAsync(path, final ? markdown : markdown + Environment.NewLine + "_(partial: the run was still going when this was written)_" + Environment.NewLine, CancellationToken.None);
+        if (final) Console.WriteLine($"Written to {path}");
+    }
+}
+
+await WriteAsync(final: true);
+return 0;

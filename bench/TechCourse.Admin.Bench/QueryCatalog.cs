@@ -1,0 +1,200 @@
+using TechCourse.Admin.Features.Analytics;
+using TechCourse.Admin.Features.Courses;
+using TechCourse.Admin.Features.Dashboard;
+using TechCourse.Admin.Features.Enrollments;
+using TechCourse.Admin.Features.Sales;
+using TechCourse.Admin.Features.Users;
+
+namespace TechCourse.Admin.Bench;
+
+/// Every query a page runs, called through the app's own class as the page calls it. Add an entry per query.
+public static class QueryCatalog
+{
+    private const string SeqScan = "SET enable_indexscan = off; SET enable_bitmapscan = off; SET enable_indexonlyscan = off";
+
+    private static Args NoArgs(Sample sample, int i) => [];
+
+    /// A sales range of the given length ending on one of the last 7 days of data, in a zone; plus the instants the naive SQL needs.
+    private static Args SalesDays(Sample s, int i, int days, string zone)
+    {
+        var to = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(s.LastEnrollment, TimeZoneInfo.FindSystemTimeZoneById(zone)).DateTime).AddDays(-(i % 7));
+        var range = new SalesRange(to.AddDays(1 - days), to, zone);
+        return new()
+        {
+            ["range"] = range, ["zone"] = zone,
+            ["from"] = range.PreviousFrom.ToDateTime(TimeOnly.MinValue), ["to"] = range.To.AddDays(1).ToDateTime(TimeOnly.MinValue),
+            ["rangeFrom"] = range.From.ToDateTime(TimeOnly.MinValue),
+        };
+    }
+
+    private const string NaiveByDay = """
+        SELECT (e.enrolled_at AT TIME ZONE @zone)::date AS day, count(*), sum(e.amount_paid) FROM enrollments e
+        WHERE e.enrolled_at >= (@from AT TIME ZONE @zone) AND e.enrolled_at < (@to AT TIME ZONE @zone)
+        GROUP BY 1 ORDER BY 1
+        """;
+
+    private const string NaiveByDayAll = """
+        SELECT day, n, revenue FROM (
+            SELECT (e.enrolled_at AT TIME ZONE @zone)::date AS day, count(*) AS n, sum(e.amount_paid) AS revenue FROM enrollments e GROUP BY 1) d
+        WHERE day >= @from::date AND day < @to::date ORDER BY 1
+        """;
+
+    public static IReadOnlyList<QueryEntry> All { get; } =
+    [
+        new("dashboard figures", NoArgs, (c, a, ct) => new DashboardQueries(c.DataSource).FiguresAsync(ct)),
+
+        // issue 4: courses grid (page of 25 + its count, as CoursesPage asks) and the price history dialog
+        new("courses first page", (s, i) => new() { ["desc"] = i % 2 == 1 },
+            (c, a, ct) => new CoursesQueries(c.DataSource).PageAsync(c.Admin, new CoursePageRequest(new CourseFilter(), CourseSort.Title, a.Get<bool>("desc")), ct))
+        {
+            Naive = new("plain aggregate over enrollments (no rollup)", """
+                SELECT c.course_id, c.title, c.price, count(e.enrollment_id) AS enrollments, coalesce(sum(e.amount_paid), 0) AS gross_revenue
+                FROM courses c LEFT JOIN enrollments e ON e.course_id = c.course_id
+                GROUP BY c.course_id ORDER BY c.title LIMIT 25
+                """),
+        },
+        new("courses deep page by revenue", (s, i) => new() { ["page"] = 380 + i % 19 },
+            (c, a, ct) => new CoursesQueries(c.DataSource).PageAsync(c.Admin, new CoursePageRequest(new CourseFilter(), CourseSort.Revenue, true, a.Get<int>("page")), ct))
+        {
+            Naive = new("plain aggregate over enrollments + OFFSET", """
+                SELECT c.course_id, c.title, c.price, count(e.enrollment_id) AS enrollments, coalesce(sum(e.amount_paid), 0) AS gross_revenue
+                FROM courses c LEFT JOIN enrollments e ON e.course_id = c.course_id
+                GROUP BY c.course_id ORDER BY gross_revenue DESC, c.course_id DESC LIMIT 25 OFFSET @page * 25
+                """),
+        },
+        new("courses title search", (s, i) => new() { ["term"] = s.TitleTerm(i), ["pattern"] = $"%{s.TitleTerm(i)}%" },
+            (c, a, ct) => new CoursesQueries(c.DataSource).PageAsync(c.Admin, new CoursePageRequest(new CourseFilter(Search: a.Get<string>("term"))), ct))
+        {
+            Naive = new("seq-scan ILIKE + COUNT(*)", "SELECT * FROM courses WHERE title ILIKE @pattern ORDER BY title LIMIT 25; SELECT count(*) FROM courses WHERE title ILIKE @pattern", SeqScan),
+        },
+        new("courses quiz filter", (s, i) => new() { ["difficulty"] = new[] { "Easy", "Medium", "Hard" }[i % 3], ["score"] = 50 + i % 10 * 5 },
+            (c, a, ct) => new CoursesQueries(c.DataSource).PageAsync(c.Admin,
+                new CoursePageRequest(new CourseFilter(Difficulty: a.Get<string>("difficulty"), PassingScore: a.Get<int>("score"))), ct))
+        {
+            Naive = new("seq scan on ->> comparisons", """
+                SELECT * FROM courses WHERE quiz_metadata ->> 'difficulty' = @difficulty AND (quiz_metadata ->> 'passing_score')::int = @score
+                ORDER BY title LIMIT 25
+                """, SeqScan),
+        },
+        new("course price history", (s, i) => new() { ["course"] = s.Course(i) },
+            (c, a, ct) => new CoursesQueries(c.DataSource).PriceHistoryAsync(c.Admin, a.Get<int>("course"), ct))
+        {
+            Naive = new("seq scan of price_changes", "SELECT * FROM price_changes WHERE course_id = @course ORDER BY log_id DESC LIMIT 200", SeqScan),
+        },
+
+        // issue 5: users grid (page of 50 + planner estimate), student autocomplete, enrollments of a course / a student
+        new("users first page", NoArgs, async (c, a, ct) =>
+        {
+            var users = new UsersQueries(c.DataSource);
+            await users.PageAsync(new UserFilter(), null, ct);
+            await users.EstimateAsync(new UserFilter(), ct);
+        })
+        {
+            Naive = new("exact COUNT(*)", "SELECT user_id, email, role, created_at FROM users ORDER BY created_at DESC, user_id DESC LIMIT 51; SELECT count(*) FROM users"),
+        },
+        new("users deep page (row 500,000+)", (s, i) => new() { ["email"] = s.Deep(i).Email, ["created"] = s.Deep(i).CreatedAt, ["id"] = s.Deep(i).UserId, ["offset"] = s.Deep(i).Offset },
+            (c, a, ct) => new UsersQueries(c.DataSource).PageAsync(new UserFilter(), new UserCursor(a.Get<string>("email"), a.Get<DateTimeOffset>("created"), a.Get<Guid>("id")), ct))
+        {
+            Naive = new("OFFSET paging", "SELECT user_id, email, role, created_at FROM users ORDER BY created_at DESC, user_id DESC OFFSET @offset LIMIT 51"),
+        },
+        new("users email search", (s, i) => new() { ["term"] = s.EmailTerm(i), ["pattern"] = $"%{s.EmailTerm(i)}%" }, async (c, a, ct) =>
+        {
+            var users = new UsersQueries(c.DataSource);
+            await users.PageAsync(new UserFilter(Search: a.Get<string>("term")), null, ct);
+            await users.EstimateAsync(new UserFilter(Search: a.Get<string>("term")), ct);
+        })
+        {
+            Naive = new("seq-scan ILIKE + COUNT(*)", """
+                SELECT user_id, email, role, created_at FROM users WHERE email ILIKE @pattern ORDER BY created_at DESC, user_id DESC LIMIT 51;
+                SELECT count(*) FROM users WHERE email ILIKE @pattern
+                """, SeqScan),
+        },
+        new("student autocomplete", (s, i) => new() { ["term"] = s.EmailTerm(i), ["pattern"] = $"%{s.EmailTerm(i)}%" },
+            (c, a, ct) => new UsersQueries(c.DataSource).StudentsMatchingAsync(a.Get<string>("term"), ct))
+        {
+            Naive = new("seq-scan ILIKE", "SELECT user_id, email FROM users WHERE role = 'Student' AND email ILIKE @pattern ORDER BY email LIMIT 10", SeqScan),
+        },
+        new("enrollments of a course", (s, i) => new() { ["course"] = s.Course(i) }, async (c, a, ct) =>
+        {
+            var enrollments = new EnrollmentsQueries(c.DataSource);
+            var filter = new EnrollmentFilter(CourseId: a.Get<int>("course"));
+            await enrollments.PageAsync(c.Admin, filter, null, ct);
+            await enrollments.EstimateAsync(c.Admin, filter, ct);
+        })
+        {
+            Naive = new("exact COUNT(*) + sort without the keyset index", """
+                SELECT e.*, u.email FROM enrollments e JOIN users u ON u.user_id = e.student_id WHERE e.course_id = @course
+                ORDER BY e.enrolled_at DESC, e.enrollment_id DESC LIMIT 51;
+                SELECT count(*) FROM enrollments WHERE course_id = @course
+                """, "SET enable_indexscan = off; SET enable_indexonlyscan = off"),
+        },
+        new("enrollments of a student", (s, i) => new() { ["student"] = s.Student(i) }, async (c, a, ct) =>
+        {
+            var users = new UsersQueries(c.DataSource);
+            await users.ProfileAsync(a.Get<Guid>("student"), ct);
+            await users.EnrollmentsOfAsync(a.Get<Guid>("student"), ct);
+        }),
+        new("enrollments list first page", NoArgs, async (c, a, ct) =>
+        {
+            var enrollments = new EnrollmentsQueries(c.DataSource);
+            await enrollments.PageAsync(c.Admin, new EnrollmentFilter(), null, ct);
+            await enrollments.EstimateAsync(c.Admin, new EnrollmentFilter(), ct);
+        })
+        {
+            Naive = new("exact COUNT(*) over enrollments", """
+                SELECT e.*, u.email FROM enrollments e JOIN users u ON u.user_id = e.student_id ORDER BY e.enrolled_at DESC, e.enrollment_id DESC LIMIT 51;
+                SELECT count(*) FROM enrollments
+                """),
+        },
+
+        // issue 6: sales (the page loads totals by course, the days of the range beside the previous period, and the range's courses and instructors)
+        new("sales by course", NoArgs, (c, a, ct) => new SalesQueries(c.DataSource).ByCourseAsync(SalesScope.All, ct))
+        {
+            Naive = new("the seed's plain view (aggregate over enrollments)", """
+                SELECT c.title AS course_name, COUNT(e.enrollment_id) AS total_enrollments, SUM(e.amount_paid) AS gross_revenue
+                FROM courses c JOIN enrollments e ON c.course_id = e.course_id GROUP BY c.title
+                """),
+        },
+        new("sales by day, 30 days, UTC", (s, i) => SalesDays(s, i, 30, "UTC"),
+            (c, a, ct) => new SalesQueries(c.DataSource).ByDayAsync(a.Get<SalesRange>("range"), SalesScope.All, ct))
+        { Naive = new("per-day GROUP BY over the range's enrollments", NaiveByDay) },
+        new("sales by day, 30 days, Asia/Kolkata", (s, i) => SalesDays(s, i, 30, "Asia/Kolkata"),
+            (c, a, ct) => new SalesQueries(c.DataSource).ByDayAsync(a.Get<SalesRange>("range"), SalesScope.All, ct))
+        { Naive = new("per-day GROUP BY over the range's enrollments", NaiveByDay) },
+        new("sales by day, 2 years, UTC", (s, i) => SalesDays(s, i, 730, "UTC"),
+            (c, a, ct) => new SalesQueries(c.DataSource).ByDayAsync(a.Get<SalesRange>("range"), SalesScope.All, ct))
+        { Naive = new("per-day GROUP BY over all enrollments", NaiveByDayAll) },
+        new("sales by day, 2 years, America/Los_Angeles", (s, i) => SalesDays(s, i, 730, "America/Los_Angeles"),
+            (c, a, ct) => new SalesQueries(c.DataSource).ByDayAsync(a.Get<SalesRange>("range"), SalesScope.All, ct))
+        { Naive = new("per-day GROUP BY over all enrollments", NaiveByDayAll) },
+        new("sales courses and instructors, 30 days", (s, i) => SalesDays(s, i, 30, "UTC"), async (c, a, ct) =>
+        {
+            var sales = new SalesQueries(c.DataSource);
+            await sales.CoursesInRangeAsync(a.Get<SalesRange>("range"), SalesScope.All, ct);
+            await sales.InstructorsInRangeAsync(a.Get<SalesRange>("range"), SalesScope.All, ct);
+        }),
+
+        // issue 6: analytics page (hardest courses, by difficulty, metadata problems) and its metadata filter
+        new("analytics page queries", NoArgs, async (c, a, ct) =>
+        {
+            var analytics = new AnalyticsQueries(c.DataSource);
+            await analytics.HardestCoursesAsync(ct);
+            await analytics.ByDifficultyAsync(ct);
+            await analytics.MetadataProblemsAsync(ct);
+        })
+        {
+            Naive = new("by difficulty over the plain aggregate", """
+                SELECT coalesce(c.quiz_metadata->>'difficulty', '(none)'), count(DISTINCT c.course_id), count(e.enrollment_id), coalesce(sum(e.amount_paid), 0)
+                FROM courses c LEFT JOIN enrollments e ON e.course_id = c.course_id GROUP BY 1
+                """),
+        },
+        new("analytics metadata filter", (s, i) => new() { ["difficulty"] = new[] { "Easy", "Medium", "Hard" }[i % 3], ["score"] = 50 + i % 10 * 5, ["filter"] = $"{{\"difficulty\":\"{new[] { "Easy", "Medium", "Hard" }[i % 3]}\",\"passing_score\":{50 + i % 10 * 5}}}" },
+            (c, a, ct) => new AnalyticsQueries(c.DataSource).FilterAsync(a.Get<string>("difficulty"), a.Get<int>("score"), null, ct))
+        {
+            Naive = new("seq scan, ->> comparisons", """
+                SELECT course_id, title FROM courses WHERE quiz_metadata ->> 'difficulty' = @difficulty AND (quiz_metadata ->> 'passing_score')::int = @score
+                ORDER BY course_id LIMIT 200
+                """, SeqScan),
+        },
+    ];
+}

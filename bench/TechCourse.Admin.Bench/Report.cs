@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Text;
+
+namespace TechCourse.Admin.Bench;
+
+public sealed class Results
+{
+    public LoadFigures? Load { get; set; }
+    public List<QueryResult> Queries { get; } = [];
+    public List<PageResult> Pages { get; } = [];
+    public List<WriteResult> Writes { get; } = [];
+    public MemoryResult? Memory { get; set; }
+    public List<(string Name, TimeSpan? Time, string Detail)> Maintenance { get; } = [];
+}
+
+/// The Markdown the console prints and --output writes: the same text, exactly as measured.
+public static class Report
+{
+    public const double QueryMedianGoalMs = 20, QueryRatioGoal = 1.3, PageP95GoalMs = 100, CircuitGoalKiB = 250, LoadGoalSeconds = 60;
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public static string Render(Results results, Machine machine, BenchOptions options, string commandLine, DateTimeOffset started, TimeSpan duration)
+    {
+        var md = new StringBuilder();
+        md.AppendLine("# TechCourse Admin benchmarks").AppendLine();
+        var commit = machine.Commit is null ? "." : $" at commit `{machine.Commit}`.";
+        md.AppendLine(Invariant, $"Measured {started:yyyy-MM-dd HH:mm} UTC in {duration.TotalMinutes:F1} min with `{commandLine}`{commit}").AppendLine();
+        var quick = options.Quick && options.Runs < 30 ? " (**--quick: fewer runs than the 30 the goals ask for**)" : "";
+        md.Append(Invariant, $"Times in milliseconds; median and p95 (nearest rank) of {options.Runs} measured runs per side after {Math.Max(3, options.Runs / 10)} discarded warm-up runs");
+        md.AppendLine(Invariant, $"{quick}; naive versions {options.NaiveRuns} runs after one warm-up.");
+        md.AppendLine("**limit** = the statements the app's call sent (captured from Npgsql in an untimed call with the same arguments) replayed raw over one warm connection " +
+                      "as the runtime login, every row read; **app** = the app's own query class as a page calls it (pooled connection, Dapper, row mapping); " +
+                      "the two alternate run by run with the same arguments, and the arguments change every run so no answer is reused; " +
+                      "**naive** = the same answer the seed's way, same arguments.").AppendLine();
+
+        if (results.Queries.Count > 0)
+        {
+            md.AppendLine("## Queries").AppendLine();
+            md.AppendLine("| query | limit median | limit p95 | app median | app p95 | app/limit | naive | naive median | naive p95 | speed-up | goal (≤ 20 ms, ≤ 1.3× limit) |");
+            md.AppendLine("|---|--:|--:|--:|--:|--:|---|--:|--:|--:|---|");
+            foreach (var q in results.Queries)
+            {
+                if (q.Error is not null)
+                {
+                    md.AppendLine(Invariant, $"| {q.Name} | | | | | | | | | | failed: {Cell(q.Error)} |");
+                    continue;
+                }
+                var goal = Goal(q.App!.Median <= QueryMedianGoalMs, q.Ratio <= QueryRatioGoal,
+                    $"{(q.App.Median > QueryMedianGoalMs ? "median over 20 ms" : "")}{(q.App.Median > QueryMedianGoalMs && q.Ratio > QueryRatioGoal ? "; " : "")}{(q.Ratio > QueryRatioGoal ? "over 1.3× limit" : "")}");
+                md.AppendLine(Invariant, $"| {q.Name} | {Ms(q.Limit!.Median)} | {Ms(q.Limit.P95)} | {Ms(q.App.Median)} | {Ms(q.App.P95)} | {q.Ratio:F2}× | " +
+                                         $"{q.Naive?.Label ?? "–"} | {Ms(q.Naive?.Stats.Median)} | {Ms(q.Naive?.Stats.P95)} | {(q.SpeedUp is { } s ? s >= 10 ? $"{s:N0}×" : $"{s:F2}×" : "–")} | {goal} |");
+            }
+            md.AppendLine();
+        }
+
+        if (results.Pages.Count > 0)
+        {
+            md.AppendLine(Invariant, $"## Pages (prerendered GET as a signed-in Admin, real HTTP client; {options.Runs} requests at 1 client, {(options.Runs + 7) / 8 * 8} at 8 clients)").AppendLine();
+            md.AppendLine("| page | 1 client median | 1 client p95 | 8 clients median | 8 clients p95 | goal (p95 ≤ 100 ms at 8 clients) |");
+            md.AppendLine("|---|--:|--:|--:|--:|---|");
+            foreach (var p in results.Pages)
+                md.AppendLine(p.Error is not null
+                    ? $"| {p.Name} | | | | | failed: {Cell(p.Error)} |"
+                    : string.Create(Invariant, $"| {p.Name} | {Ms(p.One!.Median)} | {Ms(p.One.P95)} | {Ms(p.Eight!.Median)} | {Ms(p.Eight.P95)} | {Goal(p.Eight.P95 <= PageP95GoalMs, true, "p95 over 100 ms")} |"));
+            md.AppendLine();
+        }
+
+        if (results.Writes.Count > 0)
+        {
+            md.AppendLine(Invariant, $"## Write throughput ({WriteRunner.Workers} concurrent workers, {options.WriteSeconds} s each after 1 s warm-up)").AppendLine();
+            md.AppendLine("| write | raw statement | raw/s | app path | app/s | app/raw | goal |");
+            md.AppendLine("|---|---|--:|---|--:|--:|---|");
+            foreach (var w in results.Writes)
+            {
+                if (w.Error is not null)
+                {
+                    md.AppendLine($"| {w.Name} | {w.RawLabel} | | {w.AppLabel} | | | failed: {Cell(w.Error)} |");
+                    continue;
+                }
+                var goal = w.App is null ? $"not measured (≥ {w.Goal:N0}/s)" : Goal(w.App.PerSecond >= w.Goal, true, $"under {w.Goal:N0}/s");
+                md.AppendLine(Invariant, $"| {w.Name} | {w.RawLabel} | {Rate(w.Raw)} | {w.AppLabel} | {Rate(w.App)} | {(w.Ratio is { } r ? $"{r:F2}×" : "–")} | {goal} |");
+            }
+            md.AppendLine();
+        }
+
+        if (results.Memory is { } m)
+        {
+            md.AppendLine("## Server memory (app process; each figure read right after a full GC induced in it)").AppendLine();
+            md.AppendLine("| state | resident set | live managed heap | goal (≤ 250 KiB per circuit, live heap) |");
+            md.AppendLine("|---|--:|--:|---|");
+            md.AppendLine(Invariant, $"| idle (no circuit; after {MemoryRunner.WarmUpCircuits} warm-up circuits were opened and closed) | {m.IdleKiB / 1024.0:F1} MiB | {m.IdleHeapBytes / 1048576.0:F1} MiB | |");
+            if (m.Error is not null)
+                md.AppendLine($"| {m.Circuits} circuits on `{m.Page}` | | | failed: {Cell(m.Error)} |");
+            else
+            {
+                md.AppendLine(Invariant, $"| {m.Circuits} interactive circuits on `{m.Page}` (one Chromium context each) | {m.OpenKiB / 1024.0:F1} MiB | {m.OpenHeapBytes / 1048576.0:F1} MiB | |");
+                md.AppendLine(Invariant, $"| **per circuit** | {m.PerCircuitKiB:F0} KiB | {m.HeapPerCircuitKiB:F0} KiB | {Goal(m.HeapPerCircuitKiB <= CircuitGoalKiB, true, "over 250 KiB")} |");
+            }
+            md.AppendLine();
+            md.AppendLine("The resident set also holds memory the GC keeps committed for reuse and native buffers; the live managed heap is what the open circuits keep alive.").AppendLine();
+        }
+
+        md.AppendLine("## Load and maintenance").AppendLine();
+        md.AppendLine("| step | time | detail | goal |");
+        md.AppendLine("|---|--:|---|---|");
+        if (results.Load is { } l)
+            md.AppendLine(Invariant, $"| full-scale load (generator + binary COPY + indexes + ANALYZE) | {l.Total.TotalSeconds:F1} s | {l.Users:N0} users, {l.Courses:N0} courses, {l.Enrollments:N0} enrollments " +
+                                     $"({l.FirstEnrollment:yyyy-MM-dd} to {l.LastEnrollment:yyyy-MM-dd}), {l.PriceChanges:N0} price changes; copy {l.Copy.TotalSeconds:F1} s, indexes {l.Indexes.TotalSeconds:F1} s | " +
+                                     $"{Goal(l.Total.TotalSeconds <= LoadGoalSeconds, true, "over 60 s")} |");
+        else
+            md.AppendLine("| full-scale load | – | not measured: an existing database was given with --connection | – |");
+        foreach (var (name, time, detail) in results.Maintenance)
+            md.AppendLine(Invariant, $"| {name} | {(time is { } t ? $"{t.TotalSeconds:F2} s" : "–")} | {Cell(detail)} | |");
+        md.AppendLine();
+
+        md.AppendLine("## Machine").AppendLine();
+        md.AppendLine(Invariant, $"- CPU: {machine.Cpu}, {machine.Cores} cores; RAM {machine.RamMiB:N0} MiB; {machine.Os}; {machine.Runtime}");
+        md.AppendLine(Invariant, $"- PostgreSQL {machine.PostgresVersion} ({machine.Database}): {string.Join(", ", machine.Settings.Select(s => $"{s.Name}={s.Setting}"))}");
+        md.AppendLine("- The machine is shared: other processes may have used the CPU during the run.");
+        return md.ToString();
+    }
+
+    private static string Goal(bool first, bool? second, string why) => first && second != false ? "met" : $"**not met**: {why}";
+
+    private static string Ms(double? value) => value is not { } v ? "–" : v < 10 ? v.ToString("F2", Invariant) : v < 100 ? v.ToString("F1", Invariant) : v.ToString("N0", Invariant);
+
+    private static string Rate(Throughput? t) => t is null ? "–" : $"{t.PerSecond.ToString("N0", Invariant)}{(t.Errors > 0 ? $" ({t.Errors} errors, first: {Cell(t.FirstError ?? "")})" : "")}";
+
+    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+}
