@@ -12,13 +12,11 @@ public sealed class DashboardQueries(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await connection.QuerySingleAsync<DashboardFigures>(new CommandDefinition("""
             SELECT
-                (SELECT count(*) FROM users WHERE role = 'Student')     AS students,
-                (SELECT count(*) FROM users WHERE role = 'Instructor')  AS instructors,
-                (SELECT count(*) FROM courses)                          AS courses,
-                (SELECT count(*) FROM courses WHERE is_published)       AS published_courses,
-                e.enrollments,
-                e.gross_revenue
-            FROM (SELECT coalesce(sum(enrollments), 0)::bigint AS enrollments, coalesce(sum(revenue_cents), 0) * 0.01 AS gross_revenue FROM sales_by_day) e
+                (SELECT coalesce(sum(users), 0)::bigint FROM user_role_counts WHERE role = 'Student')    AS students,
+                (SELECT coalesce(sum(users), 0)::bigint FROM user_role_counts WHERE role = 'Instructor') AS instructors,
+                c.courses, c.published_courses, e.enrollments, e.gross_revenue
+            FROM (SELECT count(*) AS courses, count(*) FILTER (WHERE is_published) AS published_courses FROM courses) c,
+                 (SELECT coalesce(sum(enrollments), 0)::bigint AS enrollments, coalesce(sum(gross_revenue), 0) AS gross_revenue FROM sales_by_course) e
             """, cancellationToken: ct));
     }
 }

@@ -134,6 +134,8 @@ public sealed class DatabasePrivilegeTests(DatabaseFixture database) : IClassFix
     [InlineData("SELECT ensure_not_last_admin(gen_random_uuid())")]
     [InlineData("UPDATE sales_by_course SET enrollments = 0")]
     [InlineData("DELETE FROM sales_by_day")]
+    [InlineData("UPDATE user_role_counts SET users = 0")]
+    [InlineData("SELECT user_role_counts_add('{\"Admin\": 1}')")]
     [InlineData("SELECT sales_rollups_rebuild()")]
     [InlineData("SELECT * FROM sales_rollups_differences()")]
     [InlineData("INSERT INTO user_credentials (user_id, password_hash) SELECT user_id, 'x' FROM users LIMIT 1")]
