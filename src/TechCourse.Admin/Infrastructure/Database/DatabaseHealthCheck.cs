@@ -26,6 +26,8 @@ public sealed class DatabaseHealthCheck(DatabaseConnections connections, NpgsqlD
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
         {
+            // Tell the pages at once rather than at the monitor's next poll; the monitor reports it ready again.
+            status?.ReportUnavailable(e.Message);
             return HealthCheckResult.Unhealthy("Database unavailable.", e);
         }
     }
