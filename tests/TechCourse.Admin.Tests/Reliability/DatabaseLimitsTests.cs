@@ -57,7 +57,7 @@ public sealed class DatabaseLimitsTests
         await using var blocker = new NpgsqlConnection(database.ConnectionString);
         await blocker.OpenAsync();
         await using var lockHolder = await blocker.BeginTransactionAsync();
-        await blocker.ExecuteAsync("LOCK TABLE enrollments IN ACCESS EXCLUSIVE MODE", transaction: lockHolder);
+        await blocker.ExecuteAsync("LOCK TABLE courses IN ACCESS EXCLUSIVE MODE", transaction: lockHolder);
         var context = MudTestContext.Create();
         context.Services.AddSingleton(new DashboardQueries(dataSource));
 
