@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Dapper;
 using Npgsql;
 using TechCourse.Admin.Infrastructure.Auth;
+using TechCourse.Admin.Infrastructure.Database;
 
 namespace TechCourse.Admin.Features.Audit;
 
@@ -204,7 +205,7 @@ public sealed class AuditQueries(NpgsqlDataSource dataSource)
             WHERE (@isAdmin OR instructor_id = @viewer)
               AND (@term = '' OR title ILIKE '%' || @term || '%' OR course_id::text = @term)
             ORDER BY title, course_id LIMIT 20
-            """, new { isAdmin = viewer.IsAdmin, viewer = viewer.UserId, term = Escape(term) }, cancellationToken: ct));
+            """, new { isAdmin = viewer.IsAdmin, viewer = viewer.UserId, term = Like.Escape((term ?? "").Trim()) }, cancellationToken: ct));
         return rows.Select(r => new AuditOption(r.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{r.Title} (#{r.Id})")).ToList();
     }
 
@@ -216,7 +217,7 @@ public sealed class AuditQueries(NpgsqlDataSource dataSource)
             WHERE u.user_id IN (SELECT DISTINCT instructor_id FROM courses WHERE instructor_id IS NOT NULL)
               AND (@term = '' OR u.email ILIKE '%' || @term || '%')
             ORDER BY u.email LIMIT 20
-            """, new { term = Escape(term) }, cancellationToken: ct));
+            """, new { term = Like.Escape((term ?? "").Trim()) }, cancellationToken: ct));
         return rows.Select(r => new AuditOption(r.Id.ToString(), r.Email)).ToList();
     }
 
@@ -228,7 +229,7 @@ public sealed class AuditQueries(NpgsqlDataSource dataSource)
             SELECT u.user_id, u.email, u.role FROM users u JOIN user_credentials k ON k.user_id = u.user_id
             WHERE @term = '' OR u.email ILIKE '%' || @term || '%'
             ORDER BY u.email LIMIT 20
-            """, new { term = Escape(term) }, cancellationToken: ct));
+            """, new { term = Like.Escape((term ?? "").Trim()) }, cancellationToken: ct));
         return rows.Select(r => new AuditOption(r.Id.ToString(), $"{r.Email} ({r.Role})")).ToList();
     }
 
@@ -246,9 +247,6 @@ public sealed class AuditQueries(NpgsqlDataSource dataSource)
         return await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
             "SELECT email || ' (' || role || ')' FROM users WHERE user_id = @userId", new { userId }, cancellationToken: ct));
     }
-
-    private static string Escape(string? term) =>
-        (term ?? "").Trim().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
     private sealed record PriceAtRow(decimal CurrentPrice, decimal? BeforePrice, DateTimeOffset? BeforeAt, decimal? AfterOldPrice,
         DateTimeOffset? AfterAt, DateTimeOffset? FirstAt, decimal? FirstOldPrice, DateTimeOffset? ArchivedThrough);

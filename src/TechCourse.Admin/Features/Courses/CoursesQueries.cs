@@ -4,6 +4,7 @@ using Dapper;
 using Npgsql;
 using NpgsqlTypes;
 using TechCourse.Admin.Infrastructure.Auth;
+using TechCourse.Admin.Infrastructure.Database;
 
 namespace TechCourse.Admin.Features.Courses;
 
@@ -94,7 +95,7 @@ public sealed class CoursesQueries(NpgsqlDataSource dataSource)
             WHERE role = 'Instructor' AND email ILIKE @pattern
             ORDER BY email
             LIMIT @limit
-            """, new { pattern = ContainsPattern(search ?? ""), limit }, cancellationToken: ct))).AsList();
+            """, new { pattern = Like.Contains(search ?? ""), limit }, cancellationToken: ct))).AsList();
     }
 
     public async Task<InstructorOption?> InstructorAsync(Guid userId, CancellationToken ct)
@@ -123,7 +124,7 @@ public sealed class CoursesQueries(NpgsqlDataSource dataSource)
         if (!string.IsNullOrWhiteSpace(filter.Search))
         {
             where.Append(" AND c.title ILIKE @search");
-            parameters.Add("search", ContainsPattern(filter.Search.Trim()));
+            parameters.Add("search", Like.Contains(filter.Search.Trim()));
         }
         var facts = new JsonObject();
         if (!string.IsNullOrWhiteSpace(filter.Difficulty)) facts["difficulty"] = filter.Difficulty;
@@ -146,8 +147,6 @@ public sealed class CoursesQueries(NpgsqlDataSource dataSource)
         return (where.ToString(), parameters);
     }
 
-    internal static string ContainsPattern(string text) =>
-        "%" + text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal) + "%";
 }
 
 /// Sends a string as jsonb (Dapper would send text, and `jsonb @> text` does not resolve).

@@ -21,7 +21,7 @@ public static class DatabaseErrors
         var postgres = Find<PostgresException>(exception);
         if (postgres is not null) return Describe(postgres, constraints);
         if (Find<TimeoutException>(exception) is not null) return new FieldError(null, TimedOut);
-        if (exception is NpgsqlException { IsTransient: true } || Find<SocketException>(exception) is not null || Find<NpgsqlException>(exception) is { IsTransient: true })
+        if (Find<NpgsqlException>(exception) is { IsTransient: true } || Find<SocketException>(exception) is not null)
             return new FieldError(null, Unavailable);
         return null;
     }

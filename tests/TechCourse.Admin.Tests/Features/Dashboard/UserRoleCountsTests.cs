@@ -8,12 +8,13 @@ namespace TechCourse.Admin.Tests.Features.Dashboard;
 public sealed class UserRoleCountsTests
 {
     private static Task<Dictionary<string, long>> CountedAsync(NpgsqlConnection connection) =>
-        connection.QueryAsync<(string Role, long Users)>("SELECT role, users FROM user_role_counts WHERE users > 0")
-            .ContinueWith(t => t.Result.ToDictionary(r => r.Role, r => r.Users), TaskScheduler.Default);
+        PerRoleAsync(connection, "SELECT role, users FROM user_role_counts WHERE users > 0");
 
     private static Task<Dictionary<string, long>> ActualAsync(NpgsqlConnection connection) =>
-        connection.QueryAsync<(string Role, long Users)>("SELECT role, count(*) FROM users WHERE role IS NOT NULL GROUP BY role")
-            .ContinueWith(t => t.Result.ToDictionary(r => r.Role, r => r.Users), TaskScheduler.Default);
+        PerRoleAsync(connection, "SELECT role, count(*) FROM users WHERE role IS NOT NULL GROUP BY role");
+
+    private static async Task<Dictionary<string, long>> PerRoleAsync(NpgsqlConnection connection, string sql) =>
+        (await connection.QueryAsync<(string Role, long Users)>(sql)).ToDictionary(r => r.Role, r => r.Users);
 
     [Fact]
     public async Task Role_counts_stay_exact_through_inserts_copies_role_changes_deletes_and_truncate()
