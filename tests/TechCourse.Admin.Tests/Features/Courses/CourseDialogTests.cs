@@ -78,6 +78,7 @@ public sealed class CourseDialogTests(DatabaseFixture database) : IClassFixture<
         Field(dialogs, "Reason for a price change (optional)").Change("new edition");
         Click(dialogs, "Save");
 
+        dialogs.WaitForAssertion(() => Assert.True(reference.Result.IsCompleted, dialogs.Markup), Wait);
         var result = await reference.Result;
         Assert.False(result!.Canceled);
         var saved = JsonNode.Parse(await data.ScalarAsync<string>("SELECT quiz_metadata::text FROM courses WHERE course_id = @course", new { course }))!;
