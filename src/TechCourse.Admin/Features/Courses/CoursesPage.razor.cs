@@ -35,6 +35,7 @@ public sealed partial class CoursesPage : IDisposable
     private CourseSort sort = CourseSort.Title;
     private bool descending;
     private int initialPage, initialPageSize = 25;
+    private int? editingPriceOf;
 
     [Inject] private CoursesQueries Queries { get; set; } = null!;
     [Inject] private CoursesStore Store { get; set; } = null!;
@@ -184,7 +185,7 @@ public sealed partial class CoursesPage : IDisposable
     {
         var index = rows.FindIndex(r => r.CourseId == updated.CourseId);
         if (index >= 0) rows[index] = updated;
-        StateHasChanged();
+        editingPriceOf = null;
     }
 
     private async Task CreateAsync()

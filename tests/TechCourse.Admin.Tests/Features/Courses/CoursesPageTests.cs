@@ -66,6 +66,34 @@ public sealed class CoursesPageTests(DatabaseFixture database) : IClassFixture<D
         Assert.Equal(["Dear", "Cheap"], titles);
     }
 
+    [Fact]
+    public async Task Only_the_row_being_priced_gets_an_editor_and_saving_updates_that_row_in_place()
+    {
+        var ada = await data.StaffAsync(StaffRoles.Instructor);
+        var rust = await data.CourseAsync(ada, "Rust", 50m);
+        await data.CourseAsync(ada, "Go", 30m);
+        await using var context = Context(ada);
+        var page = context.Render<CoursesPage>();
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=courses-grid] tbody tr").Count), Wait);
+        Assert.Empty(page.FindAll("[data-testid=price-editor]"));
+
+        page.Find("button[aria-label='Change price of Rust']").Click();
+
+        Assert.Single(page.FindAll("[data-testid=price-editor]"));
+        Assert.Empty(page.FindAll("button[aria-label='Change price of Rust']"));
+        Assert.Single(page.FindAll("button[aria-label='Change price of Go']"));
+        page.Find("button[aria-label='Cancel price change']").Click();
+        Assert.Empty(page.FindAll("[data-testid=price-editor]"));
+
+        page.Find("button[aria-label='Change price of Rust']").Click();
+        page.Find("[data-testid=price-editor] input").Input("42.50");
+        page.Find("button[aria-label='Save price']").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("$42.50", page.Find("button[aria-label='Change price of Rust']").TextContent.Trim()), Wait);
+        Assert.Empty(page.FindAll("[data-testid=price-editor]"));
+        Assert.Equal(42.50m, await data.ScalarAsync<decimal>("SELECT price FROM courses WHERE course_id = @rust", new { rust }));
+    }
+
     [Theory]
     [InlineData("", CourseRules.PriceRequired)]
     [InlineData("12.345", CourseRules.PriceDecimals)]
@@ -80,7 +108,6 @@ public sealed class CoursesPageTests(DatabaseFixture database) : IClassFixture<D
         context.Services.AddSingleton(new CoursesStore(data.Runtime));
         var editor = context.Render<InlinePriceEditor>(p => p.Add(e => e.Course, Row(course, ada, "Rust", 50m)).Add(e => e.Actor, ada));
 
-        editor.Find("button[aria-label='Change price of Rust']").Click();
         editor.Find("[data-testid=price-editor] input").Input(typed);
         editor.Find("button[aria-label='Save price']").Click();
 
@@ -100,7 +127,6 @@ public sealed class CoursesPageTests(DatabaseFixture database) : IClassFixture<D
         CourseRow? saved = null;
         var editor = context.Render<InlinePriceEditor>(p => p.Add(e => e.Course, Row(course, ada, "Rust", 50m)).Add(e => e.Actor, ada).Add(e => e.Saved, (CourseRow r) => saved = r));
 
-        editor.Find("button[aria-label='Change price of Rust']").Click();
         await new CoursesStore(data.Runtime).UpdatePriceAsync(admin, course, 50m, 45m, "promo", default);
         editor.Find("[data-testid=price-editor] input").Input("60");
         editor.Find("button[aria-label='Save price']").Click();
@@ -127,7 +153,6 @@ public sealed class CoursesPageTests(DatabaseFixture database) : IClassFixture<D
         CourseRow? saved = null;
         var editor = context.Render<InlinePriceEditor>(p => p.Add(e => e.Course, Row(course, ada, "Rust", 50m)).Add(e => e.Actor, ada).Add(e => e.Saved, (CourseRow r) => saved = r));
 
-        editor.Find("button[aria-label='Change price of Rust']").Click();
         await data.ScalarAsync<int>("UPDATE courses SET price = 41 WHERE course_id = @course RETURNING 1", new { course });
         editor.Find("[data-testid=price-editor] input").Input("60");
         editor.Find("button[aria-label='Save price']").Click();
