@@ -1,6 +1,7 @@
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using TechCourse.Admin.Features.Courses;
@@ -41,7 +42,7 @@ public sealed class CoursesPageTests(DatabaseFixture database) : IClassFixture<D
         Assert.Contains("only your own courses", page.Find("[data-testid=own-courses-note]").TextContent, StringComparison.Ordinal);
         Assert.DoesNotContain("Rust by Bob", page.Markup, StringComparison.Ordinal);
 
-        page.Find("input").Input("rust");
+        await page.Find("input").InputAsync(new ChangeEventArgs { Value = "rust" });
         await Task.Delay(600); // the search box waits 300 ms after the last keystroke
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=courses-grid] tbody tr")), Wait);
         Assert.Contains("Rust for beginners", page.Find("[data-testid=courses-grid] tbody").TextContent, StringComparison.Ordinal);
@@ -77,17 +78,17 @@ public sealed class CoursesPageTests(DatabaseFixture database) : IClassFixture<D
         page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=courses-grid] tbody tr").Count), Wait);
         Assert.Empty(page.FindAll("[data-testid=price-editor]"));
 
-        page.Find("button[aria-label='Change price of Rust']").Click();
+        await page.Find("button[aria-label='Change price of Rust']").ClickAsync(new MouseEventArgs());
 
         Assert.Single(page.FindAll("[data-testid=price-editor]"));
         Assert.Empty(page.FindAll("button[aria-label='Change price of Rust']"));
         Assert.Single(page.FindAll("button[aria-label='Change price of Go']"));
-        page.Find("button[aria-label='Cancel price change']").Click();
+        await page.Find("button[aria-label='Cancel price change']").ClickAsync(new MouseEventArgs());
         Assert.Empty(page.FindAll("[data-testid=price-editor]"));
 
-        page.Find("button[aria-label='Change price of Rust']").Click();
-        page.Find("[data-testid=price-editor] input").Input("42.50");
-        page.Find("button[aria-label='Save price']").Click();
+        await page.Find("button[aria-label='Change price of Rust']").ClickAsync(new MouseEventArgs());
+        await page.Find("[data-testid=price-editor] input").InputAsync(new ChangeEventArgs { Value = "42.50" });
+        await page.Find("button[aria-label='Save price']").ClickAsync(new MouseEventArgs());
 
         page.WaitForAssertion(() => Assert.Equal("$42.50", page.Find("button[aria-label='Change price of Rust']").TextContent.Trim()), Wait);
         Assert.Empty(page.FindAll("[data-testid=price-editor]"));
@@ -108,8 +109,8 @@ public sealed class CoursesPageTests(DatabaseFixture database) : IClassFixture<D
         context.Services.AddSingleton(new CoursesStore(data.Runtime));
         var editor = context.Render<InlinePriceEditor>(p => p.Add(e => e.Course, Row(course, ada, "Rust", 50m)).Add(e => e.Actor, ada));
 
-        editor.Find("[data-testid=price-editor] input").Input(typed);
-        editor.Find("button[aria-label='Save price']").Click();
+        await editor.Find("[data-testid=price-editor] input").InputAsync(new ChangeEventArgs { Value = typed });
+        await editor.Find("button[aria-label='Save price']").ClickAsync(new MouseEventArgs());
 
         editor.WaitForAssertion(() => Assert.Contains(message, editor.Markup, StringComparison.Ordinal), Wait);
         Assert.Equal(0L, await data.ScalarAsync<long>("SELECT count(*) FROM price_changes WHERE course_id = @course", new { course }));
@@ -128,14 +129,15 @@ public sealed class CoursesPageTests(DatabaseFixture database) : IClassFixture<D
         var editor = context.Render<InlinePriceEditor>(p => p.Add(e => e.Course, Row(course, ada, "Rust", 50m)).Add(e => e.Actor, ada).Add(e => e.Saved, (CourseRow r) => saved = r));
 
         await new CoursesStore(data.Runtime).UpdatePriceAsync(admin, course, 50m, 45m, "promo", default);
-        editor.Find("[data-testid=price-editor] input").Input("60");
-        editor.Find("button[aria-label='Save price']").Click();
+        await editor.Find("[data-testid=price-editor] input").InputAsync(new ChangeEventArgs { Value = "60" });
+        var saving = editor.Find("button[aria-label='Save price']").ClickAsync(new MouseEventArgs()); // waits for the conflict dialog's answer
 
         dialogs.WaitForAssertion(() => Assert.Contains($"changed by {admin.Email} at", dialogs.Find("[data-testid=conflict-message]").TextContent, StringComparison.Ordinal), Wait);
         Assert.Contains("from $50.00 to $45.00 (reason: promo)", dialogs.Find("[data-testid=conflict-message]").TextContent, StringComparison.Ordinal);
         Assert.Equal(45m, await data.ScalarAsync<decimal>("SELECT price FROM courses WHERE course_id = @course", new { course }));
 
-        dialogs.FindAll("button").Single(b => b.TextContent.Contains("Apply mine on top", StringComparison.Ordinal)).Click();
+        await dialogs.FindAll("button").Single(b => b.TextContent.Contains("Apply mine on top", StringComparison.Ordinal)).ClickAsync(new MouseEventArgs());
+        await saving;
 
         editor.WaitForAssertion(() => Assert.Equal(60m, saved?.Price), Wait);
         Assert.Equal(60m, await data.ScalarAsync<decimal>("SELECT price FROM courses WHERE course_id = @course", new { course }));
@@ -154,10 +156,11 @@ public sealed class CoursesPageTests(DatabaseFixture database) : IClassFixture<D
         var editor = context.Render<InlinePriceEditor>(p => p.Add(e => e.Course, Row(course, ada, "Rust", 50m)).Add(e => e.Actor, ada).Add(e => e.Saved, (CourseRow r) => saved = r));
 
         await data.ScalarAsync<int>("UPDATE courses SET price = 41 WHERE course_id = @course RETURNING 1", new { course });
-        editor.Find("[data-testid=price-editor] input").Input("60");
-        editor.Find("button[aria-label='Save price']").Click();
+        await editor.Find("[data-testid=price-editor] input").InputAsync(new ChangeEventArgs { Value = "60" });
+        var saving = editor.Find("button[aria-label='Save price']").ClickAsync(new MouseEventArgs()); // waits for the conflict dialog's answer
         dialogs.WaitForAssertion(() => Assert.Contains("(outside the app)", dialogs.Find("[data-testid=conflict-message]").TextContent, StringComparison.Ordinal), Wait);
-        dialogs.FindAll("button").Single(b => b.TextContent.Contains("Keep theirs", StringComparison.Ordinal)).Click();
+        await dialogs.FindAll("button").Single(b => b.TextContent.Contains("Keep theirs", StringComparison.Ordinal)).ClickAsync(new MouseEventArgs());
+        await saving;
 
         editor.WaitForAssertion(() => Assert.Equal(41m, saved?.Price), Wait);
         Assert.Equal(1L, await data.ScalarAsync<long>("SELECT count(*) FROM price_changes WHERE course_id = @course", new { course }));
