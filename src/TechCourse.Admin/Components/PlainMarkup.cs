@@ -10,6 +10,7 @@ public static class PlainMarkup
 {
     public const string TextButtonClass = "mud-button-root mud-button mud-button-text mud-button-text-default mud-button-text-size-small mud-ripple";
     public const string IconButtonClass = "mud-button-root mud-icon-button mud-ripple mud-ripple-icon mud-icon-button-size-small";
+    public const string PagerButtonClass = "mud-button-root mud-icon-button mud-ripple mud-ripple-icon mud-flip-x-rtl";
     public const string ErrorIconButtonClass = "mud-button-root mud-icon-button mud-error-text hover:mud-error-hover mud-ripple mud-ripple-icon mud-icon-button-size-small";
 
     public static readonly MarkupString EditIcon = Icon(Icons.Material.Filled.Edit);
@@ -19,13 +20,18 @@ public static class PlainMarkup
     public static readonly MarkupString HistoryButtonContent = IconButtonContent(Icons.Material.Filled.History);
     public static readonly MarkupString DeleteButtonContent = IconButtonContent(Icons.Material.Filled.Delete);
 
+    public static readonly MarkupString FirstPageIcon = IconButtonContent(Icons.Material.Filled.FirstPage, "medium");
+    public static readonly MarkupString PreviousPageIcon = IconButtonContent(Icons.Material.Filled.NavigateBefore, "medium");
+    public static readonly MarkupString NextPageIcon = IconButtonContent(Icons.Material.Filled.NavigateNext, "medium");
+    public static readonly MarkupString LastPageIcon = IconButtonContent(Icons.Material.Filled.LastPage, "medium");
+
     public static readonly MarkupString PublishedChip = Chip("Published", "mud-chip-color-success");
     public static readonly MarkupString DraftChip = Chip("Draft", "mud-chip-color-default");
 
     private static MarkupString Icon(string svgPaths, string size = "small") => new(
         $"""<svg class="mud-icon-root mud-svg-icon mud-icon-size-{size}" focusable="false" viewBox="0 0 24 24" aria-hidden="true" role="img">{svgPaths}</svg>""");
 
-    private static MarkupString IconButtonContent(string svgPaths) => new($"""<span class="mud-icon-button-label">{Icon(svgPaths)}</span>""");
+    private static MarkupString IconButtonContent(string svgPaths, string size = "small") => new($"""<span class="mud-icon-button-label">{Icon(svgPaths, size)}</span>""");
 
     private static MarkupString Chip(string text, string colorClass) => new(
         $"""<div class="mud-chip mud-chip-filled mud-chip-size-small {colorClass}"><span class="mud-chip-content">{text}</span></div>""");

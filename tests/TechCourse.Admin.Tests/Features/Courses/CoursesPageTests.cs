@@ -23,6 +23,7 @@ public sealed class CoursesPageTests(DatabaseFixture database) : IClassFixture<D
         context.Services.AddSingleton(new CoursesStore(data.Runtime));
         context.Services.AddScoped<ViewerTimeZone>();
         context.Services.AddCascadingValue(_ => Task.FromResult(new AuthenticationState(actor.ToPrincipal("test"))));
+        context.SetRendererInfo(new RendererInfo("Server", true));
         return context;
     }
 
@@ -78,7 +79,7 @@ public sealed class CoursesPageTests(DatabaseFixture database) : IClassFixture<D
         page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=courses-grid] tbody tr").Count), Wait);
         Assert.Empty(page.FindAll("[data-testid=price-editor]"));
 
-        await page.Find("button[aria-label='Change price of Rust']").ClickAsync(new MouseEventArgs());
+        await ClickInGridAsync(page, "button[aria-label='Change price of Rust']");
 
         Assert.Single(page.FindAll("[data-testid=price-editor]"));
         Assert.Empty(page.FindAll("button[aria-label='Change price of Rust']"));
@@ -93,6 +94,35 @@ public sealed class CoursesPageTests(DatabaseFixture database) : IClassFixture<D
         page.WaitForAssertion(() => Assert.Equal("$42.50", page.Find("button[aria-label='Change price of Rust']").TextContent.Trim()), Wait);
         Assert.Empty(page.FindAll("[data-testid=price-editor]"));
         Assert.Equal(42.50m, await data.ScalarAsync<decimal>("SELECT price FROM courses WHERE course_id = @rust", new { rust }));
+    }
+
+    [Fact]
+    public async Task The_pager_moves_between_pages_keeps_the_page_while_editing_and_changes_the_page_size_and_the_url_follows()
+    {
+        var ada = await data.StaffAsync(StaffRoles.Instructor);
+        for (var i = 0; i < 12; i++) await data.CourseAsync(ada, $"Course {i:00}", 10m + i);
+        await using var context = Context(ada);
+        var navigation = context.Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo("courses?size=10");
+        var page = context.Render<CoursesPage>();
+        page.WaitForAssertion(() => Assert.Equal("1-10 of 12", page.Find("[data-testid=courses-range]").TextContent), Wait);
+        Assert.True(page.Find("button[aria-label='Previous page']").HasAttribute("disabled"));
+
+        await ClickInGridAsync(page, "button[aria-label='Next page']");
+
+        page.WaitForAssertion(() => Assert.Equal("11-12 of 12", page.Find("[data-testid=courses-range]").TextContent), Wait);
+        Assert.Equal(["Course 10", "Course 11"], page.FindAll("[data-testid=courses-grid] tbody tr").Select(r => r.QuerySelector("td")!.TextContent.Trim()));
+        Assert.True(page.Find("button[aria-label='Last page']").HasAttribute("disabled"));
+        Assert.Contains("page=2", navigation.Uri, StringComparison.Ordinal);
+        await ClickInGridAsync(page, "button[aria-label='Change price of Course 10']");
+        Assert.Single(page.FindAll("[data-testid=price-editor]"));
+        Assert.Equal("11-12 of 12", page.Find("[data-testid=courses-range]").TextContent); // opening an editor keeps the page
+
+        await page.Find("select#courses-page-size").ChangeAsync(new ChangeEventArgs { Value = "25" });
+
+        page.WaitForAssertion(() => Assert.Equal("1-12 of 12", page.Find("[data-testid=courses-range]").TextContent), Wait);
+        Assert.DoesNotContain("page=", navigation.Uri, StringComparison.Ordinal);
+        Assert.DoesNotContain("size=", navigation.Uri, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -164,6 +194,23 @@ public sealed class CoursesPageTests(DatabaseFixture database) : IClassFixture<D
 
         editor.WaitForAssertion(() => Assert.Equal(41m, saved?.Price), Wait);
         Assert.Equal(1L, await data.ScalarAsync<long>("SELECT count(*) FROM price_changes WHERE course_id = @course", new { course }));
+    }
+
+    /// MudDataGrid renders once more right after its first load (OnAfterRenderAsync), which retires the handler ids of
+    /// everything it rendered: a click found between the two renders is dispatched to a retired id. Find it again then.
+    private static async Task ClickInGridAsync(IRenderedComponent<CoursesPage> page, string selector)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await page.Find(selector).ClickAsync(new MouseEventArgs());
+                return;
+            }
+            catch (Bunit.Rendering.UnknownEventHandlerIdException) when (attempt < 3)
+            {
+            }
+        }
     }
 
     private static CourseRow Row(int id, Actor instructor, string title, decimal price) =>
