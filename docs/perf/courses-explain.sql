@@ -62,6 +62,14 @@ SELECT :cols FROM page p :tail ORDER BY (c.quiz_metadata -> 'passing_score') ASC
 \echo ### sort passing score desc, deep (offset 5000)
 EXPLAIN (ANALYZE, BUFFERS) WITH page AS (SELECT c.course_id FROM courses c WHERE true ORDER BY (c.quiz_metadata -> 'passing_score') DESC NULLS LAST, c.course_id DESC LIMIT 25 OFFSET 5000)
 SELECT :cols FROM page p :tail ORDER BY (c.quiz_metadata -> 'passing_score') DESC NULLS LAST, c.course_id DESC;
+\echo ### sort passing score desc, first page
+EXPLAIN (ANALYZE, BUFFERS) WITH page AS (SELECT c.course_id FROM courses c WHERE true ORDER BY (c.quiz_metadata -> 'passing_score') DESC NULLS LAST, c.course_id DESC LIMIT 25 OFFSET 0)
+SELECT :cols FROM page p :tail ORDER BY (c.quiz_metadata -> 'passing_score') DESC NULLS LAST, c.course_id DESC;
+\echo ### sort published desc, last page (offset 9975)
+EXPLAIN (ANALYZE, BUFFERS) WITH page AS (SELECT c.course_id FROM courses c WHERE true ORDER BY c.is_published DESC NULLS LAST, c.course_id DESC LIMIT 25 OFFSET 9975)
+SELECT :cols FROM page p :tail ORDER BY c.is_published DESC NULLS LAST, c.course_id DESC;
+\echo ### count, search course (broad)
+EXPLAIN (ANALYZE, BUFFERS) SELECT count(*)::int FROM courses c WHERE true AND c.title ILIKE '%course%';
 \echo ### sort enrollments desc, all courses
 EXPLAIN (ANALYZE, BUFFERS) WITH page AS (SELECT c.course_id FROM courses c LEFT JOIN LATERAL (SELECT s.enrollments, s.gross_revenue FROM course_sales_totals s WHERE s.course_id = c.course_id OFFSET 0) t ON true WHERE true ORDER BY coalesce(t.enrollments, 0) DESC NULLS LAST, c.course_id DESC LIMIT 25 OFFSET 0)
 SELECT :cols FROM page p :tail ORDER BY coalesce(t.enrollments, 0) DESC NULLS LAST, c.course_id DESC;
@@ -74,10 +82,14 @@ EXPLAIN (ANALYZE, BUFFERS) SELECT user_id, email FROM users WHERE role = 'Instru
 EXPLAIN (ANALYZE, BUFFERS) SELECT p.log_id, p.changed_at, p.old_price, p.new_price, u.email AS changed_by, p.source, p.reason
 FROM price_changes p LEFT JOIN users u ON u.user_id = p.changed_by
 WHERE p.course_id = 4242 AND EXISTS (SELECT 1 FROM courses c WHERE c.course_id = 4242 AND (true OR c.instructor_id = :instructor))
-ORDER BY p.log_id DESC LIMIT 200;
+ORDER BY p.changed_at DESC, p.log_id DESC LIMIT 200;
 \echo ### conflict: latest change of a course
 EXPLAIN (ANALYZE, BUFFERS) SELECT p.log_id, p.changed_at, p.old_price, p.new_price, u.email AS changed_by, p.source, p.reason
-FROM price_changes p LEFT JOIN users u ON u.user_id = p.changed_by WHERE p.course_id = 4242 ORDER BY p.log_id DESC LIMIT 1;
+FROM price_changes p LEFT JOIN users u ON u.user_id = p.changed_by WHERE p.course_id = 4242 ORDER BY p.changed_at DESC, p.log_id DESC LIMIT 1;
+\echo ### enrollment form course search (0011 dropped the COLLATE "C" trigram index it used)
+EXPLAIN (ANALYZE, BUFFERS) SELECT course_id, title, price FROM courses WHERE (is_published OR NOT true) AND title ILIKE '%kubernetes%' ORDER BY title, course_id LIMIT 20;
+\echo ### price changes by one staff member (users page; 0011 dropped price_changes_changed_by)
+EXPLAIN (ANALYZE, BUFFERS) SELECT count(*) FROM price_changes p WHERE p.changed_by = :instructor;
 \echo ### price update with audit trigger (runtime role, actor transaction, rolled back)
 BEGIN;
 SELECT set_config('app.user_id', :instructor, true), set_config('app.role', 'Instructor', true), set_config('app.change_reason', 'bench', true);

@@ -6,7 +6,8 @@ public sealed record CourseFilter(
     string? Search = null, bool? Published = null, Guid? InstructorId = null, string? Difficulty = null,
     int? PassingScore = null, decimal? MinPrice = null, decimal? MaxPrice = null);
 
-public sealed record CoursePageRequest(CourseFilter Filter, CourseSort Sort = CourseSort.Title, bool Descending = false, int Page = 0, int PageSize = 25);
+/// KnownTotal: the count of this filter from an earlier page; given, the page is read without counting again.
+public sealed record CoursePageRequest(CourseFilter Filter, CourseSort Sort = CourseSort.Title, bool Descending = false, int Page = 0, int PageSize = 25, int? KnownTotal = null);
 
 public sealed record CourseRow(
     int CourseId, string Title, decimal Price, bool IsPublished, Guid? InstructorId, string? InstructorEmail,

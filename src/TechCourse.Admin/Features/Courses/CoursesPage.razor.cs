@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Web;
 using MudBlazor;
 using TechCourse.Admin.Infrastructure.Auth;
 using TechCourse.Admin.Infrastructure.Database;
@@ -34,7 +35,12 @@ public sealed partial class CoursesPage : IDisposable
     private InstructorOption? instructor;
     private CourseSort sort = CourseSort.Title;
     private bool descending;
-    private int initialPage, initialPageSize = 25;
+    // The grid's page and page size as last loaded: every re-render of this page hands them to the grid again, so they
+    // must follow the grid (a stale value would send it back to that page).
+    private int currentPage, pageSize = 25;
+    private int? editingPriceOf;
+    // The count only changes with the filter: paging and sorting the same filter reuse it (one statement, not two).
+    private (CourseFilter Filter, int Total)? counted;
 
     [Inject] private CoursesQueries Queries { get; set; } = null!;
     [Inject] private CoursesStore Store { get; set; } = null!;
@@ -58,6 +64,9 @@ public sealed partial class CoursesPage : IDisposable
 
     protected override async Task OnInitializedAsync()
     {
+        // The grid asks for its rows once the circuit is up: until then the prerendered page shows it loading, not
+        // "No courses match these filters."
+        loading = !RendererInfo.IsInteractive;
         if (Authentication is not null) actor = Actor.From((await Authentication).User);
         // Read once: later changes of the query string are our own (replace: true) echoes of the grid's state.
         search = Q;
@@ -68,8 +77,8 @@ public sealed partial class CoursesPage : IDisposable
         maxPrice = MaxQuery is >= 0 ? MaxQuery : null;
         sort = Enum.TryParse<CourseSort>(SortQuery, ignoreCase: true, out var s) ? s : CourseSort.Title;
         descending = DescQuery ?? false;
-        initialPage = Math.Max(0, (PageQuery ?? 1) - 1);
-        initialPageSize = PageSizes.Contains(SizeQuery ?? 0) ? SizeQuery!.Value : 25;
+        currentPage = Math.Max(0, (PageQuery ?? 1) - 1);
+        pageSize = PageSizes.Contains(SizeQuery ?? 0) ? SizeQuery!.Value : 25;
         if (actor is { IsAdmin: true } && InstructorQuery is { } id)
         {
             try
@@ -102,10 +111,14 @@ public sealed partial class CoursesPage : IDisposable
         else if (definition is null && state.SortDefinitions.Count == 0 && rows.Count > 0)
             (sort, descending) = (CourseSort.Title, false);
         loading = true;
+        (currentPage, pageSize) = (state.Page, state.PageSize);
         try
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, cancellation.Token);
-            var page = await Queries.PageAsync(actor, new CoursePageRequest(Filter(), sort, descending, state.Page, state.PageSize), linked.Token);
+            var filter = Filter();
+            var known = counted is { } c && c.Filter == filter ? c.Total : (int?)null;
+            var page = await Queries.PageAsync(actor, new CoursePageRequest(filter, sort, descending, state.Page, state.PageSize, known), linked.Token);
+            counted = (filter, page.TotalCount);
             rows = page.Rows.ToList();
             loadError = null;
             KeepInUrl(state.Page, state.PageSize);
@@ -153,6 +166,25 @@ public sealed partial class CoursesPage : IDisposable
         else await grid.ReloadServerData();
     }
 
+    private bool OnFirstPage => grid is null || grid.CurrentPage == 0;
+    private bool OnLastPage => grid is null || (grid.CurrentPage + 1) * grid.RowsPerPage >= grid.GetFilteredItemsCount();
+
+    private string RangeText()
+    {
+        if (grid is null) return "";
+        var total = grid.GetFilteredItemsCount();
+        var first = total == 0 ? 0 : grid.CurrentPage * grid.RowsPerPage + 1;
+        var last = Math.Min((grid.CurrentPage + 1) * grid.RowsPerPage, total);
+        return $"{first.ToString("N0", Us)}-{last.ToString("N0", Us)} of {total.ToString("N0", Us)}";
+    }
+
+    // The grid handles the pager's events (as MudDataGridPager does): it re-renders itself and loads the page.
+    private EventCallback<MouseEventArgs> PagerClick(Page page) =>
+        EventCallback.Factory.Create<MouseEventArgs>((object?)grid ?? this, () => grid?.NavigateTo(page));
+
+    private EventCallback<ChangeEventArgs> PageSizeChanged => EventCallback.Factory.Create<ChangeEventArgs>((object?)grid ?? this, e =>
+        grid is not null && int.TryParse(e.Value?.ToString(), out var size) && PageSizes.Contains(size) ? grid.SetRowsPerPageAsync(size) : Task.CompletedTask);
+
     private Task SearchChangedAsync(string? value) { search = value; return ReloadFromFirstPageAsync(); }
     private Task PublishedChangedAsync(string value) { published = value; return ReloadFromFirstPageAsync(); }
     private Task DifficultyChangedAsync(string value) { difficulty = value; return ReloadFromFirstPageAsync(); }
@@ -184,14 +216,14 @@ public sealed partial class CoursesPage : IDisposable
     {
         var index = rows.FindIndex(r => r.CourseId == updated.CourseId);
         if (index >= 0) rows[index] = updated;
-        StateHasChanged();
+        editingPriceOf = null;
     }
 
     private async Task CreateAsync()
     {
         var dialog = await Dialogs.ShowAsync<CourseDialog>("New course", new DialogParameters<CourseDialog> { { d => d.Actor, actor } },
             new DialogOptions { MaxWidth = MaxWidth.Medium, FullWidth = true });
-        if ((await dialog.Result) is { Canceled: false } && grid is not null) await grid.ReloadServerData();
+        if ((await dialog.Result) is { Canceled: false } && grid is not null) await ReloadCountingAsync();
     }
 
     private async Task EditAsync(CourseRow row)
@@ -199,7 +231,7 @@ public sealed partial class CoursesPage : IDisposable
         var dialog = await Dialogs.ShowAsync<CourseDialog>($"Edit {row.Title}",
             new DialogParameters<CourseDialog> { { d => d.Actor, actor }, { d => d.CourseId, row.CourseId } },
             new DialogOptions { MaxWidth = MaxWidth.Medium, FullWidth = true });
-        if ((await dialog.Result) is { Canceled: false } && grid is not null) await grid.ReloadServerData();
+        if ((await dialog.Result) is { Canceled: false } && grid is not null) await ReloadCountingAsync();
     }
 
     private Task HistoryAsync(CourseRow row) =>
@@ -221,12 +253,19 @@ public sealed partial class CoursesPage : IDisposable
         {
             var result = await Store.DeleteAsync(actor, row.CourseId, cancellation.Token);
             Snackbar.Add(result.Deleted ? $"Deleted {row.Title}." : result.Message!, result.Deleted ? Severity.Success : Severity.Warning);
-            if (result.Deleted && grid is not null) await grid.ReloadServerData();
+            if (result.Deleted && grid is not null) await ReloadCountingAsync();
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             Snackbar.Add(Describe(e, "The course was not deleted."), Severity.Error);
         }
+    }
+
+    /// After a create, edit or delete the filter's count may have changed.
+    private Task ReloadCountingAsync()
+    {
+        counted = null;
+        return grid?.ReloadServerData() ?? Task.CompletedTask;
     }
 
     private string Describe(Exception e, string what)

@@ -52,14 +52,14 @@ public sealed class CoursesQueries(NpgsqlDataSource dataSource)
             LEFT JOIN users u ON u.user_id = c.instructor_id
             {totals}
             ORDER BY {order};
-            SELECT count(*)::int FROM courses c WHERE {where};
+            {(request.KnownTotal is null ? $"SELECT count(*)::int FROM courses c WHERE {where};" : "")}
             """;
         parameters.Add("limit", Math.Clamp(request.PageSize, 1, 500));
         parameters.Add("offset", Math.Max(0, request.Page) * Math.Clamp(request.PageSize, 1, 500));
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, parameters, cancellationToken: ct));
         var rows = (await results.ReadAsync<CourseRow>()).AsList();
-        var total = await results.ReadSingleAsync<int>();
+        var total = request.KnownTotal ?? await results.ReadSingleAsync<int>();
         return new CoursePage(rows, total);
     }
 
@@ -82,7 +82,7 @@ public sealed class CoursesQueries(NpgsqlDataSource dataSource)
             FROM price_changes p LEFT JOIN users u ON u.user_id = p.changed_by
             WHERE p.course_id = @courseId
               AND EXISTS (SELECT 1 FROM courses c WHERE c.course_id = @courseId AND (@isAdmin OR c.instructor_id = @userId))
-            ORDER BY p.log_id DESC
+            ORDER BY p.changed_at DESC, p.log_id DESC
             LIMIT @limit
             """, new { courseId, isAdmin = actor.IsAdmin, userId = actor.UserId, limit }, cancellationToken: ct))).AsList();
     }

@@ -144,7 +144,7 @@ public sealed class CoursesStore(NpgsqlDataSource dataSource)
             SELECT p.log_id, p.changed_at, p.old_price, p.new_price, u.email AS changed_by, p.source, p.reason
             FROM price_changes p LEFT JOIN users u ON u.user_id = p.changed_by
             WHERE p.course_id = @courseId
-            ORDER BY p.log_id DESC
+            ORDER BY p.changed_at DESC, p.log_id DESC
             LIMIT 1
             """, new { courseId }, transaction, cancellationToken: ct));
         return new SaveResult(SaveOutcome.Conflict, row.Price, last, Version: row.Version);

@@ -87,7 +87,7 @@ public sealed class EnrollmentsQueries(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return (await connection.QueryAsync<CourseChoice>(new CommandDefinition("""
             SELECT course_id, title, price FROM courses
-            WHERE (is_published OR NOT @publishedOnly) AND title COLLATE "C" ILIKE @pattern
+            WHERE (is_published OR NOT @publishedOnly) AND title ILIKE @pattern
             ORDER BY title, course_id LIMIT @limit
             """, new { pattern = Like.Contains(term), publishedOnly, limit }, cancellationToken: ct))).ToList();
     }

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using TechCourse.Admin.Features.Courses;
@@ -29,8 +31,11 @@ public sealed class CourseDialogTests(DatabaseFixture database) : IClassFixture<
     private static AngleSharp.Dom.IElement Field(IRenderedComponent<MudDialogProvider> dialogs, string label) =>
         dialogs.FindAll(".mud-input-control").First(c => c.QuerySelector("label")?.TextContent.Trim() == label).QuerySelector("input, textarea")!;
 
-    private static void Click(IRenderedComponent<MudDialogProvider> dialogs, string text) =>
-        dialogs.FindAll("button").Single(b => b.TextContent.Trim() == text).Click();
+    // Every interaction is awaited: MudBlazor's input handlers are asynchronous and re-render when they finish, which gives
+    // the dialog's buttons new event handler ids. bUnit's synchronous Click/Change/Input do not wait for the handler, so
+    // a following click could be dispatched to an id that a late re-render had just removed, and the save was lost.
+    private static Task ClickAsync(IRenderedComponent<MudDialogProvider> dialogs, string text) =>
+        dialogs.FindAll("button").Single(b => b.TextContent.Trim() == text).ClickAsync(new MouseEventArgs());
 
     [Fact]
     public async Task Creating_without_a_title_or_with_a_bad_price_shows_the_messages_at_the_fields_and_writes_nothing()
@@ -39,9 +44,9 @@ public sealed class CourseDialogTests(DatabaseFixture database) : IClassFixture<
         var (context, dialogs, _) = await OpenAsync(ada, null);
         await using var _context = context;
 
-        Field(dialogs, "Title").Input("   ");
-        Field(dialogs, "Price").Input("10.001");
-        Click(dialogs, "Create");
+        await Field(dialogs, "Title").InputAsync(new ChangeEventArgs { Value = "   " });
+        await Field(dialogs, "Price").InputAsync(new ChangeEventArgs { Value = "10.001" });
+        await ClickAsync(dialogs, "Create");
 
         dialogs.WaitForAssertion(() => Assert.Contains("Enter a title.", dialogs.Markup, StringComparison.Ordinal), Wait);
         Assert.Contains(CourseRules.PriceDecimals, dialogs.Markup, StringComparison.Ordinal);
@@ -55,11 +60,11 @@ public sealed class CourseDialogTests(DatabaseFixture database) : IClassFixture<
         var (context, dialogs, _) = await OpenAsync(ada, null);
         await using var _context = context;
 
-        dialogs.FindAll("input[type=checkbox]").Last().Change(true);
-        Field(dialogs, "Quiz metadata (JSON)").Change("{\"questions\": 3,");
-        Field(dialogs, "Title").Input("Ok");
-        Field(dialogs, "Price").Input("10");
-        Click(dialogs, "Create");
+        await dialogs.FindAll("input[type=checkbox]").Last().ChangeAsync(new ChangeEventArgs { Value = true });
+        await Field(dialogs, "Quiz metadata (JSON)").ChangeAsync(new ChangeEventArgs { Value = "{\"questions\": 3," });
+        await Field(dialogs, "Title").InputAsync(new ChangeEventArgs { Value = "Ok" });
+        await Field(dialogs, "Price").InputAsync(new ChangeEventArgs { Value = "10" });
+        await ClickAsync(dialogs, "Create");
 
         dialogs.WaitForAssertion(() => Assert.Contains("This is not valid JSON", dialogs.Markup, StringComparison.Ordinal), Wait);
         Assert.Equal(0L, await data.ScalarAsync<long>("SELECT count(*) FROM courses WHERE instructor_id = @id", new { id = ada.UserId }));
@@ -73,10 +78,10 @@ public sealed class CourseDialogTests(DatabaseFixture database) : IClassFixture<
         var (context, dialogs, reference) = await OpenAsync(ada, course);
         await using var _context = context;
 
-        Field(dialogs, "Passing score").Change("75");
-        Field(dialogs, "Price").Input("55.5");
-        Field(dialogs, "Reason for a price change (optional)").Change("new edition");
-        Click(dialogs, "Save");
+        await Field(dialogs, "Passing score").ChangeAsync(new ChangeEventArgs { Value = "75" });
+        await Field(dialogs, "Price").InputAsync(new ChangeEventArgs { Value = "55.5" });
+        await Field(dialogs, "Reason for a price change (optional)").ChangeAsync(new ChangeEventArgs { Value = "new edition" });
+        await ClickAsync(dialogs, "Save");
 
         dialogs.WaitForAssertion(() => Assert.True(reference.Result.IsCompleted, dialogs.Markup), Wait);
         var result = await reference.Result;
@@ -96,10 +101,11 @@ public sealed class CourseDialogTests(DatabaseFixture database) : IClassFixture<
         await using var _context = context;
 
         await new CoursesStore(data.Runtime).UpdatePriceAsync(admin, course, 50m, 44m, null, default);
-        Field(dialogs, "Price").Input("70");
-        Click(dialogs, "Save");
+        await Field(dialogs, "Price").InputAsync(new ChangeEventArgs { Value = "70" });
+        var saving = ClickAsync(dialogs, "Save"); // completes only once the conflict dialog is answered
 
         dialogs.WaitForAssertion(() => Assert.Contains($"changed by {admin.Email}", dialogs.Find("[data-testid=conflict-message]").TextContent, StringComparison.Ordinal), Wait);
         Assert.Equal(44m, await data.ScalarAsync<decimal>("SELECT price FROM courses WHERE course_id = @course", new { course }));
+        Assert.False(saving.IsCompleted);
     }
 }

@@ -109,6 +109,19 @@ public sealed class CoursesQueriesTests(DatabaseFixture database) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_page_of_a_filter_already_counted_is_read_without_counting_again()
+    {
+        var instructor = await data.StaffAsync(StaffRoles.Instructor);
+        for (var i = 0; i < 3; i++) await data.CourseAsync(instructor, $"Course {i}", 10m + i);
+
+        // A deliberately wrong known total shows it is passed through rather than recounted.
+        var page = await Queries.PageAsync(instructor, new CoursePageRequest(new CourseFilter(), CourseSort.Title, Page: 1, PageSize: 2, KnownTotal: 41), default);
+
+        Assert.Equal(41, page.TotalCount);
+        Assert.Equal(["Course 2"], page.Rows.Select(r => r.Title));
+    }
+
+    [Fact]
     public async Task Instructors_are_found_by_part_of_their_email()
     {
         var ada = await data.StaffAsync(StaffRoles.Instructor, "zelda-quinn");
