@@ -39,4 +39,7 @@ public sealed record RemovalFacts(Guid UserId, string Email, string Role, long E
 
 public sealed record StudentProfile(Guid UserId, string Email, string Role, DateTimeOffset? CreatedAt, DateTimeOffset? AnonymisedAt, long Enrollments, decimal TotalPaid);
 
+/// A user's page as loaded (profile null: no such user).
+public sealed record StudentDetails(Guid UserId, StudentProfile? Profile, IReadOnlyList<StudentEnrollmentRow> Enrollments);
+
 public sealed record StudentEnrollmentRow(int EnrollmentId, int CourseId, string CourseTitle, decimal AmountPaid, decimal? ListPrice, string? AmountOverrideReason, DateTimeOffset EnrolledAt);

@@ -11,6 +11,10 @@ public sealed partial class UsersPage : IDisposable
 {
     private const string AllRoles = "";
     private static readonly CultureInfo Culture = CultureInfo.GetCultureInfo("en-US");
+    // Rows are plain elements styled as MudBlazor's (MudTd, MudLink, MudButton): 50 rows of components cost more to
+    // prerender than the rest of the page.
+    private const string RowAction = "mud-button-root mud-button mud-button-text mud-button-text-default mud-button-text-size-small mud-ripple";
+    private const string RowRemove = "mud-button-root mud-button mud-button-text mud-button-text-error mud-button-text-size-small mud-ripple";
     private readonly CancellationTokenSource cancellation = new();
     // Keyset paging: the cursors that started each page before this one, so Previous goes back without OFFSET.
     private readonly List<UserCursor?> cursors = [];
@@ -42,7 +46,7 @@ public sealed partial class UsersPage : IDisposable
             return;
         }
         await ReloadAsync();
-        FirstPage = page;
+        if (!RendererInfo.IsInteractive) FirstPage = page;
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
