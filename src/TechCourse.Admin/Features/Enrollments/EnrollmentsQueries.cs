@@ -42,17 +42,22 @@ public sealed class EnrollmentsQueries(NpgsqlDataSource dataSource)
         }
         args.Add("limit", pageSize + 1);
         var sql = viewer.Role == StaffRoles.Instructor
-            // Per course of theirs, its newest rows from the (course, time) index, then the newest of those: walking
-            // all enrollments by time for an instructor's few courses would read thousands of rows per match.
+            // Per course of theirs, the newest keys from the (course, time, id) index, then the newest of those, then
+            // their rows: walking all enrollments by time for an instructor's few courses reads thousands per match.
             ? $"""
               SELECT {Columns}
-              FROM courses c
-              CROSS JOIN LATERAL (SELECT * FROM enrollments e WHERE e.course_id = c.course_id AND {where.EnrollmentSql}
-                                  ORDER BY {Newest} LIMIT @limit) e
+              FROM (SELECT e.enrollment_id
+                    FROM courses c
+                    CROSS JOIN LATERAL (SELECT e.enrolled_at, e.enrollment_id FROM enrollments e
+                                        WHERE e.course_id = c.course_id AND {where.EnrollmentSql}
+                                        ORDER BY {Newest} LIMIT @limit) e
+                    WHERE {where.CourseSql}
+                    ORDER BY {Newest}
+                    LIMIT @limit) page
+              JOIN enrollments e ON e.enrollment_id = page.enrollment_id
               JOIN users u ON u.user_id = e.student_id
-              WHERE {where.CourseSql}
+              JOIN courses c ON c.course_id = e.course_id
               ORDER BY {Newest}
-              LIMIT @limit
               """
             : $"""
               SELECT {Columns}
