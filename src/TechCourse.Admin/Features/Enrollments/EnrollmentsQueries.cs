@@ -74,22 +74,26 @@ public sealed class EnrollmentsQueries(NpgsqlDataSource dataSource)
         return new EnrollmentPage(rows.Take(pageSize).ToList(), next, estimate);
     }
 
-    /// Every row of the filter, most recently recorded first, read as the server sends it (one row in memory at a time).
-    /// The order is the primary key's, so the server streams from the first row: the grid's (enrolled_at, id) order
-    /// would fetch 5M table rows in random order (3× the server's CPU), and a sort would hold everything back until
-    /// the last row is read.
+    /// Every row of the filter, in the order the server finds them (no ORDER BY), read as the server sends it, one row
+    /// in memory at a time. Any order costs the server a sort before the first row, or a lookup of each student by
+    /// index: in the primary key's order the users lookups took 3× the CPU of hashing the users once, and the server
+    /// is what bounds the rate on two cores (docs/perf/users-enrollments.md). One backend (no parallel workers) and no
+    /// synchronized scans: the rows leave in the table's own order, for a table only ever appended to the order they
+    /// were recorded in.
     public async IAsyncEnumerable<EnrollmentRow> StreamAsync(Actor viewer, EnrollmentFilter filter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         var (where, args) = Where(viewer, filter);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-        await connection.ExecuteAsync(new CommandDefinition("SET LOCAL work_mem = '64MB'; SET LOCAL statement_timeout = 0", transaction: transaction, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition("""
+            SET LOCAL work_mem = '64MB'; SET LOCAL statement_timeout = 0;
+            SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL synchronize_seqscans = off
+            """, transaction: transaction, cancellationToken: ct));
         await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition($"""
             SELECT {Columns}
             FROM enrollments e JOIN users u ON u.user_id = e.student_id JOIN courses c ON c.course_id = e.course_id
             WHERE {where.Sql}
-            ORDER BY e.enrollment_id DESC
-            """, args, transaction, flags: CommandFlags.None, cancellationToken: ct));
+            """, args, transaction, commandTimeout: 0, flags: CommandFlags.None, cancellationToken: ct));
         // Typed getters instead of Dapper's row parser: no boxing per field, which is most of the cost at 5M rows.
         while (await reader.ReadAsync(ct))
             yield return new EnrollmentRow(
