@@ -7,8 +7,8 @@ namespace TechCourse.Admin.Features.Users;
 /// Without a search: a keyset range of the sort order's index, and the exact count of the role from user_role_counts.
 /// With a search: walk at most `window` users in page order, test each email, and stop at the first page of matches
 /// (a broad term like "john" fills a page within a few thousand users). A term too rare to fill a page there is looked
-/// up in the trigram index instead, and its matches are sorted. Either way the count comes with the page: scaled from
-/// how far the walk went, or exact when every match was seen.
+/// up in the trigram index instead, and its matches are sorted. Either way the count comes with the page: exact when
+/// every match was seen, scaled from how far the walk went in creation order, unknown (null) in email order.
 public static class UserListSql
 {
     public const string Columns = "user_id, email, role, created_at, anonymised_at";
@@ -65,6 +65,7 @@ public static class UserListSql
                 WHERE strpos(email_key, @term) > 0
                 ORDER BY {order}
                 LIMIT @limit),
+            -- the walk's hits are the answer when they fill the page or the walk read every user in scope
             walked AS (
                 SELECT (SELECT count(*) FROM hits) = @limit
                     OR (SELECT count(*) FROM (SELECT 1 FROM users WHERE {where} LIMIT @window) scope) < @window AS enough),
