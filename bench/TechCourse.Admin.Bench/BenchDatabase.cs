@@ -13,7 +13,7 @@ public sealed record LoadFigures(long Users, long Courses, long Enrollments, lon
 /// The database under measurement: an existing one (--connection) or a throwaway cluster loaded at capstone scale.
 public sealed class BenchDatabase : IAsyncDisposable
 {
-    public const string RuntimeLogin = "techcourse_bench_runtime";
+    private const string RuntimeLoginPrefix = "techcourse_bench_runtime";
     public const string StaffEmail = "bench-admin@techcourse.invalid";
     public const string StaffPassword = "bench-admin-password-2026";
     private const string ThrowawayDatabase = "techcourse_bench";
@@ -86,21 +86,25 @@ public sealed class BenchDatabase : IAsyncDisposable
     }
 
     /// Pages and app queries connect the way production does: as a login in the techcourse_app group, never as the owner.
+    /// One login per database: logins are cluster-wide, and each run sets a new password, which would lock out a run
+    /// still going on another database of the same server.
     private static async Task<string> EnsureRuntimeLoginAsync(string owner, CancellationToken ct)
     {
         var password = Convert.ToHexString(Guid.NewGuid().ToByteArray()).ToLowerInvariant();
         await using var connection = new NpgsqlConnection(owner);
         await connection.OpenAsync(ct);
         var database = connection.Database;
+        var login = $"{RuntimeLoginPrefix}_{System.Text.RegularExpressions.Regex.Replace(database.ToLowerInvariant(), "[^a-z0-9_]", "_")}";
+        login = login[..Math.Min(63, login.Length)];
         await connection.ExecuteAsync(new CommandDefinition($"""
             DO $$ BEGIN
-                IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{RuntimeLogin}') THEN CREATE ROLE {RuntimeLogin} LOGIN; END IF;
+                IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{login}') THEN CREATE ROLE {login} LOGIN; END IF;
             END $$;
-            ALTER ROLE {RuntimeLogin} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '{password}';
-            GRANT techcourse_app TO {RuntimeLogin};
-            GRANT CONNECT ON DATABASE "{database}" TO {RuntimeLogin};
+            ALTER ROLE {login} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '{password}';
+            GRANT techcourse_app TO {login};
+            GRANT CONNECT ON DATABASE "{database}" TO {login};
             """, cancellationToken: ct));
-        return new NpgsqlConnectionStringBuilder(owner) { Username = RuntimeLogin, Password = password }.ConnectionString;
+        return new NpgsqlConnectionStringBuilder(owner) { Username = login, Password = password }.ConnectionString;
     }
 
     public async ValueTask DisposeAsync()

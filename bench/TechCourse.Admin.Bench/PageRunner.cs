@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 
 namespace TechCourse.Admin.Bench;
@@ -11,6 +12,8 @@ public sealed record PageResult(string Name, Stats? One, Stats? Eight, string? E
 public sealed class PageRunner(AppHost app, Sample sample, BenchOptions options) : IDisposable
 {
     public const int Concurrency = 8;
+    public const int MinWarmUp = 3;
+    public static readonly TimeSpan WarmUpTime = TimeSpan.FromSeconds(3);
     private int PerClient => (options.Runs + Concurrency - 1) / Concurrency;
     private readonly List<HttpClient> clients = [];
 
@@ -24,8 +27,11 @@ public sealed class PageRunner(AppHost app, Sample sample, BenchOptions options)
     {
         try
         {
-            var warmUp = Math.Max(3, options.Runs / 10);
-            for (var i = 0; i < warmUp; i++) await GetAsync(clients[0], entry, i, ct);
+            // Until the page's code has left the JIT's first tier (a method is recompiled optimised after 30 calls, in
+            // the background): a few requests measure a freshly started server, not the one that serves all day.
+            var warmUp = 0;
+            var warming = Stopwatch.StartNew();
+            while (warmUp < MinWarmUp || warming.Elapsed < WarmUpTime) await GetAsync(clients[0], entry, warmUp++, ct);
             var one = new List<double>();
             for (var i = warmUp; i < warmUp + options.Runs; i++)
             {

@@ -66,7 +66,8 @@ await WriteAsync(final: false);
 
 var pages = PageCatalog.All.Where(e => options.Includes(e.Name)).ToList();
 var memory = options.Includes("memory circuits");
-if (pages.Count > 0 || memory)
+var exports = ExportCatalog.All.Where(e => options.Includes(e.Name)).ToList();
+if (pages.Count > 0 || memory || exports.Count > 0)
 {
     Console.WriteLine($"Starting the app ({AppHost.AppAssembly})…");
     await using var app = await AppHost.StartAsync(database);
@@ -78,6 +79,13 @@ if (pages.Count > 0 || memory)
         results.Pages.Add(await runner.RunAsync(entry, ct));
     }
     await WriteAsync(final: false);
+    foreach (var entry in exports)
+    {
+        Console.WriteLine($"export: {entry.Name}…");
+        using var client = await app.SignedInClientAsync(BenchDatabase.StaffEmail, BenchDatabase.StaffPassword, ct);
+        results.Exports.Add(await ExportRunner.RunAsync(app, client, entry, ct));
+        await WriteAsync(final: false);
+    }
     if (memory)
     {
         Console.WriteLine($"memory: {options.Circuits} circuits on {MemoryRunner.Page}…");

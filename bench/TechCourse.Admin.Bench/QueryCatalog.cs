@@ -4,6 +4,7 @@ using TechCourse.Admin.Features.Dashboard;
 using TechCourse.Admin.Features.Enrollments;
 using TechCourse.Admin.Features.Sales;
 using TechCourse.Admin.Features.Users;
+using TechCourse.Admin.Infrastructure.Auth;
 
 namespace TechCourse.Admin.Bench;
 
@@ -82,13 +83,9 @@ public static class QueryCatalog
             Naive = new("seq scan of price_changes", "SELECT * FROM price_changes WHERE course_id = @course ORDER BY log_id DESC LIMIT 200", SeqScan),
         },
 
-        // issue 5: users grid (page of 50 + planner estimate), student autocomplete, enrollments of a course / a student
-        new("users first page", NoArgs, async (c, a, ct) =>
-        {
-            var users = new UsersQueries(c.DataSource);
-            await users.PageAsync(new UserFilter(), null, ct);
-            await users.EstimateAsync(new UserFilter(), ct);
-        })
+        // issue 5: users grid (a page of 50 with its count in one statement), student autocomplete, enrollments grid (a page of 50
+        // with the planner's estimate in the same round trip) by filter and viewer, a student's page
+        new("users first page", NoArgs, (c, a, ct) => new UsersQueries(c.DataSource).PageAsync(new UserFilter(), null, ct))
         {
             Naive = new("exact COUNT(*)", "SELECT user_id, email, role, created_at FROM users ORDER BY created_at DESC, user_id DESC LIMIT 51; SELECT count(*) FROM users"),
         },
@@ -97,30 +94,41 @@ public static class QueryCatalog
         {
             Naive = new("OFFSET paging", "SELECT user_id, email, role, created_at FROM users ORDER BY created_at DESC, user_id DESC OFFSET @offset LIMIT 51"),
         },
-        new("users email search", (s, i) => new() { ["term"] = s.EmailTerm(i), ["pattern"] = $"%{s.EmailTerm(i)}%" }, async (c, a, ct) =>
-        {
-            var users = new UsersQueries(c.DataSource);
-            await users.PageAsync(new UserFilter(Search: a.Get<string>("term")), null, ct);
-            await users.EstimateAsync(new UserFilter(Search: a.Get<string>("term")), ct);
-        })
+        new("users email search, newest first", (s, i) => new() { ["term"] = s.EmailTerm(i), ["pattern"] = $"%{s.EmailTerm(i)}%" },
+            (c, a, ct) => new UsersQueries(c.DataSource).PageAsync(new UserFilter(Search: a.Get<string>("term")), null, ct))
         {
             Naive = new("seq-scan ILIKE + COUNT(*)", """
                 SELECT user_id, email, role, created_at FROM users WHERE email ILIKE @pattern ORDER BY created_at DESC, user_id DESC LIMIT 51;
                 SELECT count(*) FROM users WHERE email ILIKE @pattern
                 """, SeqScan),
         },
+        new("users email search, A–Z", (s, i) => new() { ["term"] = s.EmailTerm(i), ["pattern"] = $"%{s.EmailTerm(i)}%" },
+            (c, a, ct) => new UsersQueries(c.DataSource).PageAsync(new UserFilter(a.Get<string>("term"), Sort: UserSort.EmailAscending), null, ct))
+        {
+            Naive = new("seq-scan ILIKE + COUNT(*)", """
+                SELECT user_id, email, role, created_at FROM users WHERE email ILIKE @pattern ORDER BY email LIMIT 51;
+                SELECT count(*) FROM users WHERE email ILIKE @pattern
+                """, SeqScan),
+        },
+        new("users email search, rare term", (s, i) => new() { ["term"] = s.RareTerm(i), ["pattern"] = $"%{s.RareTerm(i)}%" },
+            (c, a, ct) => new UsersQueries(c.DataSource).PageAsync(new UserFilter(Search: a.Get<string>("term")), null, ct))
+        {
+            Naive = new("seq-scan ILIKE + COUNT(*)", """
+                SELECT user_id, email, role, created_at FROM users WHERE email ILIKE @pattern ORDER BY created_at DESC, user_id DESC LIMIT 51;
+                SELECT count(*) FROM users WHERE email ILIKE @pattern
+                """, SeqScan),
+        },
+        new("users role filter", (s, i) => new() { ["role"] = i % 2 == 0 ? "Instructor" : "Student", ["sort"] = i % 4 < 2 ? UserSort.CreatedNewest : UserSort.EmailAscending },
+            (c, a, ct) => new UsersQueries(c.DataSource).PageAsync(new UserFilter(Role: a.Get<string>("role"), Sort: a.Get<UserSort>("sort")), null, ct)),
+        new("users role filter + search", (s, i) => new() { ["role"] = i % 2 == 0 ? "Instructor" : "Student", ["term"] = s.EmailTerm(i) },
+            (c, a, ct) => new UsersQueries(c.DataSource).PageAsync(new UserFilter(a.Get<string>("term"), a.Get<string>("role")), null, ct)),
         new("student autocomplete", (s, i) => new() { ["term"] = s.EmailTerm(i), ["pattern"] = $"%{s.EmailTerm(i)}%" },
             (c, a, ct) => new UsersQueries(c.DataSource).StudentsMatchingAsync(a.Get<string>("term"), ct))
         {
             Naive = new("seq-scan ILIKE", "SELECT user_id, email FROM users WHERE role = 'Student' AND email ILIKE @pattern ORDER BY email LIMIT 10", SeqScan),
         },
-        new("enrollments of a course", (s, i) => new() { ["course"] = s.Course(i) }, async (c, a, ct) =>
-        {
-            var enrollments = new EnrollmentsQueries(c.DataSource);
-            var filter = new EnrollmentFilter(CourseId: a.Get<int>("course"));
-            await enrollments.PageAsync(c.Admin, filter, null, ct);
-            await enrollments.EstimateAsync(c.Admin, filter, ct);
-        })
+        new("enrollments of a course", (s, i) => new() { ["course"] = s.Course(i) },
+            (c, a, ct) => new EnrollmentsQueries(c.DataSource).PageAsync(c.Admin, new EnrollmentFilter(CourseId: a.Get<int>("course")), null, ct))
         {
             Naive = new("exact COUNT(*) + sort without the keyset index", """
                 SELECT e.*, u.email FROM enrollments e JOIN users u ON u.user_id = e.student_id WHERE e.course_id = @course
@@ -128,22 +136,34 @@ public static class QueryCatalog
                 SELECT count(*) FROM enrollments WHERE course_id = @course
                 """, "SET enable_indexscan = off; SET enable_indexonlyscan = off"),
         },
-        new("enrollments of a student", (s, i) => new() { ["student"] = s.Student(i) }, async (c, a, ct) =>
+        new("enrollments of a student", (s, i) => new() { ["student"] = s.Student(i) },
+            (c, a, ct) => new EnrollmentsQueries(c.DataSource).PageAsync(c.Admin, new EnrollmentFilter(StudentId: a.Get<Guid>("student")), null, ct)),
+        new("student page", (s, i) => new() { ["student"] = s.Student(i) }, async (c, a, ct) =>
         {
             var users = new UsersQueries(c.DataSource);
             await users.ProfileAsync(a.Get<Guid>("student"), ct);
             await users.EnrollmentsOfAsync(a.Get<Guid>("student"), ct);
         }),
-        new("enrollments list first page", NoArgs, async (c, a, ct) =>
-        {
-            var enrollments = new EnrollmentsQueries(c.DataSource);
-            await enrollments.PageAsync(c.Admin, new EnrollmentFilter(), null, ct);
-            await enrollments.EstimateAsync(c.Admin, new EnrollmentFilter(), ct);
-        })
+        new("enrollments list first page", NoArgs,
+            (c, a, ct) => new EnrollmentsQueries(c.DataSource).PageAsync(c.Admin, new EnrollmentFilter(), null, ct))
         {
             Naive = new("exact COUNT(*) over enrollments", """
                 SELECT e.*, u.email FROM enrollments e JOIN users u ON u.user_id = e.student_id ORDER BY e.enrolled_at DESC, e.enrollment_id DESC LIMIT 51;
                 SELECT count(*) FROM enrollments
+                """),
+        },
+        new("enrollments list deep page", (s, i) => new() { ["at"] = s.Instant(i).AddDays(-365) },
+            (c, a, ct) => new EnrollmentsQueries(c.DataSource).PageAsync(c.Admin, new EnrollmentFilter(), new EnrollmentCursor(a.Get<DateTimeOffset>("at"), 0), ct)),
+        new("enrollments list by date range", (s, i) => new() { ["to"] = s.Instant(i), ["days"] = new[] { 1, 7, 30, 365 }[i % 4] }, (c, a, ct) =>
+            new EnrollmentsQueries(c.DataSource).PageAsync(c.Admin, new EnrollmentFilter(From: a.Get<DateTimeOffset>("to").AddDays(-a.Get<int>("days")), To: a.Get<DateTimeOffset>("to")), null, ct)),
+        new("enrollments list by course and date range", (s, i) => new() { ["course"] = s.Course(i), ["to"] = s.Instant(i) }, (c, a, ct) =>
+            new EnrollmentsQueries(c.DataSource).PageAsync(c.Admin, new EnrollmentFilter(a.Get<int>("course"), From: a.Get<DateTimeOffset>("to").AddDays(-90), To: a.Get<DateTimeOffset>("to")), null, ct)),
+        new("enrollments list as an instructor", (s, i) => new() { ["instructor"] = s.Instructor(i) }, (c, a, ct) =>
+            new EnrollmentsQueries(c.DataSource).PageAsync(new Actor(a.Get<Guid>("instructor"), "instructor@bench.invalid", StaffRoles.Instructor), new EnrollmentFilter(), null, ct))
+        {
+            Naive = new("newest enrollments filtered by the course's instructor", """
+                SELECT e.*, u.email FROM enrollments e JOIN users u ON u.user_id = e.student_id JOIN courses c ON c.course_id = e.course_id
+                WHERE c.instructor_id = @instructor ORDER BY e.enrolled_at DESC, e.enrollment_id DESC LIMIT 51
                 """),
         },
 

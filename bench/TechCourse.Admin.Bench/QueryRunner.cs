@@ -14,16 +14,21 @@ public sealed record QueryResult(string Name, Stats? Limit, Stats? App, NaiveRes
 /// side always comes second into a warm cache), after discarded warm-up runs; then the naive version.
 public sealed class QueryRunner(AppCall app, CommandCapture capture, string runtimeConnectionString, BenchOptions options)
 {
+    public static readonly TimeSpan WarmUpTime = TimeSpan.FromSeconds(1);
+
     public async Task<QueryResult> RunAsync(QueryEntry entry, CancellationToken ct)
     {
         try
         {
             await using var raw = new NpgsqlConnection(runtimeConnectionString);
             await raw.OpenAsync(ct);
+            // At least max(3, runs/10) discarded runs, and for at least a second, so the app side runs optimised code
+            // (the JIT recompiles a method after 30 calls) rather than the first tier's.
             var warmUp = Math.Max(3, options.Runs / 10);
+            var warming = System.Diagnostics.Stopwatch.StartNew();
             var limit = new List<double>();
             var measured = new List<double>();
-            for (var i = 0; i < warmUp + options.Runs; i++)
+            for (var i = 0; limit.Count < options.Runs; i++)
             {
                 var args = entry.Arguments(app.Sample, i);
                 // Untimed: what the app sends for these arguments, to replay raw.
@@ -35,7 +40,7 @@ public sealed class QueryRunner(AppCall app, CommandCapture capture, string runt
                 double l, a;
                 if (i % 2 == 0) { l = await rawTime(); a = await appTime(); }
                 else { a = await appTime(); l = await rawTime(); }
-                if (i < warmUp) continue;
+                if (i < warmUp || warming.Elapsed < WarmUpTime) continue;
                 limit.Add(l);
                 measured.Add(a);
             }

@@ -8,6 +8,7 @@ public sealed class Results
     public LoadFigures? Load { get; set; }
     public List<QueryResult> Queries { get; } = [];
     public List<PageResult> Pages { get; } = [];
+    public List<ExportResult> Exports { get; } = [];
     public List<WriteResult> Writes { get; } = [];
     public MemoryResult? Memory { get; set; }
     public List<(string Name, TimeSpan? Time, string Detail)> Maintenance { get; } = [];
@@ -17,6 +18,7 @@ public sealed class Results
 public static class Report
 {
     public const double QueryMedianGoalMs = 20, QueryRatioGoal = 1.3, PageP95GoalMs = 100, CircuitGoalKiB = 250, LoadGoalSeconds = 60;
+    public const double ExportRowsPerSecondGoal = 200_000, ExportGrowthGoalMiB = 64;
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
     public static string Render(Results results, Machine machine, BenchOptions options, string commandLine, DateTimeOffset started, TimeSpan duration)
@@ -26,7 +28,7 @@ public static class Report
         var commit = machine.Commit is null ? "." : $" at commit `{machine.Commit}`.";
         md.AppendLine(Invariant, $"Measured {started:yyyy-MM-dd HH:mm} UTC in {duration.TotalMinutes:F1} min with `{commandLine}`{commit}").AppendLine();
         var quick = options.Quick && options.Runs < 30 ? " (**--quick: fewer runs than the 30 the goals ask for**)" : "";
-        md.Append(Invariant, $"Times in milliseconds; median and p95 (nearest rank) of {options.Runs} measured runs per side after {Math.Max(3, options.Runs / 10)} discarded warm-up runs");
+        md.Append(Invariant, $"Times in milliseconds; median and p95 (nearest rank) of {options.Runs} measured runs per side after at least {Math.Max(3, options.Runs / 10)} discarded warm-up runs lasting at least {QueryRunner.WarmUpTime.TotalSeconds:0} s (pages: {PageRunner.WarmUpTime.TotalSeconds:0} s of discarded requests)");
         md.AppendLine(Invariant, $"{quick}; naive versions {options.NaiveRuns} runs after one warm-up.");
         md.AppendLine("**limit** = the statements the app's call sent (captured from Npgsql in an untimed call with the same arguments) replayed raw over one warm connection " +
                       "as the runtime login, every row read; **app** = the app's own query class as a page calls it (pooled connection, Dapper, row mapping); " +
@@ -62,6 +64,20 @@ public static class Report
                 md.AppendLine(p.Error is not null
                     ? $"| {p.Name} | | | | | failed: {Cell(p.Error)} |"
                     : string.Create(Invariant, $"| {p.Name} | {Ms(p.One!.Median)} | {Ms(p.One.P95)} | {Ms(p.Eight!.Median)} | {Ms(p.Eight.P95)} | {Goal(p.Eight.P95 <= PageP95GoalMs, true, "p95 over 100 ms")} |"));
+            md.AppendLine();
+        }
+
+        if (results.Exports.Count > 0)
+        {
+            md.AppendLine("## Exports (streamed CSV as a signed-in Admin; the body read as it arrives, the app's resident set sampled every 50 ms)").AppendLine();
+            md.AppendLine("| export | rows | MiB | first byte | total | rows/s | app resident set: start → peak | goal (≥ 200,000 rows/s, peak ≤ start + 64 MiB) |");
+            md.AppendLine("|---|--:|--:|--:|--:|--:|--:|---|");
+            foreach (var x in results.Exports)
+                md.AppendLine(x.Error is not null
+                    ? $"| {x.Name} | | | | | | | failed: {Cell(x.Error)} |"
+                    : string.Create(Invariant, $"| {x.Name} | {x.Rows:N0} | {x.Bytes / 1048576.0:F0} | {x.FirstByte.TotalMilliseconds:N0} ms | {x.Total.TotalSeconds:F1} s | {x.RowsPerSecond:N0} | " +
+                                               $"{x.StartKiB / 1024.0:F0} → {x.PeakKiB / 1024.0:F0} MiB | " +
+                                               $"{Goal(x.RowsPerSecond >= ExportRowsPerSecondGoal, (x.PeakKiB - x.StartKiB) / 1024.0 <= ExportGrowthGoalMiB, $"{(x.RowsPerSecond < ExportRowsPerSecondGoal ? "under 200,000 rows/s " : "")}{((x.PeakKiB - x.StartKiB) / 1024.0 > ExportGrowthGoalMiB ? "memory grew over 64 MiB" : "")}".Trim())} |"));
             md.AppendLine();
         }
 

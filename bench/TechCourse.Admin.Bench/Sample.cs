@@ -4,12 +4,13 @@ using Npgsql;
 namespace TechCourse.Admin.Bench;
 
 /// Real keys and terms picked deterministically from the database, so every run asks for something that exists.
-public sealed record Sample(int[] CourseIds, Guid[] StudentIds, Guid[] InstructorIds, string[] EmailTerms, string[] TitleTerms, DateTimeOffset[] Instants, DateTimeOffset LastEnrollment, DeepUser[] DeepUsers)
+public sealed record Sample(int[] CourseIds, Guid[] StudentIds, Guid[] InstructorIds, string[] EmailTerms, string[] RareEmailTerms, string[] TitleTerms, DateTimeOffset[] Instants, DateTimeOffset LastEnrollment, DeepUser[] DeepUsers)
 {
     public int Course(int i) => CourseIds[i % CourseIds.Length];
     public Guid Student(int i) => StudentIds[i % StudentIds.Length];
     public Guid Instructor(int i) => InstructorIds[i % InstructorIds.Length];
     public string EmailTerm(int i) => EmailTerms[i % EmailTerms.Length];
+    public string RareTerm(int i) => RareEmailTerms[i % RareEmailTerms.Length];
     public string TitleTerm(int i) => TitleTerms[i % TitleTerms.Length];
     public DateTimeOffset Instant(int i) => Instants[i % Instants.Length];
     public DeepUser Deep(int i) => DeepUsers[i % DeepUsers.Length];
@@ -27,6 +28,10 @@ public sealed record Sample(int[] CourseIds, Guid[] StudentIds, Guid[] Instructo
         var emails = (await connection.QueryAsync<string>(new CommandDefinition("""
             SELECT DISTINCT split_part(email, '.', 1) FROM (SELECT email FROM users WHERE user_id = ANY(@students)) s
             """, new { students }, cancellationToken: ct))).Where(t => t.Length >= 3).Order(StringComparer.Ordinal).Take(40).ToArray();
+        // Whole local parts ("first.last"): a handful of users each, so a search must find them without walking the list.
+        var rare = (await connection.QueryAsync<string>(new CommandDefinition("""
+            SELECT DISTINCT split_part(email, '@', 1) FROM users WHERE user_id = ANY(@students)
+            """, new { students }, cancellationToken: ct))).Order(StringComparer.Ordinal).Take(40).ToArray();
         var titles = (await connection.QueryAsync<string>(new CommandDefinition("""
             SELECT DISTINCT split_part(title, ' ', 2) FROM courses WHERE course_id = ANY(@courses)
             """, new { courses }, cancellationToken: ct))).Where(t => t.Length >= 3).Order(StringComparer.Ordinal).Take(40).ToArray();
@@ -41,7 +46,7 @@ public sealed record Sample(int[] CourseIds, Guid[] StudentIds, Guid[] Instructo
             .Select(r => new DeepUser(r.Email, new DateTimeOffset(DateTime.SpecifyKind(r.CreatedAt, DateTimeKind.Utc)), r.UserId, r.Offset)).ToArray();
         if (courses.Length == 0 || students.Length == 0 || instructors.Length == 0)
             throw new InvalidOperationException("The database has no courses, enrollments or instructors to measure.");
-        return new Sample(courses, students, instructors, emails, titles, instants, last, deep);
+        return new Sample(courses, students, instructors, emails, rare, titles, instants, last, deep);
     }
 }
 

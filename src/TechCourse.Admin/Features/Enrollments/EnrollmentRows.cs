@@ -9,7 +9,8 @@ public sealed record EnrollmentFilter(int? CourseId = null, Guid? StudentId = nu
 
 public sealed record EnrollmentCursor(DateTimeOffset EnrolledAt, int EnrollmentId);
 
-public sealed record EnrollmentPage(IReadOnlyList<EnrollmentRow> Rows, EnrollmentCursor? Next);
+/// Estimate: the planner's estimate of the filter's rows, with the first page only (null for "load more").
+public sealed record EnrollmentPage(IReadOnlyList<EnrollmentRow> Rows, EnrollmentCursor? Next, long? Estimate);
 
 public sealed record CourseChoice(int CourseId, string Title, decimal Price);
 

@@ -11,6 +11,10 @@ public sealed partial class UsersPage : IDisposable
 {
     private const string AllRoles = "";
     private static readonly CultureInfo Culture = CultureInfo.GetCultureInfo("en-US");
+    // Rows are plain elements styled as MudBlazor's (MudTd, MudLink, MudButton): 50 rows of components cost more to
+    // prerender than the rest of the page.
+    private const string RowAction = "mud-button-root mud-button mud-button-text mud-button-text-default mud-button-text-size-small mud-ripple";
+    private const string RowRemove = "mud-button-root mud-button mud-button-text mud-button-text-error mud-button-text-size-small mud-ripple";
     private readonly CancellationTokenSource cancellation = new();
     // Keyset paging: the cursors that started each page before this one, so Previous goes back without OFFSET.
     private readonly List<UserCursor?> cursors = [];
@@ -25,13 +29,25 @@ public sealed partial class UsersPage : IDisposable
 
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = null!;
 
+    /// The first page as prerendering loaded it, handed to the interactive render so it does not query again.
+    [PersistentState] public UserPage? FirstPage { get; set; }
+
     private UserFilter Filter => new(search, role == AllRoles ? null : role, sort);
 
     private string RangeText => page is null || page.Rows.Count == 0 ? "" :
         $"{cursors.Count * UsersQueries.PageSize + 1:N0}–{cursors.Count * UsersQueries.PageSize + page.Rows.Count:N0} of " +
         (page.Next is null && cursors.Count == 0 ? page.Rows.Count.ToString("N0", Culture) : estimate is { } e && e > 0 ? $"about {e.ToString("N0", Culture)}" : "many");
 
-    protected override async Task OnInitializedAsync() => await ReloadAsync();
+    protected override async Task OnInitializedAsync()
+    {
+        if (FirstPage is { } prerendered)
+        {
+            (page, estimate, loading) = (prerendered, prerendered.Estimate, false);
+            return;
+        }
+        await ReloadAsync();
+        if (!RendererInfo.IsInteractive) FirstPage = page;
+    }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
@@ -55,7 +71,7 @@ public sealed partial class UsersPage : IDisposable
         current = null;
         estimate = null;
         await LoadAsync();
-        await GuardAsync(async () => estimate = await Queries.EstimateAsync(Filter, cancellation.Token));
+        estimate = page?.Estimate;
     }
 
     private async Task NextAsync()
@@ -114,9 +130,18 @@ public sealed partial class UsersPage : IDisposable
             new DialogParameters<ChangeRoleDialog> { { d => d.Actor, await ActorAsync() }, { d => d.User, user } });
         if (await dialog.Result is { Canceled: false, Data: string newRole })
         {
-            Snackbar.Add($"{user.Email} is now {newRole}.", Severity.Success);
+            Snackbar.Add(user.Role == StaffRoles.Student && newRole != StaffRoles.Student
+                ? $"{user.Email} is now {newRole}. Use “Reset password” to give them a password to sign in with."
+                : $"{user.Email} is now {newRole}.", Severity.Success);
             await LoadAsync();
         }
+    }
+
+    private async Task ResetPasswordAsync(UserRow user)
+    {
+        var dialog = await Dialogs.ShowAsync<ResetPasswordDialog>("Reset password",
+            new DialogParameters<ResetPasswordDialog> { { d => d.Actor, await ActorAsync() }, { d => d.User, user } });
+        if (await dialog.Result is { Canceled: false }) Snackbar.Add($"{user.Email} has a new password.", Severity.Success);
     }
 
     private async Task RemoveAsync(UserRow user)

@@ -16,6 +16,8 @@ public sealed record WriteResult<T>(T? Value, FieldError? Error)
 public sealed class UsersQueries(NpgsqlDataSource dataSource)
 {
     public const int PageSize = 50;
+    // How many users a search reads in page order before it asks the trigram index instead (UserListSql).
+    public const int SearchWindow = 10_000;
     public const string AlreadyRegistered = "This email is already registered.";
 
     public static readonly IReadOnlyDictionary<string, FieldError> Constraints = new Dictionary<string, FieldError>
@@ -29,66 +31,36 @@ public sealed class UsersQueries(NpgsqlDataSource dataSource)
         ["users_has_history"] = new(null, "This person has enrollments or price changes on record: anonymise them instead of deleting."),
         ["users_remove_self"] = new(null, "You cannot remove your own account."),
         ["users_not_found"] = new(null, "This user no longer exists or was already anonymised. Reload the list."),
+        ["users_password_staff_only"] = new(null, "Only staff sign in: students get no password. Change the role first."),
         ["courses_reassign_target"] = new("Instructor", "Pick another active instructor."),
     };
 
-    public async Task<UserPage> PageAsync(UserFilter filter, UserCursor? after, CancellationToken ct, int pageSize = PageSize)
+    public async Task<UserPage> PageAsync(UserFilter filter, UserCursor? after, CancellationToken ct, int pageSize = PageSize, int searchWindow = SearchWindow)
     {
-        var (where, args) = Where(filter);
-        var (order, keyset) = filter.Sort switch
-        {
-            UserSort.CreatedOldest => ("created_at, user_id", "(created_at, user_id) > (@afterCreated, @afterId)"),
-            UserSort.EmailAscending => ("email", "email > @afterEmail"),
-            UserSort.EmailDescending => ("email DESC", "email < @afterEmail"),
-            _ => ("created_at DESC, user_id DESC", "(created_at, user_id) < (@afterCreated, @afterId)"),
-        };
-        if (after is not null)
-        {
-            where.Add(keyset);
-            args.Add("afterEmail", after.Email);
-            args.Add("afterCreated", after.CreatedAt);
-            args.Add("afterId", after.UserId);
-        }
-        args.Add("limit", pageSize + 1);
+        var (sql, args) = UserListSql.Build(filter, after, pageSize + 1, searchWindow);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var rows = (await connection.QueryAsync<UserRow>(new CommandDefinition($"""
-            SELECT user_id, email, role, created_at, anonymised_at
-            FROM users
-            WHERE {string.Join(" AND ", where)}
-            ORDER BY {order}
-            LIMIT @limit
-            """, args, cancellationToken: ct))).ToList();
-        var next = rows.Count > pageSize ? UserCursor.After(rows[pageSize - 1]) : null;
-        return new UserPage(rows.Take(pageSize).ToList(), next);
+        var rows = (await connection.QueryAsync<UserListRow>(new CommandDefinition(sql, args, cancellationToken: ct))).ToList();
+        var page = rows.Take(pageSize).Select(r => r.User).ToList();
+        var next = rows.Count > pageSize ? UserCursor.After(page[^1]) : null;
+        return new UserPage(page, next, rows.Count == 0 ? 0 : rows[0].Total);
     }
 
-    /// The planner's row estimate for the filter: no COUNT(*) over a million rows on every page.
-    public async Task<long> EstimateAsync(UserFilter filter, CancellationToken ct)
-    {
-        var (where, args) = Where(filter);
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await PlannerEstimate.RowsAsync(connection, $"SELECT 1 FROM users WHERE {string.Join(" AND ", where)}", args, ct);
-    }
-
-    /// Students by email for the enrollment form: substring via the trigram index from 3 characters, prefix before.
+    /// Students by email for the enrollment form: substring from 3 characters (as the users search), prefix before.
     public async Task<IReadOnlyList<UserChoice>> StudentsMatchingAsync(string? term, CancellationToken ct, int limit = 10)
     {
         term = term?.Trim().ToLowerInvariant() ?? "";
         if (term.Length == 0) return [];
-        var sql = term.Length >= 3
-            ? """
-              SELECT user_id, email FROM users
-              WHERE role = 'Student' AND anonymised_at IS NULL AND email COLLATE "C" ILIKE @pattern
-              ORDER BY email LIMIT @limit
-              """
-            : """
-              SELECT user_id, email FROM users
-              WHERE role = 'Student' AND anonymised_at IS NULL AND lower(email) >= @prefix AND lower(email) < @prefixEnd
-              ORDER BY lower(email) LIMIT @limit
-              """;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return (await connection.QueryAsync<UserChoice>(new CommandDefinition(sql,
-            new { pattern = Like.Contains(term), prefix = term, prefixEnd = Like.PrefixEnd(term), limit }, cancellationToken: ct))).ToList();
+        if (term.Length >= 3)
+        {
+            var (sql, args) = UserListSql.Build(new UserFilter(term, StaffRoles.Student, UserSort.EmailAscending), null, limit, SearchWindow, activeOnly: true);
+            return (await connection.QueryAsync<UserListRow>(new CommandDefinition(sql, args, cancellationToken: ct))).Select(r => new UserChoice(r.UserId, r.Email)).ToList();
+        }
+        return (await connection.QueryAsync<UserChoice>(new CommandDefinition("""
+            SELECT user_id, email FROM users
+            WHERE role = 'Student' AND anonymised_at IS NULL AND lower(email) >= @prefix AND lower(email) < @prefixEnd
+            ORDER BY lower(email) LIMIT @limit
+            """, new { prefix = term, prefixEnd = Like.PrefixEnd(term), limit }, cancellationToken: ct))).ToList();
     }
 
     public async Task<IReadOnlyList<UserChoice>> InstructorsAsync(Guid except, CancellationToken ct)
@@ -136,8 +108,25 @@ public sealed class UsersQueries(NpgsqlDataSource dataSource)
             """, new { userId }, cancellationToken: ct));
     }
 
-    public Task<WriteResult<Guid>> CreateAsync(Actor actor, string email, string role, CancellationToken ct) =>
-        WriteAsync<Guid>(actor, "SELECT create_user(@email, @role)", new { email = email.Trim(), role }, ct);
+    /// A student gets no password (students do not sign in); a staff member gets a generated one, stored hashed and
+    /// returned once so the admin can hand it over.
+    public async Task<WriteResult<NewUser>> CreateAsync(Actor actor, string email, string role, CancellationToken ct)
+    {
+        var password = StaffRoles.StaffOnly.Contains(role) ? PasswordPolicy.Generate() : null;
+        var created = password is null
+            ? await WriteAsync<Guid>(actor, "SELECT create_user(@email, @role)", new { email = email.Trim(), role }, ct)
+            : await WriteAsync<Guid>(actor, "SELECT set_user_password(create_user(@email, @role), @hash)",
+                new { email = email.Trim(), role, hash = StaffAccounts.Hash(password) }, ct);
+        return created.Succeeded ? WriteResult<NewUser>.Ok(new NewUser(created.Value, password)) : WriteResult<NewUser>.Fail(created.Error!);
+    }
+
+    /// A new generated password for a staff account (returned once); the old one stops working and a lockout ends.
+    public async Task<WriteResult<string>> ResetPasswordAsync(Actor actor, Guid userId, CancellationToken ct)
+    {
+        var password = PasswordPolicy.Generate();
+        var reset = await WriteAsync<Guid>(actor, "SELECT set_user_password(@userId, @hash)", new { userId, hash = StaffAccounts.Hash(password) }, ct);
+        return reset.Succeeded ? WriteResult<string>.Ok(password) : WriteResult<string>.Fail(reset.Error!);
+    }
 
     public Task<WriteResult<bool>> ChangeRoleAsync(Actor actor, Guid userId, string role, CancellationToken ct) =>
         WriteAsync<bool>(actor, "SELECT true FROM change_user_role(@userId, @role)", new { userId, role }, ct);
@@ -165,22 +154,5 @@ public sealed class UsersQueries(NpgsqlDataSource dataSource)
         {
             return WriteResult<T>.Fail(error);
         }
-    }
-
-    private static (List<string> Where, DynamicParameters Args) Where(UserFilter filter)
-    {
-        var where = new List<string> { "true" };
-        var args = new DynamicParameters();
-        if (!string.IsNullOrWhiteSpace(filter.Role))
-        {
-            where.Add("role = @role");
-            args.Add("role", filter.Role);
-        }
-        if (!string.IsNullOrWhiteSpace(filter.Search))
-        {
-            where.Add("email COLLATE \"C\" ILIKE @pattern");
-            args.Add("pattern", Like.Contains(filter.Search.Trim()));
-        }
-        return (where, args);
     }
 }

@@ -139,6 +139,8 @@ public sealed class DatabasePrivilegeTests(DatabaseFixture database) : IClassFix
     [InlineData("SELECT sales_rollups_rebuild()")]
     [InlineData("SELECT * FROM sales_rollups_differences()")]
     [InlineData("INSERT INTO user_credentials (user_id, password_hash) SELECT user_id, 'x' FROM users LIMIT 1")]
+    [InlineData("UPDATE user_credentials SET password_hash = 'x'")]
+    [InlineData("DELETE FROM user_credentials")]
     [InlineData("INSERT INTO sign_in_attempts (user_id, succeeded) SELECT user_id, true FROM users LIMIT 1")]
     public async Task The_runtime_role_is_refused_even_with_an_admin_context(string sql)
     {
@@ -156,6 +158,7 @@ public sealed class DatabasePrivilegeTests(DatabaseFixture database) : IClassFix
     [InlineData("SELECT anonymise_user(@ada)")]
     [InlineData("SELECT reassign_courses(@ada, @bob)")]
     [InlineData("SELECT * FROM enroll_student(gen_random_uuid(), @ada, 1, 1, NULL, NULL)")]
+    [InlineData("SELECT set_user_password(@bob, 'a hash')")]
     public async Task The_user_and_enrollment_functions_refuse_anyone_but_an_admin(string sql)
     {
         await using var session = await RuntimeSessionAsync(ada, StaffRoles.Admin);

@@ -1,4 +1,8 @@
 using System.Net;
+using Dapper;
+using Npgsql;
+using TechCourse.Admin.Features.Users;
+using TechCourse.Admin.Infrastructure.Auth;
 using TechCourse.Admin.Tests.Support;
 
 namespace TechCourse.Admin.Tests.Features.Account;
@@ -91,5 +95,22 @@ public sealed class SignInEndpointTests(RunningAppFixture app) : IClassFixture<R
         var page = await client.GetStringAsync(new Uri("/account/sign-in", UriKind.Relative));
 
         Assert.Contains("admin-demo-password", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_accounting_account_an_admin_created_in_users_signs_in_with_its_one_time_password()
+    {
+        await using var runtime = NpgsqlDataSource.Create(app.OwnerConnectionString + ";Options=-c role=techcourse_app");
+        Guid adminId;
+        await using (var connection = await runtime.OpenConnectionAsync())
+            adminId = await connection.ExecuteScalarAsync<Guid>("SELECT user_id FROM users WHERE email = 'admin@techcourse.com'");
+        var email = $"accounting-{Guid.NewGuid():N}@techcourse.com";
+        var created = await new UsersQueries(runtime).CreateAsync(new Actor(adminId, "admin@techcourse.com", StaffRoles.Admin), email, StaffRoles.Accounting, default);
+        using var client = app.NewClient();
+
+        var response = await app.PostSignInAsync(client, email, created.Value!.Password!, "/sales");
+
+        Assert.Equal(("/sales", HttpStatusCode.Redirect), (response.Headers.Location!.OriginalString, response.StatusCode));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/sales", UriKind.Relative))).StatusCode);
     }
 }

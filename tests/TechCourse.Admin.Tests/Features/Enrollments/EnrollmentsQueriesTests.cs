@@ -179,7 +179,7 @@ public sealed class EnrollmentsQueriesTests(DatabaseFixture database) : IClassFi
         Assert.Equal(all.OrderByDescending(r => r.EnrolledAt).ThenByDescending(r => r.EnrollmentId).Select(r => r.EnrollmentId), all.Select(r => r.EnrollmentId));
         Assert.Equal(students.Skip(5).Take(3).Order(), ranged.Select(r => r.StudentId).Order());
         Assert.Equal(students[6], Assert.Single(one).StudentId);
-        Assert.True(await Queries.EstimateAsync(accounting, new EnrollmentFilter(CourseId: course), default) >= 1);
+        Assert.True((await Queries.PageAsync(accounting, new EnrollmentFilter(CourseId: course), null, default)).Estimate >= 1);
     }
 
     [Fact]
@@ -198,7 +198,33 @@ public sealed class EnrollmentsQueriesTests(DatabaseFixture database) : IClassFi
     }
 
     [Fact]
-    public async Task The_export_stream_gives_exactly_the_filtered_rows_in_the_grids_order()
+    public async Task An_instructors_pages_merge_their_courses_newest_first_and_skip_other_instructors_courses()
+    {
+        var mine = await data.StaffAsync(StaffRoles.Instructor);
+        var theirs = await data.UserAsync(StaffRoles.Instructor);
+        var courses = new[] { await data.CourseAsync(mine.UserId, 10m), await data.CourseAsync(mine.UserId, 20m), await data.CourseAsync(mine.UserId, 30m) };
+        var other = await data.CourseAsync(theirs, 10m);
+        var at = new DateTimeOffset(2026, 1, 5, 12, 0, 0, TimeSpan.Zero);
+        for (var i = 0; i < 11; i++)
+        {
+            var student = await data.UserAsync(StaffRoles.Student);
+            await data.EnrollAsOwnerAsync(student, courses[i % 3], 10m, i < 3 ? at : at.AddHours(i * 7 % 11));
+            await data.EnrollAsOwnerAsync(student, other, 10m, at.AddHours(i));
+        }
+
+        var all = await WalkAsync(mine, new EnrollmentFilter());
+        var ranged = await WalkAsync(mine, new EnrollmentFilter(From: at.AddHours(1), To: at.AddHours(9)));
+        var first = await Queries.PageAsync(mine, new EnrollmentFilter(), null, default, pageSize: 4);
+
+        Assert.Equal(11, all.Count);
+        Assert.All(all, r => Assert.Contains(r.CourseId, courses));
+        Assert.Equal(all.OrderByDescending(r => r.EnrolledAt).ThenByDescending(r => r.EnrollmentId).Select(r => r.EnrollmentId), all.Select(r => r.EnrollmentId));
+        Assert.Equal(all.Where(r => r.EnrolledAt >= at.AddHours(1) && r.EnrolledAt < at.AddHours(9)).Select(r => r.EnrollmentId), ranged.Select(r => r.EnrollmentId));
+        Assert.True(first.Estimate >= 1);
+    }
+
+    [Fact]
+    public async Task The_export_stream_gives_exactly_the_filtered_rows()
     {
         var instructor = await data.UserAsync(StaffRoles.Instructor);
         var course = await data.CourseAsync(instructor, 10m);
@@ -210,7 +236,7 @@ public sealed class EnrollmentsQueriesTests(DatabaseFixture database) : IClassFi
         var streamed = new List<EnrollmentRow>();
         await foreach (var row in Queries.StreamAsync(admin, filter, default)) streamed.Add(row);
 
-        Assert.Equal((await WalkAsync(admin, filter)).Select(r => r.EnrollmentId), streamed.Select(r => r.EnrollmentId));
+        Assert.Equal((await WalkAsync(admin, filter)).Select(r => r.EnrollmentId).Order(), streamed.Select(r => r.EnrollmentId).Order());
         Assert.Equal(Enumerable.Range(0, 120).Sum(i => 10m + i), streamed.Sum(r => r.AmountPaid));
     }
 

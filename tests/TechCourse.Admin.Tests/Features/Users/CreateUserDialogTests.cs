@@ -52,4 +52,32 @@ public sealed class CreateUserDialogTests(DatabaseFixture database) : IClassFixt
 
         provider.WaitForAssertion(() => Assert.Contains(UsersQueries.AlreadyRegistered, provider.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(5));
     }
+
+    [Fact]
+    public async Task Creating_a_staff_account_shows_its_password_once_and_that_password_signs_in()
+    {
+        var people = new PeopleAndCourses(database.Database);
+        var admin = await people.AdminAsync();
+        var email = people.Email("new-instructor");
+        await using var context = MudTestContext.Create();
+        context.Services.AddSingleton(new UsersQueries(people.Runtime));
+        var provider = context.Render<MudDialogProvider>();
+        var dialogs = context.Services.GetRequiredService<IDialogService>();
+        var dialog = await provider.InvokeAsync(() => dialogs.ShowAsync<CreateUserDialog>("New user", new DialogParameters<CreateUserDialog> { { d => d.Actor, admin } }));
+
+        var role = provider.FindComponent<MudSelect<string>>();
+        await provider.InvokeAsync(() => role.Instance.ValueChanged.InvokeAsync(StaffRoles.Instructor));
+        await SubmitAsync(provider, email);
+        provider.WaitForAssertion(() => provider.Find(OneTimePasswordInput), TimeSpan.FromSeconds(10));
+        var password = provider.Find(OneTimePasswordInput).GetAttribute("value")!;
+        await provider.FindAll("button").Single(b => b.TextContent.Contains("Done", StringComparison.Ordinal)).ClickAsync(new());
+        var result = await dialog.Result.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var signIn = await new SignInService(new AccountStore(people.Runtime)).SignInAsync(email, password, null, default);
+        Assert.Equal((SignInOutcome.SignedIn, StaffRoles.Instructor), (signIn.Outcome, signIn.Actor?.Role));
+        Assert.Equal(signIn.Actor!.UserId, result!.Data);
+        Assert.Empty(provider.FindAll(OneTimePasswordInput));
+    }
+
+    private const string OneTimePasswordInput = "[data-testid=one-time-password] input, input[data-testid=one-time-password]";
 }

@@ -20,7 +20,8 @@ public sealed class UsersQueriesTests(DatabaseFixture database) : IClassFixture<
         var again = await Queries.CreateAsync(admin, email.ToUpperInvariant(), StaffRoles.Student, default);
 
         Assert.True(created.Succeeded);
-        Assert.Equal(email, await data.ScalarAsync<string>("SELECT email FROM users WHERE user_id = @id", new { id = created.Value }));
+        Assert.Equal(email, await data.ScalarAsync<string>("SELECT email FROM users WHERE user_id = @id", new { id = created.Value!.UserId }));
+        Assert.Null(created.Value.Password);
         Assert.Equal(new FieldError("Email", UsersQueries.AlreadyRegistered), again.Error);
     }
 
@@ -195,7 +196,7 @@ public sealed class UsersQueriesTests(DatabaseFixture database) : IClassFixture<
             _ => seen.OrderByDescending(r => r.Email, StringComparer.Ordinal),
         };
         Assert.Equal(ordered.Select(r => r.UserId), seen.Select(r => r.UserId));
-        Assert.True(await Queries.EstimateAsync(filter, default) >= 1);
+        Assert.Equal(expected.Count, (await Queries.PageAsync(filter, null, default)).Estimate);
     }
 
     [Fact]
@@ -238,5 +239,99 @@ public sealed class UsersQueriesTests(DatabaseFixture database) : IClassFixture<
 
         Assert.Equal((2L, 10.01m), (profile!.Enrollments, profile.TotalPaid));
         Assert.Equal(10.01m, rows.Sum(r => r.AmountPaid));
+    }
+
+    [Theory]
+    [InlineData(UserSort.CreatedNewest)]
+    [InlineData(UserSort.EmailAscending)]
+    public async Task A_search_gives_the_same_pages_whether_the_walk_fills_them_or_the_trigram_index_answers(UserSort sort)
+    {
+        var tag = Guid.NewGuid().ToString("N")[..10];
+        var start = DateTimeOffset.UtcNow.AddDays(-2);
+        for (var i = 0; i < 12; i++)
+        {
+            await data.UserAsync(StaffRoles.Student, $"m{i:D2}.{tag}@example.com", start.AddMinutes(i * 2));
+            await data.UserAsync(StaffRoles.Student, $"other{i:D2}.{Guid.NewGuid():N}@example.com", start.AddMinutes(i * 2 + 1));
+        }
+        var filter = new UserFilter(tag.ToUpperInvariant(), StaffRoles.Student, sort);
+
+        // A window of 1,000,000 users reads all of them; a window of 3 fills no page of 5 and asks the trigram index.
+        var walked = await AllPagesAsync(filter, window: 1_000_000);
+        var lookedUp = await AllPagesAsync(filter, window: 3);
+
+        Assert.Equal(12, walked.Count);
+        Assert.Equal(walked, lookedUp);
+    }
+
+    [Fact]
+    public async Task The_first_page_of_a_search_counts_the_matches_exactly_when_it_saw_them_all()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..10];
+        for (var i = 0; i < 7; i++) await data.UserAsync(StaffRoles.Student, $"c{i}.{tag}@example.com");
+
+        var walked = await Queries.PageAsync(new UserFilter(tag), null, default, pageSize: 50, searchWindow: 1_000_000);
+        var lookedUp = await Queries.PageAsync(new UserFilter(tag), null, default, pageSize: 3, searchWindow: 2);
+
+        Assert.Equal((7, 7L), (walked.Rows.Count, walked.Estimate));
+        Assert.Equal((3, 7L), (lookedUp.Rows.Count, lookedUp.Estimate));
+    }
+
+    [Fact]
+    public async Task A_staff_account_created_by_an_admin_gets_a_one_time_password_that_signs_in()
+    {
+        var admin = await data.AdminAsync();
+        var email = data.Email("instructor");
+
+        var created = await Queries.CreateAsync(admin, email, StaffRoles.Instructor, default);
+        var signIn = await new SignInService(new AccountStore(data.Runtime)).SignInAsync(email, created.Value!.Password, "127.0.0.1", default);
+
+        Assert.Null(PasswordPolicy.Problem(created.Value.Password));
+        Assert.Equal((SignInOutcome.SignedIn, StaffRoles.Instructor), (signIn.Outcome, signIn.Actor?.Role));
+        Assert.Equal(created.Value.UserId, signIn.Actor!.UserId);
+    }
+
+    [Fact]
+    public async Task A_reset_password_replaces_the_old_one_and_ends_a_lockout()
+    {
+        var admin = await data.AdminAsync();
+        var email = data.Email("accounting");
+        var created = (await Queries.CreateAsync(admin, email, StaffRoles.Accounting, default)).Value!;
+        var signIn = new SignInService(new AccountStore(data.Runtime));
+        for (var i = 0; i < SignInService.MaxFailures; i++) await signIn.SignInAsync(email, "not the password at all", null, default);
+        var locked = await signIn.SignInAsync(email, created.Password, null, default);
+
+        var reset = await Queries.ResetPasswordAsync(admin, created.UserId, default);
+
+        Assert.Equal(SignInOutcome.LockedOut, locked.Outcome);
+        Assert.Equal(SignInOutcome.SignedIn, (await signIn.SignInAsync(email, reset.Value, null, default)).Outcome);
+        Assert.Equal(SignInOutcome.Invalid, (await signIn.SignInAsync(email, created.Password, null, default)).Outcome);
+    }
+
+    [Fact]
+    public async Task Only_an_admin_resets_passwords_and_a_student_gets_none()
+    {
+        var admin = await data.AdminAsync();
+        var accounting = await data.StaffAsync(StaffRoles.Accounting);
+        var student = await data.UserAsync(StaffRoles.Student);
+
+        var byAccounting = await Queries.ResetPasswordAsync(accounting, admin.UserId, default);
+        var forStudent = await Queries.ResetPasswordAsync(admin, student, default);
+
+        Assert.Equal(DatabaseErrors.NotAllowed, byAccounting.Error?.Message);
+        Assert.Equal(UsersQueries.Constraints["users_password_staff_only"], forStudent.Error);
+        Assert.Equal(0L, await data.ScalarAsync<long>("SELECT count(*) FROM user_credentials WHERE user_id = ANY(@ids)", new { ids = new[] { admin.UserId, student } }));
+    }
+
+    private async Task<List<Guid>> AllPagesAsync(UserFilter filter, int window)
+    {
+        var seen = new List<Guid>();
+        UserCursor? cursor = null;
+        do
+        {
+            var page = await Queries.PageAsync(filter, cursor, default, pageSize: 5, searchWindow: window);
+            seen.AddRange(page.Rows.Select(r => r.UserId));
+            cursor = page.Next;
+        } while (cursor is not null);
+        return seen;
     }
 }
