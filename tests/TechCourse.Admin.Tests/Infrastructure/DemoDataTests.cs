@@ -1,4 +1,5 @@
 using Dapper;
+using TechCourse.Admin.Features.Audit;
 using TechCourse.Admin.Infrastructure.DemoData;
 using TechCourse.Admin.Tests.Support;
 
@@ -84,6 +85,21 @@ public sealed class DemoDataTests
             Assert.Equal(current[id], price);
         var next = await connection.ExecuteScalarAsync<int>("INSERT INTO courses (title, price) VALUES ('After the load', 1) RETURNING course_id");
         Assert.Equal(Small.Courses + 1, next);
+    }
+
+    [Fact]
+    public async Task Loaded_price_changes_arrive_sealed_and_the_database_verifies_every_link_of_the_chain()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+
+        await BulkLoader.LoadAsync(database.ConnectionString, new DemoDataGenerator(Small, seed: 3, Until), CancellationToken.None);
+        var verification = await new AuditChain(database.DataSource).VerifyAsync(CancellationToken.None);
+
+        Assert.True(verification.Intact, verification.FirstBreak?.ToString());
+        Assert.Equal((Small.PriceChanges, 0L, (long)Small.PriceChanges), (verification.Checked, verification.Unsealed, verification.SealedUpTo));
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        await connection.ExecuteAsync("UPDATE courses SET price = price + 1 WHERE course_id = 1");
+        Assert.Equal(Small.PriceChanges + 1, await connection.ExecuteScalarAsync<int>("SELECT max(log_id) FROM price_changes"));
     }
 
     [Fact]

@@ -5,7 +5,13 @@ using NpgsqlTypes;
 
 namespace TechCourse.Admin.Infrastructure.DemoData;
 
-public sealed record LoadReport(long Users, long Courses, long PriceChanges, long Enrollments, TimeSpan Copy, TimeSpan Indexes, TimeSpan Total);
+public sealed record LoadReport(long Users, long Courses, long PriceChanges, long Enrollments, TimeSpan Copy, TimeSpan Indexes, TimeSpan Total)
+{
+    /// How long each step took, in order (what the copy and rebuild figures are made of).
+    public IReadOnlyList<LoadStep> Steps { get; init; } = [];
+}
+
+public sealed record LoadStep(string Name, TimeSpan Time);
 
 /// Loads generated rows with binary COPY into empty tables; secondary indexes and constraints are dropped first and
 /// rebuilt after the load, all in one transaction, so a failure leaves the database as it was.
@@ -25,25 +31,38 @@ public static class BulkLoader
             "SET LOCAL maintenance_work_mem = '1GB'; SET LOCAL max_parallel_maintenance_workers = 2", transaction: transaction, cancellationToken: ct));
         var deferred = await DropSecondaryStructuresAsync(connection, transaction, ct);
 
-        var users = await CopyUsersAsync(connection, generator.Instructors.Concat(generator.Students()), ct);
-        var courses = await CopyCoursesAsync(connection, generator.Courses, ct);
-        var changes = await CopyPriceChangesAsync(connection, generator.PriceChanges(), ct);
+        var steps = new List<LoadStep>();
+        async Task<T> Step<T>(string name, Func<Task<T>> action)
+        {
+            var clock = Stopwatch.StartNew();
+            var result = await action();
+            steps.Add(new LoadStep(name, clock.Elapsed));
+            return result;
+        }
+        Task Run(string name, string sql, NpgsqlTransaction? inside) =>
+            Step(name, () => connection.ExecuteAsync(new CommandDefinition(sql, transaction: inside, commandTimeout: 0, cancellationToken: ct)));
+
+        var users = await Step("copy users", () => CopyUsersAsync(connection, generator.Instructors.Concat(generator.Students()), ct));
+        var courses = await Step("copy courses", () => CopyCoursesAsync(connection, generator.Courses, ct));
+        var changes = await Step("copy price_changes (sealed)", () => CopyPriceChangesAsync(connection, transaction, generator.PriceChanges(), ct));
         // The sales rollups are filled once after the copy instead of row by row by their trigger.
         await connection.ExecuteAsync(new CommandDefinition("ALTER TABLE enrollments DISABLE TRIGGER sales_rollup_insert_delete", transaction: transaction, cancellationToken: ct));
-        var enrollments = await CopyEnrollmentsAsync(connection, generator.Enrollments(), ct);
+        var enrollments = await Step("copy enrollments", () => CopyEnrollmentsAsync(connection, generator.Enrollments(), ct));
         var copied = total.Elapsed;
 
         foreach (var statement in deferred)
-            await connection.ExecuteAsync(new CommandDefinition(statement, transaction: transaction, commandTimeout: 0, cancellationToken: ct));
-        await connection.ExecuteAsync(new CommandDefinition("""
-            SELECT setval(pg_get_serial_sequence('courses', 'course_id'), GREATEST((SELECT max(course_id) FROM courses), 1));
-            ALTER TABLE enrollments ENABLE TRIGGER sales_rollup_insert_delete;
-            SELECT sales_rollups_rebuild();
-            """, transaction: transaction, commandTimeout: 0, cancellationToken: ct));
-        await transaction.CommitAsync(ct);
+            await Run(statement, statement, transaction);
+        await Run("sequences", """
+            SELECT setval(pg_get_serial_sequence(t, c), GREATEST(m, 1), m IS NOT NULL)
+            FROM (VALUES ('courses', 'course_id', (SELECT max(course_id) FROM courses)),
+                         ('price_changes', 'log_id', (SELECT max(log_id) FROM price_changes)),
+                         ('enrollments', 'enrollment_id', (SELECT max(enrollment_id) FROM enrollments))) s(t, c, m)
+            """, transaction);
+        await Run("rollups", "ALTER TABLE enrollments ENABLE TRIGGER sales_rollup_insert_delete; SELECT sales_rollups_rebuild();", transaction);
+        await Step("commit", async () => { await transaction.CommitAsync(ct); return 0; });
         var indexed = total.Elapsed - copied;
-        await connection.ExecuteAsync(new CommandDefinition("ANALYZE users, courses, enrollments, price_changes", commandTimeout: 0, cancellationToken: ct));
-        return new LoadReport(users, courses, changes, enrollments, copied, indexed, total.Elapsed);
+        await Run("analyze", "ANALYZE users, courses, enrollments, price_changes", null);
+        return new LoadReport(users, courses, changes, enrollments, copied, indexed, total.Elapsed) { Steps = steps };
     }
 
     private static async Task EnsureEmptyAsync(NpgsqlConnection connection, CancellationToken ct)
@@ -121,17 +140,31 @@ public static class BulkLoader
         return (long)await writer.CompleteAsync(ct);
     }
 
-    private static async Task<long> CopyPriceChangesAsync(NpgsqlConnection connection, IEnumerable<GeneratedPriceChange> changes, CancellationToken ct)
+    /// The loaded price changes arrive sealed into the audit hash chain (from the chain's anchor, log ids 1…n, the
+    /// loading role as their source), so the app's sealer has nothing left to do after a load.
+    private static async Task<long> CopyPriceChangesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<GeneratedPriceChange> changes, CancellationToken ct)
     {
+        var (source, sequence, hash) = await connection.QuerySingleAsync<(string, long, byte[])>(new CommandDefinition(
+            "SELECT session_user::text, anchor_seq, anchor_hash FROM price_change_chain_anchor", transaction: transaction, cancellationToken: ct));
         await using var writer = await connection.BeginBinaryImportAsync(
-            "COPY price_changes (course_id, old_price, new_price, changed_at) FROM STDIN (FORMAT BINARY)", ct);
+            "COPY price_changes (log_id, course_id, old_price, new_price, changed_at, source, seal_seq, prev_hash, entry_hash) FROM STDIN (FORMAT BINARY)", ct);
+        var logId = 0;
         foreach (var change in changes)
         {
+            logId++;
+            sequence++;
+            var previous = hash;
+            hash = PriceChangeSeal.Hash(previous, logId, change.CourseId, change.OldPrice, change.NewPrice, change.ChangedAt, source);
             writer.StartRow();
+            writer.Write(logId, NpgsqlDbType.Integer);
             writer.Write(change.CourseId, NpgsqlDbType.Integer);
             writer.Write(change.OldPrice, NpgsqlDbType.Numeric);
             writer.Write(change.NewPrice, NpgsqlDbType.Numeric);
             writer.Write(change.ChangedAt, NpgsqlDbType.TimestampTz);
+            writer.Write(source, NpgsqlDbType.Text);
+            writer.Write(sequence, NpgsqlDbType.Bigint);
+            writer.Write(previous, NpgsqlDbType.Bytea);
+            writer.Write(hash, NpgsqlDbType.Bytea);
         }
         return (long)await writer.CompleteAsync(ct);
     }
@@ -139,10 +172,12 @@ public static class BulkLoader
     private static async Task<long> CopyEnrollmentsAsync(NpgsqlConnection connection, IEnumerable<GeneratedEnrollment> enrollments, CancellationToken ct)
     {
         await using var writer = await connection.BeginBinaryImportAsync(
-            "COPY enrollments (student_id, course_id, amount_paid, enrolled_at) FROM STDIN (FORMAT BINARY)", ct);
+            "COPY enrollments (enrollment_id, student_id, course_id, amount_paid, enrolled_at) FROM STDIN (FORMAT BINARY)", ct);
+        var enrollmentId = 0;
         foreach (var enrollment in enrollments)
         {
             writer.StartRow();
+            writer.Write(++enrollmentId, NpgsqlDbType.Integer);
             writer.Write(enrollment.StudentId, NpgsqlDbType.Uuid);
             writer.Write(enrollment.CourseId, NpgsqlDbType.Integer);
             writer.Write(enrollment.AmountPaid, NpgsqlDbType.Numeric);
