@@ -8,7 +8,8 @@ using TechCourse.Admin.Infrastructure.Postgres;
 
 namespace TechCourse.Admin.Bench;
 
-public sealed record LoadFigures(long Users, long Courses, long Enrollments, long PriceChanges, DateTimeOffset FirstEnrollment, DateTimeOffset LastEnrollment, TimeSpan Copy, TimeSpan Indexes, TimeSpan Total);
+public sealed record LoadFigures(long Users, long Courses, long Enrollments, long PriceChanges, DateTimeOffset FirstEnrollment, DateTimeOffset LastEnrollment, TimeSpan Copy, TimeSpan Indexes, TimeSpan Total,
+    IReadOnlyList<LoadStep> Steps);
 
 /// The database under measurement: an existing one (--connection) or a throwaway cluster loaded at capstone scale.
 public sealed class BenchDatabase : IAsyncDisposable
@@ -72,6 +73,7 @@ public sealed class BenchDatabase : IAsyncDisposable
         var scale = DataScale.Capstone;
         Console.WriteLine($"Loading the capstone scale: {scale.Students:N0} students, {scale.Instructors:N0} instructors, {scale.Courses:N0} courses, " +
                           $"{scale.Enrollments:N0} enrollments and {scale.PriceChanges:N0} price changes over {scale.HistoryDays} days…");
+        Console.WriteLine($"Load started at {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0:F2} (Unix time).");
         var clock = Stopwatch.StartNew();
         var report = await BulkLoader.LoadAsync(owner, DemoDataDefaults.Generator(DateTimeOffset.UtcNow, scale), ct);
         clock.Stop();
@@ -79,9 +81,11 @@ public sealed class BenchDatabase : IAsyncDisposable
         await connection.OpenAsync(ct);
         var span = await connection.QuerySingleAsync<(DateTime First, DateTime Last)>(new CommandDefinition(
             "SELECT min(enrolled_at), max(enrolled_at) FROM enrollments", cancellationToken: ct));
-        var figures = new LoadFigures(report.Users, report.Courses, report.Enrollments, report.PriceChanges, new DateTimeOffset(span.First, TimeSpan.Zero), new DateTimeOffset(span.Last, TimeSpan.Zero), report.Copy, report.Indexes, clock.Elapsed);
+        var figures = new LoadFigures(report.Users, report.Courses, report.Enrollments, report.PriceChanges, new DateTimeOffset(span.First, TimeSpan.Zero), new DateTimeOffset(span.Last, TimeSpan.Zero), report.Copy, report.Indexes, clock.Elapsed, report.Steps);
         Console.WriteLine($"Loaded {figures.Users:N0} users, {figures.Courses:N0} courses, {figures.Enrollments:N0} enrollments ({figures.FirstEnrollment:yyyy-MM-dd} to {figures.LastEnrollment:yyyy-MM-dd}), " +
                           $"{figures.PriceChanges:N0} price changes in {figures.Total.TotalSeconds:F1} s (copy {figures.Copy.TotalSeconds:F1} s, indexes {figures.Indexes.TotalSeconds:F1} s).");
+        foreach (var step in figures.Steps)
+            Console.WriteLine($"  {step.Time.TotalSeconds,6:F1} s, ended at {step.EndedAt.TotalSeconds,5:F1} s: {step.Name}");
         return figures;
     }
 

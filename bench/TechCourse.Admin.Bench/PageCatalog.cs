@@ -15,5 +15,7 @@ public static class PageCatalog
         new("enrollments page", (s, i) => "/enrollments", "data-testid=\"enrollments-range\""),
         new("sales page", (s, i) => "/sales", "data-testid=\"days-table\""),
         new("analytics page", (s, i) => "/analytics", "data-testid=\"difficulties\""),
+        new("audit page", (s, i) => "/audit", "data-testid=\"audit-timeline\""),
+        new("audit page, one course", (s, i) => $"/audit?course={s.Course(i)}", "data-testid=\"audit-timeline\""),
     ];
 }

@@ -33,8 +33,10 @@ await using var database = await BenchDatabase.OpenAsync(options, logger, ct);
 results.Load = database.Load;
 var machine = await Machine.DescribeAsync(database.OwnerConnectionString, options.Connection is null, ct);
 var sample = await Sample.LoadAsync(database.OwnerConnectionString, ct);
-await using var runtime = CommandCapture.Untraced(database.RuntimeConnectionString);
-using var capture = new CommandCapture(database.RuntimeConnectionString);
+// The app's data source settings (statement timeout, pooled connections reused without DISCARD ALL), as the app builds them.
+var appConnectionString = TechCourse.Admin.Infrastructure.Database.DatabaseTuning.Runtime(database.RuntimeConnectionString, new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+await using var runtime = CommandCapture.Untraced(appConnectionString);
+using var capture = new CommandCapture(appConnectionString);
 
 // The raw and naive sides may run for minutes (naive aggregates over 5M rows on a busy machine): no 30 s command timeout there.
 var rawConnectionString = new NpgsqlConnectionStringBuilder(database.RuntimeConnectionString) { CommandTimeout = 600 }.ConnectionString;

@@ -1,4 +1,5 @@
 using TechCourse.Admin.Features.Analytics;
+using TechCourse.Admin.Features.Audit;
 using TechCourse.Admin.Features.Courses;
 using TechCourse.Admin.Features.Dashboard;
 using TechCourse.Admin.Features.Enrollments;
@@ -27,6 +28,14 @@ public static class QueryCatalog
             ["rangeFrom"] = range.From.ToDateTime(TimeOnly.MinValue),
         };
     }
+
+    /// The audit timeline's rows (AuditQueries.PageAsync's columns), newest first, from a slice of the log ({0}).
+    private const string NaiveTimeline = """
+        SELECT pc.log_id, pc.course_id, c.title AS course_title, pc.old_price, pc.new_price, pc.changed_at, pc.changed_by,
+               u.email AS actor_email, u.role AS actor_role, pc.source, pc.reason, pc.seal_seq
+        FROM ({0}) pc JOIN courses c ON c.course_id = pc.course_id LEFT JOIN users u ON u.user_id = pc.changed_by
+        ORDER BY pc.changed_at DESC, pc.log_id DESC
+        """;
 
     private const string NaiveByDay = """
         SELECT (e.enrolled_at AT TIME ZONE @zone)::date AS day, count(*), sum(e.amount_paid) FROM enrollments e
@@ -214,6 +223,27 @@ public static class QueryCatalog
             Naive = new("seq scan, ->> comparisons", """
                 SELECT course_id, title FROM courses WHERE quiz_metadata ->> 'difficulty' = @difficulty AND (quiz_metadata ->> 'passing_score')::int = @score
                 ORDER BY course_id LIMIT 200
+                """, SeqScan),
+        },
+
+        // issue 7: the audit timeline (first page, a page 500,000 entries down by keyset) and the price at a point in time
+        new("audit timeline first page", NoArgs, (c, a, ct) => new AuditQueries(c.DataSource).PageAsync(c.Admin, AuditFilter.None, null, 50, ct))
+        {
+            // Sorting on an expression keeps the timeline index out (as in the seed, which has none); joins still use keys.
+            Naive = new("seq scan + sort of the whole log (no timeline index)", string.Format(NaiveTimeline,
+                "SELECT * FROM price_changes ORDER BY changed_at + interval '0' DESC, log_id DESC LIMIT 51")),
+        },
+        new("audit timeline deep page (entry 500,000+)", (s, i) => new() { ["at"] = s.DeepAudit(i).ChangedAt, ["id"] = s.DeepAudit(i).LogId, ["offset"] = s.DeepAudit(i).Offset },
+            (c, a, ct) => new AuditQueries(c.DataSource).PageAsync(c.Admin, AuditFilter.None, new AuditCursor(a.Get<DateTimeOffset>("at"), a.Get<int>("id")), 50, ct))
+        {
+            Naive = new("OFFSET paging", string.Format(NaiveTimeline, "SELECT * FROM price_changes ORDER BY changed_at DESC, log_id DESC OFFSET @offset LIMIT 51")),
+        },
+        new("point-in-time price", (s, i) => new() { ["course"] = s.Course(i), ["at"] = s.Instant(i) },
+            (c, a, ct) => new AuditQueries(c.DataSource).PriceAtAsync(c.Admin, a.Get<int>("course"), a.Get<DateTimeOffset>("at"), ct))
+        {
+            Naive = new("seq scan of price_changes", """
+                SELECT new_price, changed_at FROM price_changes WHERE course_id = @course AND changed_at <= @at
+                ORDER BY changed_at DESC, log_id DESC LIMIT 1
                 """, SeqScan),
         },
     ];

@@ -83,7 +83,7 @@ public static class Report
 
         if (results.Writes.Count > 0)
         {
-            md.AppendLine(Invariant, $"## Write throughput ({WriteRunner.Workers} concurrent workers, {options.WriteSeconds} s each after 1 s warm-up)").AppendLine();
+            md.AppendLine(Invariant, $"## Write throughput ({WriteRunner.Workers} concurrent workers, {options.WriteSeconds} s each after {WriteRunner.WarmUpSeconds} s warm-up)").AppendLine();
             md.AppendLine("| write | raw statement | raw/s | app path | app/s | app/raw | goal |");
             md.AppendLine("|---|---|--:|---|--:|--:|---|");
             foreach (var w in results.Writes)

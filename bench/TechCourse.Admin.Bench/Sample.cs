@@ -4,7 +4,8 @@ using Npgsql;
 namespace TechCourse.Admin.Bench;
 
 /// Real keys and terms picked deterministically from the database, so every run asks for something that exists.
-public sealed record Sample(int[] CourseIds, Guid[] StudentIds, Guid[] InstructorIds, string[] EmailTerms, string[] RareEmailTerms, string[] TitleTerms, DateTimeOffset[] Instants, DateTimeOffset LastEnrollment, DeepUser[] DeepUsers)
+public sealed record Sample(int[] CourseIds, Guid[] StudentIds, Guid[] InstructorIds, string[] EmailTerms, string[] RareEmailTerms, string[] TitleTerms, DateTimeOffset[] Instants, DateTimeOffset LastEnrollment, DeepUser[] DeepUsers,
+    DeepAuditEntry[] DeepAuditEntries)
 {
     public int Course(int i) => CourseIds[i % CourseIds.Length];
     public Guid Student(int i) => StudentIds[i % StudentIds.Length];
@@ -14,6 +15,7 @@ public sealed record Sample(int[] CourseIds, Guid[] StudentIds, Guid[] Instructo
     public string TitleTerm(int i) => TitleTerms[i % TitleTerms.Length];
     public DateTimeOffset Instant(int i) => Instants[i % Instants.Length];
     public DeepUser Deep(int i) => DeepUsers[i % DeepUsers.Length];
+    public DeepAuditEntry DeepAudit(int i) => DeepAuditEntries[i % DeepAuditEntries.Length];
 
     public static async Task<Sample> LoadAsync(string connectionString, CancellationToken ct)
     {
@@ -44,11 +46,21 @@ public sealed record Sample(int[] CourseIds, Guid[] StudentIds, Guid[] Instructo
             WHERE rn % 1000 = 0 AND rn BETWEEN 500000 AND 530000 ORDER BY rn
             """, commandTimeout: 300, cancellationToken: ct)))
             .Select(r => new DeepUser(r.Email, new DateTimeOffset(DateTime.SpecifyKind(r.CreatedAt, DateTimeKind.Utc)), r.UserId, r.Offset)).ToArray();
-        if (courses.Length == 0 || students.Length == 0 || instructors.Length == 0)
-            throw new InvalidOperationException("The database has no courses, enrollments or instructors to measure.");
-        return new Sample(courses, students, instructors, emails, rare, titles, instants, last, deep);
+        // Entries half-way down the audit timeline (newest first): where a deep page starts, by keyset and by OFFSET.
+        var deepAudit = (await connection.QueryAsync<(DateTime ChangedAt, int LogId, long Offset)>(new CommandDefinition("""
+            SELECT changed_at, log_id, rn FROM (
+                SELECT changed_at, log_id, row_number() OVER (ORDER BY changed_at DESC, log_id DESC) AS rn FROM price_changes) r
+            WHERE rn % 1000 = 0 AND rn BETWEEN 500000 AND 530000 ORDER BY rn
+            """, commandTimeout: 300, cancellationToken: ct)))
+            .Select(r => new DeepAuditEntry(new DateTimeOffset(DateTime.SpecifyKind(r.ChangedAt, DateTimeKind.Utc)), r.LogId, r.Offset)).ToArray();
+        if (courses.Length == 0 || students.Length == 0 || instructors.Length == 0 || deepAudit.Length == 0)
+            throw new InvalidOperationException("The database has no courses, enrollments, instructors or 500,000 price changes to measure.");
+        return new Sample(courses, students, instructors, emails, rare, titles, instants, last, deep, deepAudit);
     }
 }
 
 /// A users-list row at position Offset (1-based) in the newest-first order.
 public sealed record DeepUser(string Email, DateTimeOffset CreatedAt, Guid UserId, long Offset);
+
+/// An audit-timeline entry at position Offset (1-based) in the newest-first order.
+public sealed record DeepAuditEntry(DateTimeOffset ChangedAt, int LogId, long Offset);

@@ -17,7 +17,7 @@ public static class WriteCatalog
     public static IReadOnlyList<WriteEntry> All { get; } =
     [
         new("price change", 2_500,
-            "UPDATE courses SET price (owner, seed trigger)",
+            "UPDATE courses SET price (owner; the audit trigger writes its entry)",
             async (conn, keys, w, n, ct) =>
             {
                 await using var command = new NpgsqlCommand("UPDATE courses SET price = @price WHERE course_id = @id", conn);
@@ -33,9 +33,9 @@ public static class WriteCatalog
                 if (!result.Succeeded) throw new InvalidOperationException($"Price update of course {course} was {result.Outcome}: {result.Error?.Message}");
                 c.Keys.Prices[course] = price;
             },
-            "CoursesStore.UpdatePriceAsync (runtime login, actor, expected price, reason)"),
+            "CoursesStore.UpdatePriceAsync (runtime login, RLS, actor and reason, expected price; one round trip)"),
         new("enrollment insert", 2_000,
-            "INSERT INTO enrollments (owner, seed columns)",
+            "INSERT INTO enrollments (owner; seed columns, the rollup trigger)",
             async (conn, keys, w, n, ct) =>
             {
                 var (student, course) = EnrollmentFor(keys.RawStudentsByWorker[w], keys, n);
@@ -52,6 +52,6 @@ public static class WriteCatalog
                     new EnrollRequest(Guid.NewGuid(), student, course, c.Keys.Prices[course], null, null), ct);
                 if (outcome.Kind != EnrollOutcomeKind.Created) throw new InvalidOperationException($"Enrollment was {outcome.Kind}: {outcome.Error?.Message}");
             },
-            "EnrollmentsQueries.EnrollAsync (runtime login, actor, enroll_student)"),
+            "EnrollmentsQueries.EnrollAsync (runtime login, actor, enroll_student; one round trip)"),
     ];
 }

@@ -16,6 +16,9 @@ public sealed record WriteResult(string Name, double Goal, string RawLabel, Thro
 public sealed class WriteRunner(BenchDatabase database, NpgsqlDataSource runtime, BenchOptions options)
 {
     public const int Workers = 8;
+    /// Long enough for the JIT to finish its tier-1 recompiles of the code path (about 2,000 methods; at 1 s it was
+    /// still compiling through the measurement, on the same two cores as the database).
+    public const int WarmUpSeconds = 5;
     private const string StudentPattern = "bench-student-%@bench.invalid";
 
     public async Task<WriteKeys> PrepareAsync(CancellationToken ct)
@@ -82,7 +85,7 @@ public sealed class WriteRunner(BenchDatabase database, NpgsqlDataSource runtime
             keys.Prices[course] = price;
     }
 
-    /// Warm-up of one second (not counted), then options.WriteSeconds of counted operations on every worker.
+    /// Warm-up of WarmUpSeconds (not counted), then options.WriteSeconds of counted operations on every worker.
     private async Task<Throughput> MeasureAsync(Func<int, CancellationToken, Task<(Func<long, Task> Write, NpgsqlConnection? Owned)>> open, CancellationToken ct)
     {
         var workers = new List<(Func<long, Task> Write, NpgsqlConnection? Owned)>();
@@ -90,7 +93,7 @@ public sealed class WriteRunner(BenchDatabase database, NpgsqlDataSource runtime
         var counters = new long[Workers];
         var errors = 0;
         string? firstError = null;
-        var warmUntil = Stopwatch.GetTimestamp() + Stopwatch.Frequency;
+        var warmUntil = Stopwatch.GetTimestamp() + Stopwatch.Frequency * WarmUpSeconds;
         var measuring = 0L;
         long started = 0;
         var stopAt = 0L;

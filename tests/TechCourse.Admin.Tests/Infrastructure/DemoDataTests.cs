@@ -1,4 +1,5 @@
 using Dapper;
+using TechCourse.Admin.Features.Audit;
 using TechCourse.Admin.Infrastructure.DemoData;
 using TechCourse.Admin.Tests.Support;
 
@@ -84,6 +85,70 @@ public sealed class DemoDataTests
             Assert.Equal(current[id], price);
         var next = await connection.ExecuteScalarAsync<int>("INSERT INTO courses (title, price) VALUES ('After the load', 1) RETURNING course_id");
         Assert.Equal(Small.Courses + 1, next);
+    }
+
+    [Fact]
+    public async Task Loaded_price_changes_arrive_sealed_and_the_database_verifies_every_link_of_the_chain()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+
+        await BulkLoader.LoadAsync(database.ConnectionString, new DemoDataGenerator(Small, seed: 3, Until), CancellationToken.None);
+        var verification = await new AuditChain(database.DataSource).VerifyAsync(CancellationToken.None);
+
+        Assert.True(verification.Intact, verification.FirstBreak?.ToString());
+        Assert.Equal((Small.PriceChanges, 0L, (long)Small.PriceChanges), (verification.Checked, verification.Unsealed, verification.SealedUpTo));
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        await connection.ExecuteAsync("UPDATE courses SET price = price + 1 WHERE course_id = 1");
+        Assert.Equal(Small.PriceChanges + 1, await connection.ExecuteScalarAsync<int>("SELECT max(log_id) FROM price_changes"));
+    }
+
+    [Fact]
+    public async Task A_load_whose_rebuild_fails_leaves_empty_tables_with_every_index_and_constraint()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var indexesBefore = await SchemaSnapshot.IndexesAsync(database.ConnectionString);
+        var constraintsBefore = await SchemaSnapshot.ConstraintsAsync(database.ConnectionString);
+        var rows = DemoRows.Of(new DemoDataGenerator(Small, seed: 3, Until));
+        var twice = rows with { Enrollments = rows.Enrollments.Concat(rows.Enrollments.Take(1)).ToList() };
+
+        var error = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => BulkLoader.LoadAsync(database.ConnectionString, twice, CancellationToken.None));
+
+        Assert.Equal("23505", error.SqlState);
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        Assert.Equal((0L, 0L, 0L, 0L, 0L), await connection.QuerySingleAsync<(long, long, long, long, long)>("""
+            SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM courses), (SELECT count(*) FROM enrollments),
+                   (SELECT count(*) FROM price_changes), (SELECT count(*) FROM bulk_load_pending)
+            """));
+        Assert.Equal(indexesBefore, await SchemaSnapshot.IndexesAsync(database.ConnectionString));
+        Assert.Equal(constraintsBefore, await SchemaSnapshot.ConstraintsAsync(database.ConnectionString));
+    }
+
+    [Fact]
+    public async Task What_an_interrupted_load_left_to_rebuild_is_finished_by_the_next_start()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var indexesBefore = await SchemaSnapshot.IndexesAsync(database.ConnectionString);
+        var constraintsBefore = await SchemaSnapshot.ConstraintsAsync(database.ConnectionString);
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        await connection.ExecuteAsync("""
+            ALTER TABLE enrollments DROP CONSTRAINT enrollments_student_id_fkey;
+            ALTER TABLE users DROP CONSTRAINT users_email_key;
+            DROP INDEX enrollments_course_keyset;
+            INSERT INTO users (email, role) VALUES ('loaded@example.com', 'Student');
+            INSERT INTO bulk_load_pending (position, wave, statement) VALUES
+                (1, 1, 'CREATE UNIQUE INDEX users_email_key ON public.users USING btree (email)'),
+                (2, 1, 'CREATE INDEX enrollments_course_keyset ON public.enrollments USING btree (course_id, enrolled_at, enrollment_id)'),
+                (3, 2, 'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key'),
+                (4, 3, 'ALTER TABLE enrollments ADD CONSTRAINT enrollments_student_id_fkey FOREIGN KEY (student_id) REFERENCES users(user_id) ON DELETE CASCADE');
+            """);
+
+        var finished = await BulkLoader.FinishInterruptedAsync(database.ConnectionString, CancellationToken.None);
+
+        Assert.Equal(4, finished);
+        Assert.Equal(indexesBefore, await SchemaSnapshot.IndexesAsync(database.ConnectionString));
+        Assert.Equal(constraintsBefore, await SchemaSnapshot.ConstraintsAsync(database.ConnectionString));
+        Assert.Equal((1L, 0L), await connection.QuerySingleAsync<(long, long)>("SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM bulk_load_pending)"));
+        Assert.Equal(0, await BulkLoader.FinishInterruptedAsync(database.ConnectionString, CancellationToken.None));
     }
 
     [Fact]

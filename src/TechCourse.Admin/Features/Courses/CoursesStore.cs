@@ -16,7 +16,7 @@ public sealed record SaveResult(SaveOutcome Outcome, decimal? CurrentPrice = nul
 
 public sealed record DeleteResult(bool Deleted, string? Message = null);
 
-/// Writing courses. Every write runs as the signed-in actor (BeginAsActorAsync), so row-level security and the audit
+/// Writing courses. Every write runs as the signed-in actor (WriteAsActorAsync), so row-level security and the audit
 /// trigger see who acts; a price is only replaced if it is still the one the editor loaded (optimistic concurrency).
 public sealed class CoursesStore(NpgsqlDataSource dataSource)
 {
@@ -36,34 +36,31 @@ public sealed class CoursesStore(NpgsqlDataSource dataSource)
     {
         if (CourseRules.PriceError(price) is { } invalid) return new SaveResult(SaveOutcome.Invalid, Error: new FieldError(PriceField, invalid));
         if (CourseRules.ReasonError(reason) is { } tooLong) return new SaveResult(SaveOutcome.Invalid, Error: new FieldError("reason", tooLong));
-        return await WriteAsync(async (connection, transaction) =>
+        return await WriteAsync(async connection =>
         {
-            await SetReasonAsync(connection, transaction, reason, ct);
-            var updated = await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE courses SET price = @price WHERE course_id = @courseId AND price = @expected",
-                new { courseId, expected, price }, transaction, cancellationToken: ct));
-            if (updated == 1)
-            {
-                await transaction.CommitAsync(ct);
-                return new SaveResult(price == expected ? SaveOutcome.Unchanged : SaveOutcome.Saved, price);
-            }
-            return await ConflictAsync(connection, transaction, actor, courseId, ct);
-        }, actor, ct);
+            bool updated;
+            await using (var grid = await connection.WriteAsActorAsync(actor,
+                "UPDATE courses SET price = @price WHERE course_id = @courseId AND price = @expected RETURNING true",
+                new { courseId, expected, price }, ct, reason))
+                updated = (await grid.ReadAsync<bool>()).Any();
+            if (updated) return new SaveResult(price == expected ? SaveOutcome.Unchanged : SaveOutcome.Saved, price);
+            return await ConflictAsync(connection, actor, courseId, ct);
+        }, ct);
     }
 
     public async Task<SaveResult> CreateAsync(Actor actor, CourseDraft draft, CancellationToken ct)
     {
         if (Validate(draft) is { } invalid) return invalid;
-        return await WriteAsync(async (connection, transaction) =>
+        return await WriteAsync(async connection =>
         {
-            var id = await connection.ExecuteScalarAsync<int>(new CommandDefinition("""
+            await using var grid = await connection.WriteAsActorAsync(actor, """
                 INSERT INTO courses (instructor_id, title, price, is_published, quiz_metadata)
                 VALUES (@instructorId, @title, @price, @isPublished, @metadata)
                 RETURNING course_id
-                """, Parameters(actor, draft), transaction, cancellationToken: ct));
-            await transaction.CommitAsync(ct);
+                """, Parameters(actor, draft), ct);
+            var id = await grid.ReadSingleAsync<int>();
             return new SaveResult(SaveOutcome.Saved, draft.Price, Version: id.ToString(CultureInfo.InvariantCulture));
-        }, actor, ct);
+        }, ct);
     }
 
     /// Saves the dialog's fields if the row is still the version the dialog loaded (xmin changes with every update).
@@ -71,25 +68,22 @@ public sealed class CoursesStore(NpgsqlDataSource dataSource)
     {
         if (Validate(draft) is { } invalid) return invalid;
         if (CourseRules.ReasonError(reason) is { } tooLong) return new SaveResult(SaveOutcome.Invalid, Error: new FieldError("reason", tooLong));
-        return await WriteAsync(async (connection, transaction) =>
+        return await WriteAsync(async connection =>
         {
-            await SetReasonAsync(connection, transaction, reason, ct);
             var parameters = Parameters(actor, draft);
             parameters.Add("courseId", courseId);
             parameters.Add("version", version);
-            var newVersion = await connection.ExecuteScalarAsync<string?>(new CommandDefinition("""
+            string? newVersion;
+            await using (var grid = await connection.WriteAsActorAsync(actor, """
                 UPDATE courses SET title = @title, price = @price, is_published = @isPublished, quiz_metadata = @metadata,
                                    instructor_id = CASE WHEN @isAdmin THEN @instructorId ELSE instructor_id END
                 WHERE course_id = @courseId AND xmin::text = @version
                 RETURNING xmin::text
-                """, parameters, transaction, cancellationToken: ct));
-            if (newVersion is not null)
-            {
-                await transaction.CommitAsync(ct);
-                return new SaveResult(SaveOutcome.Saved, draft.Price, Version: newVersion);
-            }
-            return await ConflictAsync(connection, transaction, actor, courseId, ct);
-        }, actor, ct);
+                """, parameters, ct, reason))
+                newVersion = (await grid.ReadAsync<string>()).SingleOrDefault();
+            if (newVersion is not null) return new SaveResult(SaveOutcome.Saved, draft.Price, Version: newVersion);
+            return await ConflictAsync(connection, actor, courseId, ct);
+        }, ct);
     }
 
     public async Task<DeleteResult> DeleteAsync(Actor actor, int courseId, CancellationToken ct)
@@ -97,10 +91,9 @@ public sealed class CoursesStore(NpgsqlDataSource dataSource)
         try
         {
             await using var connection = await dataSource.OpenConnectionAsync(ct);
-            await using var transaction = await connection.BeginAsActorAsync(actor, ct);
-            var deleted = await connection.ExecuteAsync(new CommandDefinition("DELETE FROM courses WHERE course_id = @courseId", new { courseId }, transaction, cancellationToken: ct));
-            await transaction.CommitAsync(ct);
-            return deleted == 1 ? new DeleteResult(true) : new DeleteResult(false, NotFoundMessage);
+            await using var grid = await connection.WriteAsActorAsync(actor, "DELETE FROM courses WHERE course_id = @courseId RETURNING true", new { courseId }, ct);
+            var deleted = (await grid.ReadAsync<bool>()).Any();
+            return deleted ? new DeleteResult(true) : new DeleteResult(false, NotFoundMessage);
         }
         catch (PostgresException e) when (e is { SqlState: PostgresErrorCodes.ForeignKeyViolation, ConstraintName: "enrollments_course_id_fkey" })
         {
@@ -115,13 +108,12 @@ public sealed class CoursesStore(NpgsqlDataSource dataSource)
         }
     }
 
-    private async Task<SaveResult> WriteAsync(Func<NpgsqlConnection, NpgsqlTransaction, Task<SaveResult>> write, Actor actor, CancellationToken ct)
+    private async Task<SaveResult> WriteAsync(Func<NpgsqlConnection, Task<SaveResult>> write, CancellationToken ct)
     {
         try
         {
             await using var connection = await dataSource.OpenConnectionAsync(ct);
-            await using var transaction = await connection.BeginAsActorAsync(actor, ct);
-            return await write(connection, transaction);
+            return await write(connection);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.NumericValueOutOfRange)
         {
@@ -134,11 +126,12 @@ public sealed class CoursesStore(NpgsqlDataSource dataSource)
     }
 
     /// Nothing was updated: either the course is gone / not the actor's, or someone changed it since it was loaded.
-    private static async Task<SaveResult> ConflictAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Actor actor, int courseId, CancellationToken ct)
+    /// Read after the write's transaction ended, so it shows what is committed now.
+    private static async Task<SaveResult> ConflictAsync(NpgsqlConnection connection, Actor actor, int courseId, CancellationToken ct)
     {
         var current = await connection.QuerySingleOrDefaultAsync<CurrentRow>(new CommandDefinition("""
             SELECT price, xmin::text AS version FROM courses WHERE course_id = @courseId AND (@isAdmin OR instructor_id = @userId)
-            """, new { courseId, isAdmin = actor.IsAdmin, userId = actor.UserId }, transaction, cancellationToken: ct));
+            """, new { courseId, isAdmin = actor.IsAdmin, userId = actor.UserId }, cancellationToken: ct));
         if (current is not { } row) return new SaveResult(SaveOutcome.NotFound, Error: new FieldError(null, NotFoundMessage));
         var last = await connection.QuerySingleOrDefaultAsync<PriceChange>(new CommandDefinition("""
             SELECT p.log_id, p.changed_at, p.old_price, p.new_price, u.email AS changed_by, p.source, p.reason
@@ -146,15 +139,11 @@ public sealed class CoursesStore(NpgsqlDataSource dataSource)
             WHERE p.course_id = @courseId
             ORDER BY p.changed_at DESC, p.log_id DESC
             LIMIT 1
-            """, new { courseId }, transaction, cancellationToken: ct));
+            """, new { courseId }, cancellationToken: ct));
         return new SaveResult(SaveOutcome.Conflict, row.Price, last, Version: row.Version);
     }
 
     private sealed record CurrentRow(decimal Price, string Version);
-
-    private static Task SetReasonAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string? reason, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition("SELECT set_config('app.change_reason', @reason, true)",
-            new { reason = reason?.Trim() ?? "" }, transaction, cancellationToken: ct));
 
     private static DynamicParameters Parameters(Actor actor, CourseDraft draft)
     {

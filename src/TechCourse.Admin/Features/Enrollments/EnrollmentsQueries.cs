@@ -129,13 +129,11 @@ public sealed class EnrollmentsQueries(NpgsqlDataSource dataSource)
         try
         {
             await using var connection = await dataSource.OpenConnectionAsync(ct);
-            await using var transaction = await connection.BeginAsActorAsync(actor, ct);
-            var row = await connection.QuerySingleAsync<(string Outcome, int? EnrollmentId, decimal? AmountPaid, decimal? CurrentPrice, DateTimeOffset? EnrolledAt)>(
-                new CommandDefinition("""
-                    SELECT outcome, enrollment_id, amount_paid, current_price, enrolled_at
-                    FROM enroll_student(@RequestToken, @StudentId, @CourseId, @ShownPrice, @OverrideAmount, @OverrideReason)
-                    """, request, transaction, cancellationToken: ct));
-            await transaction.CommitAsync(ct);
+            await using var grid = await connection.WriteAsActorAsync(actor, """
+                SELECT outcome, enrollment_id, amount_paid, current_price, enrolled_at
+                FROM enroll_student(@RequestToken, @StudentId, @CourseId, @ShownPrice, @OverrideAmount, @OverrideReason)
+                """, request, ct);
+            var row = await grid.ReadSingleAsync<(string Outcome, int? EnrollmentId, decimal? AmountPaid, decimal? CurrentPrice, DateTimeOffset? EnrolledAt)>();
             var kind = row.Outcome switch
             {
                 "created" => EnrollOutcomeKind.Created,

@@ -145,9 +145,8 @@ public sealed class UsersQueries(NpgsqlDataSource dataSource)
         try
         {
             await using var connection = await dataSource.OpenConnectionAsync(ct);
-            await using var transaction = await connection.BeginAsActorAsync(actor, ct);
-            var value = await connection.ExecuteScalarAsync<T>(new CommandDefinition(sql, args, transaction, cancellationToken: ct));
-            await transaction.CommitAsync(ct);
+            await using var grid = await connection.WriteAsActorAsync(actor, sql, args, ct);
+            var value = await grid.ReadSingleAsync<T>();
             return WriteResult<T>.Ok(value!);
         }
         catch (Exception e) when (e is not OperationCanceledException && DatabaseErrors.Describe(e, Constraints) is { } error)

@@ -5,6 +5,9 @@ namespace TechCourse.Admin.Infrastructure.Auth;
 
 public static class ActorTransactions
 {
+    private const string ActorSettings =
+        "SELECT set_config('app.user_id', @actorUserId, true), set_config('app.role', @actorRole, true), set_config('app.change_reason', @actorReason, true)";
+
     /// Every write runs in a transaction that first tells the database who acts (transaction-local, so it is safe
     /// under PgBouncer's transaction pooling); row-level security and the audit trigger read it back.
     public static async Task<NpgsqlTransaction> BeginAsActorAsync(this NpgsqlConnection connection, Actor actor, CancellationToken ct)
@@ -14,5 +17,30 @@ public static class ActorTransactions
             "SELECT set_config('app.user_id', @userId, true), set_config('app.role', @role, true)",
             new { userId = actor.UserId.ToString(), role = actor.Role }, transaction, cancellationToken: ct));
         return transaction;
+    }
+
+    /// The same guarantees in one round trip: the actor's settings and the write's statement(s) go out as one batch
+    /// with a single Sync and no BEGIN, which PostgreSQL runs as one implicit transaction. The settings are
+    /// transaction-local, so the write sees them and the connection no longer has them afterwards; an error in any
+    /// statement rolls back all of it. The caller reads the write's results from the grid, in order, to the last one:
+    /// a statement's error is thrown when the reader reaches it.
+    public static async Task<SqlMapper.GridReader> WriteAsActorAsync(this NpgsqlConnection connection, Actor actor, string sql, object? args,
+        CancellationToken ct, string? reason = null)
+    {
+        var parameters = new DynamicParameters(args);
+        parameters.Add("actorUserId", actor.UserId.ToString());
+        parameters.Add("actorRole", actor.Role);
+        parameters.Add("actorReason", reason?.Trim() ?? "");
+        var grid = await connection.QueryMultipleAsync(new CommandDefinition(ActorSettings + ";\n" + sql, parameters, cancellationToken: ct));
+        try
+        {
+            await grid.ReadAsync();
+            return grid;
+        }
+        catch
+        {
+            await grid.DisposeAsync();
+            throw;
+        }
     }
 }

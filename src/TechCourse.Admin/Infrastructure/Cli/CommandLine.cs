@@ -37,6 +37,8 @@ public static class CommandLine
                 await using var database = await DatabaseStartup.ConnectAsync(configuration, contentRoot, logger, ct);
                 var applied = Migrator.Apply(database.Connections.Migrations, logger);
                 Console.WriteLine(applied.Count == 0 ? "Database is up to date." : $"Applied {applied.Count} script(s): {string.Join(", ", applied)}");
+                var unfinished = await BulkLoader.FinishInterruptedAsync(database.Connections.Migrations, ct);
+                if (unfinished > 0) Console.WriteLine($"Finished an interrupted bulk load ({unfinished} rebuild statement(s) were pending).");
                 return 0;
             }
             case "seed":

@@ -44,6 +44,8 @@ public sealed class DatabaseStartup : IAsyncDisposable
     {
         var applied = await Task.Run(() => Migrator.Apply(Connections.Migrations, logger), ct);
         if (applied.Count > 0) logger.LogInformation("Applied migrations: {Scripts}", string.Join(", ", applied));
+        var unfinished = await BulkLoader.FinishInterruptedAsync(Connections.Migrations, ct);
+        if (unfinished > 0) logger.LogWarning("Finished an interrupted bulk load: {Statements} index, key and rollup rebuilds were still pending", unfinished);
         if (cluster is not null) Connections = Connections with { Runtime = await EnsureRuntimeLoginAsync(cluster, ct) };
     }
 

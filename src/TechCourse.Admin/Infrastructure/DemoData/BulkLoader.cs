@@ -1,75 +1,131 @@
 using System.Diagnostics;
 using Dapper;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace TechCourse.Admin.Infrastructure.DemoData;
 
-public sealed record LoadReport(long Users, long Courses, long PriceChanges, long Enrollments, TimeSpan Copy, TimeSpan Indexes, TimeSpan Total);
+public sealed record LoadReport(long Users, long Courses, long PriceChanges, long Enrollments, TimeSpan Copy, TimeSpan Indexes, TimeSpan Total)
+{
+    /// Each step: how long it took and when it ended (since the load started). Rebuild steps overlap: they run on
+    /// several connections at once.
+    public IReadOnlyList<LoadStep> Steps { get; init; } = [];
+}
 
-/// Loads generated rows with binary COPY into empty tables; secondary indexes and constraints are dropped first and
-/// rebuilt after the load, all in one transaction, so a failure leaves the database as it was.
+public sealed record LoadStep(string Name, TimeSpan Time, TimeSpan EndedAt);
+
+/// The rows a bulk load writes, in load order.
+public sealed record DemoRows(IEnumerable<GeneratedUser> Users, IEnumerable<GeneratedCourse> Courses, IEnumerable<GeneratedPriceChange> PriceChanges,
+    IEnumerable<GeneratedEnrollment> Enrollments)
+{
+    public static DemoRows Of(DemoDataGenerator generator) =>
+        new(generator.Instructors.Concat(generator.Students()), generator.Courses, generator.PriceChanges(), generator.Enrollments());
+}
+
+/// Loads generated rows with binary COPY into empty tables. One transaction drops the secondary indexes, unique and
+/// foreign keys, copies every row and records what it dropped in bulk_load_pending; then BulkRebuild puts it all back
+/// over several connections at once. A failure before the commit changes nothing; after it, the tables are emptied
+/// and the schema made whole; a crash leaves bulk_load_pending, which the next start finishes (FinishInterruptedAsync).
 public static class BulkLoader
 {
     private static readonly string[] Tables = ["users", "courses", "enrollments", "price_changes"];
 
-    public static async Task<LoadReport> LoadAsync(string ownerConnectionString, DemoDataGenerator generator, CancellationToken ct)
+    public static Task<LoadReport> LoadAsync(string ownerConnectionString, DemoDataGenerator generator, CancellationToken ct) =>
+        LoadAsync(ownerConnectionString, DemoRows.Of(generator), ct);
+
+    public static async Task<LoadReport> LoadAsync(string ownerConnectionString, DemoRows rows, CancellationToken ct)
     {
         var total = Stopwatch.StartNew();
-        await using var connection = new NpgsqlConnection(ownerConnectionString);
-        await connection.OpenAsync(ct);
-        await EnsureEmptyAsync(connection, ct);
+        await FinishInterruptedAsync(ownerConnectionString, ct);
+        var steps = new List<LoadStep>();
+        async Task<T> Step<T>(string name, Func<Task<T>> action)
+        {
+            var clock = Stopwatch.StartNew();
+            var result = await action();
+            steps.Add(new LoadStep(name, clock.Elapsed, total.Elapsed));
+            return result;
+        }
 
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "SET LOCAL maintenance_work_mem = '1GB'; SET LOCAL max_parallel_maintenance_workers = 2", transaction: transaction, cancellationToken: ct));
-        var deferred = await DropSecondaryStructuresAsync(connection, transaction, ct);
+        IReadOnlyList<PendingStatement> pending;
+        long users, courses, changes, enrollments;
+        await using (var connection = new NpgsqlConnection(ownerConnectionString))
+        {
+            await connection.OpenAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"LOCK TABLE {string.Join(", ", Tables)} IN ACCESS EXCLUSIVE MODE", transaction: transaction, cancellationToken: ct));
+            await EnsureEmptyAsync(connection, transaction, ct);
+            var rebuild = await DropSecondaryStructuresAsync(connection, transaction, ct);
 
-        var users = await CopyUsersAsync(connection, generator.Instructors.Concat(generator.Students()), ct);
-        var courses = await CopyCoursesAsync(connection, generator.Courses, ct);
-        var changes = await CopyPriceChangesAsync(connection, generator.PriceChanges(), ct);
-        // The sales rollups are filled once after the copy instead of row by row by their trigger.
-        await connection.ExecuteAsync(new CommandDefinition("ALTER TABLE enrollments DISABLE TRIGGER sales_rollup_insert_delete", transaction: transaction, cancellationToken: ct));
-        var enrollments = await CopyEnrollmentsAsync(connection, generator.Enrollments(), ct);
+            users = await Step("copy users", () => BulkCopy.UsersAsync(connection, rows.Users, ct));
+            courses = await Step("copy courses", () => BulkCopy.CoursesAsync(connection, rows.Courses, ct));
+            changes = await Step("copy price_changes (sealed)", () => BulkCopy.PriceChangesAsync(connection, transaction, rows.PriceChanges, ct));
+            // The sales rollups are rebuilt once after the copy instead of row by row by their trigger.
+            await connection.ExecuteAsync(new CommandDefinition("ALTER TABLE enrollments DISABLE TRIGGER sales_rollup_insert_delete", transaction: transaction, cancellationToken: ct));
+            enrollments = await Step("copy enrollments", () => BulkCopy.EnrollmentsAsync(connection, rows.Enrollments, ct));
+            await connection.ExecuteAsync(new CommandDefinition("""
+                ALTER TABLE enrollments ENABLE TRIGGER sales_rollup_insert_delete;
+                SELECT setval(pg_get_serial_sequence(t, c), GREATEST(m, 1), m IS NOT NULL)
+                FROM (VALUES ('courses', 'course_id', (SELECT max(course_id) FROM courses)),
+                             ('price_changes', 'log_id', (SELECT max(log_id) FROM price_changes)),
+                             ('enrollments', 'enrollment_id', (SELECT max(enrollment_id) FROM enrollments))) s(t, c, m);
+                """, transaction: transaction, cancellationToken: ct));
+            pending = await JournalAsync(connection, transaction, rebuild, ct);
+            await Step("commit rows", async () => { await transaction.CommitAsync(ct); return 0; });
+        }
         var copied = total.Elapsed;
 
-        foreach (var statement in deferred)
-            await connection.ExecuteAsync(new CommandDefinition(statement, transaction: transaction, commandTimeout: 0, cancellationToken: ct));
-        await connection.ExecuteAsync(new CommandDefinition("""
-            SELECT setval(pg_get_serial_sequence('courses', 'course_id'), GREATEST((SELECT max(course_id) FROM courses), 1));
-            ALTER TABLE enrollments ENABLE TRIGGER sales_rollup_insert_delete;
-            SELECT sales_rollups_rebuild();
-            """, transaction: transaction, commandTimeout: 0, cancellationToken: ct));
-        await transaction.CommitAsync(ct);
-        var indexed = total.Elapsed - copied;
-        await connection.ExecuteAsync(new CommandDefinition("ANALYZE users, courses, enrollments, price_changes", commandTimeout: 0, cancellationToken: ct));
-        return new LoadReport(users, courses, changes, enrollments, copied, indexed, total.Elapsed);
+        await BulkRebuild.RunAsync(ownerConnectionString, pending, steps, total, ct);
+        var rebuilt = total.Elapsed - copied;
+        await BulkRebuild.AnalyzeAsync(ownerConnectionString, steps, total, ct);
+        return new LoadReport(users, courses, changes, enrollments, copied, rebuilt, total.Elapsed) { Steps = steps };
     }
 
-    private static async Task EnsureEmptyAsync(NpgsqlConnection connection, CancellationToken ct)
+    /// Finishes what an interrupted load left to rebuild (or, if that fails, empties its tables). Returns how many
+    /// statements were pending: 0 when the last load ended normally.
+    public static async Task<int> FinishInterruptedAsync(string ownerConnectionString, CancellationToken ct)
+    {
+        IReadOnlyList<PendingStatement> pending;
+        await using (var connection = new NpgsqlConnection(ownerConnectionString))
+        {
+            await connection.OpenAsync(ct);
+            pending = await BulkRebuild.PendingAsync(connection, ct);
+        }
+        if (pending.Count == 0) return 0;
+        var steps = new List<LoadStep>();
+        var clock = Stopwatch.StartNew();
+        await BulkRebuild.RunAsync(ownerConnectionString, pending, steps, clock, ct);
+        await BulkRebuild.AnalyzeAsync(ownerConnectionString, steps, clock, ct);
+        return pending.Count;
+    }
+
+    private static async Task EnsureEmptyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
     {
         var rows = await connection.ExecuteScalarAsync<bool>(new CommandDefinition("""
             SELECT EXISTS (SELECT 1 FROM users) OR EXISTS (SELECT 1 FROM courses)
                 OR EXISTS (SELECT 1 FROM enrollments) OR EXISTS (SELECT 1 FROM price_changes)
-            """, cancellationToken: ct));
+            """, transaction: transaction, cancellationToken: ct));
         if (rows) throw new InvalidOperationException("The database already has users, courses, enrollments or price changes; demo data loads only into empty tables.");
     }
 
-    /// Returns the statements that put back what was dropped: foreign keys last, after the unique keys they lean on.
-    private static async Task<IReadOnlyList<string>> DropSecondaryStructuresAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    private sealed record Rebuild(string Table, string Statement, int Wave, bool Gin);
+
+    /// Drops the unique and foreign keys and the secondary indexes of the loaded tables; returns what puts them back.
+    private static async Task<IReadOnlyList<Rebuild>> DropSecondaryStructuresAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
     {
-        var constraints = (await connection.QueryAsync<(string Table, string Name, char Kind, string Definition)>(new CommandDefinition("""
-            SELECT c.conrelid::regclass::text, c.conname, c.contype, pg_get_constraintdef(c.oid)
+        var constraints = (await connection.QueryAsync<(string Table, string Name, char Kind, string Definition, string? Index, string Deferrable)>(new CommandDefinition("""
+            SELECT c.conrelid::regclass::text, c.conname, c.contype, pg_get_constraintdef(c.oid),
+                   CASE WHEN c.contype = 'u' THEN pg_get_indexdef(c.conindid) END,
+                   CASE WHEN c.condeferred THEN ' DEFERRABLE INITIALLY DEFERRED' WHEN c.condeferrable THEN ' DEFERRABLE' ELSE '' END
             FROM pg_constraint c
             WHERE c.conrelid = ANY(@tables::regclass[]) AND c.contype IN ('f', 'u')
             ORDER BY c.contype DESC, c.conname
             """, new { tables = Tables }, transaction, cancellationToken: ct))).ToList();
-        var indexes = (await connection.QueryAsync<(string Name, string Definition)>(new CommandDefinition("""
-            SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
-            FROM pg_index i
+        var indexes = (await connection.QueryAsync<(string Table, string Name, string Definition, bool Gin)>(new CommandDefinition("""
+            SELECT i.indrelid::regclass::text, i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid), a.amname = 'gin'
+            FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid JOIN pg_am a ON a.oid = x.relam
             WHERE i.indrelid = ANY(@tables::regclass[])
               AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
-            ORDER BY 1
+            ORDER BY 2
             """, new { tables = Tables }, transaction, cancellationToken: ct))).ToList();
 
         foreach (var fk in constraints.Where(c => c.Kind == 'f'))
@@ -79,75 +135,38 @@ public static class BulkLoader
         foreach (var index in indexes)
             await connection.ExecuteAsync(new CommandDefinition($"DROP INDEX {index.Name}", transaction: transaction, cancellationToken: ct));
 
+        // A unique key is built as its index first (beside the other builds on its table, which ADD CONSTRAINT UNIQUE
+        // would lock out) and attached to its constraint after; foreign keys come last, once their keys exist.
+        var uniques = constraints.Where(c => c.Kind == 'u').ToList();
         return
         [
-            .. constraints.Where(c => c.Kind == 'u').Select(c => $"ALTER TABLE {c.Table} ADD CONSTRAINT {Quote(c.Name)} {c.Definition}"),
-            .. indexes.Select(i => i.Definition),
-            .. constraints.Where(c => c.Kind == 'f').Select(c => $"ALTER TABLE {c.Table} ADD CONSTRAINT {Quote(c.Name)} {c.Definition}"),
+            .. uniques.Select(c => new Rebuild(c.Table, c.Index!, 1, false)),
+            .. indexes.Select(i => new Rebuild(i.Table, i.Definition, 1, i.Gin)),
+            new Rebuild("enrollments", "SELECT sales_rollups_rebuild()", 1, false),
+            .. uniques.Select(c => new Rebuild(c.Table, $"ALTER TABLE {c.Table} ADD CONSTRAINT {Quote(c.Name)} UNIQUE USING INDEX {Quote(c.Name)}{c.Deferrable}", 2, false)),
+            .. constraints.Where(c => c.Kind == 'f').Select(c => new Rebuild(c.Table, $"ALTER TABLE {c.Table} ADD CONSTRAINT {Quote(c.Name)} {c.Definition}", 3, false)),
         ];
     }
 
+    /// Records the rebuild, longest work first, so the single-threaded builds (the rollups, a GIN index) start at once
+    /// and the b-trees fill the other connections: by the size of the copied table, a GIN index or the rollup rebuild
+    /// counting several b-trees (as measured). In the transaction that copied the rows.
+    private static async Task<IReadOnlyList<PendingStatement>> JournalAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<Rebuild> rebuild, CancellationToken ct)
+    {
+        var sizes = (await connection.QueryAsync<(string Table, long Bytes)>(new CommandDefinition(
+            "SELECT t, pg_relation_size(t::regclass) FROM unnest(@tables) t", new { tables = Tables }, transaction, cancellationToken: ct)))
+            .ToDictionary(s => s.Table, s => s.Bytes);
+        var ordered = rebuild
+            .OrderBy(r => r.Wave)
+            .ThenByDescending(r => sizes[r.Table] * (r.Gin ? 10 : r.Statement.StartsWith("SELECT", StringComparison.Ordinal) ? 6 : 1))
+            .Select((r, i) => new PendingStatement(i + 1, r.Wave, r.Statement))
+            .ToList();
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO bulk_load_pending (position, wave, statement) SELECT * FROM unnest(@positions, @waves, @statements)",
+            new { positions = ordered.Select(p => p.Position).ToArray(), waves = ordered.Select(p => p.Wave).ToArray(), statements = ordered.Select(p => p.Statement).ToArray() },
+            transaction, cancellationToken: ct));
+        return ordered;
+    }
+
     private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-
-    private static async Task<long> CopyUsersAsync(NpgsqlConnection connection, IEnumerable<GeneratedUser> users, CancellationToken ct)
-    {
-        await using var writer = await connection.BeginBinaryImportAsync("COPY users (user_id, email, role, created_at) FROM STDIN (FORMAT BINARY)", ct);
-        foreach (var user in users)
-        {
-            writer.StartRow();
-            writer.Write(user.UserId, NpgsqlDbType.Uuid);
-            writer.Write(user.Email, NpgsqlDbType.Varchar);
-            writer.Write(user.Role, NpgsqlDbType.Varchar);
-            writer.Write(user.CreatedAt, NpgsqlDbType.TimestampTz);
-        }
-        return (long)await writer.CompleteAsync(ct);
-    }
-
-    private static async Task<long> CopyCoursesAsync(NpgsqlConnection connection, IEnumerable<GeneratedCourse> courses, CancellationToken ct)
-    {
-        await using var writer = await connection.BeginBinaryImportAsync(
-            "COPY courses (course_id, instructor_id, title, price, is_published, quiz_metadata) FROM STDIN (FORMAT BINARY)", ct);
-        foreach (var course in courses)
-        {
-            writer.StartRow();
-            writer.Write(course.CourseId, NpgsqlDbType.Integer);
-            writer.Write(course.InstructorId, NpgsqlDbType.Uuid);
-            writer.Write(course.Title, NpgsqlDbType.Varchar);
-            writer.Write(course.Price, NpgsqlDbType.Numeric);
-            writer.Write(course.IsPublished, NpgsqlDbType.Boolean);
-            if (course.QuizMetadata is null) writer.WriteNull();
-            else writer.Write(course.QuizMetadata, NpgsqlDbType.Jsonb);
-        }
-        return (long)await writer.CompleteAsync(ct);
-    }
-
-    private static async Task<long> CopyPriceChangesAsync(NpgsqlConnection connection, IEnumerable<GeneratedPriceChange> changes, CancellationToken ct)
-    {
-        await using var writer = await connection.BeginBinaryImportAsync(
-            "COPY price_changes (course_id, old_price, new_price, changed_at) FROM STDIN (FORMAT BINARY)", ct);
-        foreach (var change in changes)
-        {
-            writer.StartRow();
-            writer.Write(change.CourseId, NpgsqlDbType.Integer);
-            writer.Write(change.OldPrice, NpgsqlDbType.Numeric);
-            writer.Write(change.NewPrice, NpgsqlDbType.Numeric);
-            writer.Write(change.ChangedAt, NpgsqlDbType.TimestampTz);
-        }
-        return (long)await writer.CompleteAsync(ct);
-    }
-
-    private static async Task<long> CopyEnrollmentsAsync(NpgsqlConnection connection, IEnumerable<GeneratedEnrollment> enrollments, CancellationToken ct)
-    {
-        await using var writer = await connection.BeginBinaryImportAsync(
-            "COPY enrollments (student_id, course_id, amount_paid, enrolled_at) FROM STDIN (FORMAT BINARY)", ct);
-        foreach (var enrollment in enrollments)
-        {
-            writer.StartRow();
-            writer.Write(enrollment.StudentId, NpgsqlDbType.Uuid);
-            writer.Write(enrollment.CourseId, NpgsqlDbType.Integer);
-            writer.Write(enrollment.AmountPaid, NpgsqlDbType.Numeric);
-            writer.Write(enrollment.EnrolledAt, NpgsqlDbType.TimestampTz);
-        }
-        return (long)await writer.CompleteAsync(ct);
-    }
 }
