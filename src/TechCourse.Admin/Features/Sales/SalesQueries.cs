@@ -29,24 +29,22 @@ public sealed class SalesQueries(NpgsqlDataSource dataSource)
         ORDER BY 1
         """;
 
+    // Per course over the range's instants: whole UTC days from the per-course month rollup, the ends from enrollments.
     public const string CoursesInRangeSql = """
-        SELECT e.course_id, c.title, u.email AS instructor_email, count(*) AS enrollments, sum(e.amount_paid) AS gross_revenue
-        FROM enrollments e
-        JOIN courses c ON c.course_id = e.course_id
+        SELECT r.course_id, c.title, u.email AS instructor_email, r.enrollments, r.gross_revenue
+        FROM sales_courses_in_range(@from::timestamp AT TIME ZONE @zone, (@to::timestamp + interval '1 day') AT TIME ZONE @zone,
+                                    CASE WHEN @instructor::uuid IS NOT NULL THEN ARRAY(SELECT course_id FROM courses WHERE instructor_id = @instructor) END) r
+        JOIN courses c ON c.course_id = r.course_id
         LEFT JOIN users u ON u.user_id = c.instructor_id
-        WHERE e.enrolled_at >= (@from::timestamp AT TIME ZONE @zone) AND e.enrolled_at < ((@to::timestamp + interval '1 day') AT TIME ZONE @zone)
-          AND (@instructor::uuid IS NULL OR c.instructor_id = @instructor)
-        GROUP BY e.course_id, c.title, u.email
-        ORDER BY gross_revenue DESC, c.title, e.course_id
+        ORDER BY r.gross_revenue DESC, c.title, r.course_id
         """;
 
     public const string InstructorsInRangeSql = """
-        SELECT c.instructor_id, u.email AS instructor_email, count(DISTINCT e.course_id) AS courses, count(*) AS enrollments, sum(e.amount_paid) AS gross_revenue
-        FROM enrollments e
-        JOIN courses c ON c.course_id = e.course_id
+        SELECT c.instructor_id, u.email AS instructor_email, count(*) AS courses, sum(r.enrollments)::bigint AS enrollments, sum(r.gross_revenue) AS gross_revenue
+        FROM sales_courses_in_range(@from::timestamp AT TIME ZONE @zone, (@to::timestamp + interval '1 day') AT TIME ZONE @zone,
+                                    CASE WHEN @instructor::uuid IS NOT NULL THEN ARRAY(SELECT course_id FROM courses WHERE instructor_id = @instructor) END) r
+        JOIN courses c ON c.course_id = r.course_id
         LEFT JOIN users u ON u.user_id = c.instructor_id
-        WHERE e.enrolled_at >= (@from::timestamp AT TIME ZONE @zone) AND e.enrolled_at < ((@to::timestamp + interval '1 day') AT TIME ZONE @zone)
-          AND (@instructor::uuid IS NULL OR c.instructor_id = @instructor)
         GROUP BY c.instructor_id, u.email
         ORDER BY gross_revenue DESC, u.email
         """;

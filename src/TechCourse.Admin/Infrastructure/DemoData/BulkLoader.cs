@@ -29,7 +29,7 @@ public static class BulkLoader
         var courses = await CopyCoursesAsync(connection, generator.Courses, ct);
         var changes = await CopyPriceChangesAsync(connection, generator.PriceChanges(), ct);
         // The sales rollups are filled once after the copy instead of row by row by their trigger.
-        await connection.ExecuteAsync(new CommandDefinition("ALTER TABLE enrollments DISABLE TRIGGER sales_rollup_insert_delete", transaction: transaction, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition("ALTER TABLE enrollments DISABLE TRIGGER sales_delta_insert", transaction: transaction, cancellationToken: ct));
         var enrollments = await CopyEnrollmentsAsync(connection, generator.Enrollments(), ct);
         var copied = total.Elapsed;
 
@@ -37,7 +37,7 @@ public static class BulkLoader
             await connection.ExecuteAsync(new CommandDefinition(statement, transaction: transaction, commandTimeout: 0, cancellationToken: ct));
         await connection.ExecuteAsync(new CommandDefinition("""
             SELECT setval(pg_get_serial_sequence('courses', 'course_id'), GREATEST((SELECT max(course_id) FROM courses), 1));
-            ALTER TABLE enrollments ENABLE TRIGGER sales_rollup_insert_delete;
+            ALTER TABLE enrollments ENABLE TRIGGER sales_delta_insert;
             SELECT sales_rollups_rebuild();
             """, transaction: transaction, commandTimeout: 0, cancellationToken: ct));
         await transaction.CommitAsync(ct);
