@@ -68,11 +68,24 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT (date_part('hour', t AT TIME ZONE 'UTC') * 4 + floor(date_part('minute', t AT TIME ZONE 'UTC') / 15))::int
 $$;
 
--- Element-wise sum of two arrays of the same length.
-CREATE OR REPLACE FUNCTION sales_array_add(a BIGINT[], b BIGINT[]) RETURNS BIGINT[]
-LANGUAGE sql IMMUTABLE AS $$
-    SELECT CASE WHEN a IS NULL THEN b WHEN b IS NULL THEN a
-                ELSE (SELECT array_agg(u.x + u.y ORDER BY u.i) FROM unnest(a, b) WITH ORDINALITY AS u(x, y, i)) END
+-- p_running (or zeros) plus, from each position p_at[k] on, p_add[k]: the running totals after adding the changes at
+-- those positions (p_at ascending, without repeats). The fold calls it once per touched row.
+CREATE FUNCTION sales_running_apply(p_running BIGINT[], p_len INT, p_at INT[], p_add BIGINT[]) RETURNS BIGINT[]
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+    v_result BIGINT[] := coalesce(p_running, array_fill(0::bigint, ARRAY[p_len]));
+    v_add BIGINT := 0;
+    v_next INT := 1;
+BEGIN
+    FOR i IN p_at[1]..p_len LOOP
+        WHILE v_next <= cardinality(p_at) AND p_at[v_next] = i LOOP
+            v_add := v_add + p_add[v_next];
+            v_next := v_next + 1;
+        END LOOP;
+        v_result[i] := v_result[i] + v_add;
+    END LOOP;
+    RETURN v_result;
+END
 $$;
 
 -- Row triggers that only append. SECURITY DEFINER: whoever may write enrollments need not (and the app's role may
@@ -199,42 +212,30 @@ BEGIN
         UPDATE sales_total t SET enrollments = t.enrollments + x.enrollments, gross_revenue = t.gross_revenue + x.gross_revenue
         FROM (SELECT sum(p.enrollments) AS enrollments, sum(p.gross_revenue) AS gross_revenue FROM per_course p) x
         WHERE x.enrollments IS NOT NULL
-    ), per_quarter AS MATERIALIZED (
-        SELECT (m.enrolled_at AT TIME ZONE 'UTC')::date AS day, sales_quarter(m.enrolled_at) + 1 AS i,
-               sum(m.enrollments) AS e, sum(m.gross_revenue) * 100 AS c
-        FROM moved m WHERE m.enrolled_at IS NOT NULL GROUP BY 1, 2
-    ), day_arrays AS (
-        SELECT g.day, array_agg(g.run_e::bigint ORDER BY g.i) AS run_e, array_agg(g.run_c::bigint ORDER BY g.i) AS run_c
-        FROM (SELECT k.day, s.i, sum(coalesce(q.e, 0)) OVER w AS run_e, sum(coalesce(q.c, 0)) OVER w AS run_c
-              FROM (SELECT DISTINCT day FROM per_quarter) k
-              CROSS JOIN generate_series(1, 96) s(i)
-              LEFT JOIN per_quarter q ON q.day = k.day AND q.i = s.i
-              WINDOW w AS (PARTITION BY k.day ORDER BY s.i)) g
-        GROUP BY g.day
+    ), per_quarter AS (
+        SELECT x.day, array_agg(x.i ORDER BY x.i) AS at, array_agg(x.e ORDER BY x.i) AS e, array_agg(x.c ORDER BY x.i) AS c
+        FROM (SELECT (m.enrolled_at AT TIME ZONE 'UTC')::date AS day, sales_quarter(m.enrolled_at) + 1 AS i,
+                     sum(m.enrollments)::bigint AS e, (sum(m.gross_revenue) * 100)::bigint AS c
+              FROM moved m WHERE m.enrolled_at IS NOT NULL GROUP BY 1, 2) x
+        GROUP BY x.day
     ), day_rows AS (
         INSERT INTO sales_day AS t (day, running_enrollments, running_cents)
-        SELECT a.day, a.run_e, a.run_c FROM day_arrays a ORDER BY a.day
-        ON CONFLICT (day) DO UPDATE
-            SET running_enrollments = sales_array_add(t.running_enrollments, excluded.running_enrollments),
-                running_cents = sales_array_add(t.running_cents, excluded.running_cents)
-    ), per_course_day AS MATERIALIZED (
-        SELECT date_trunc('month', m.enrolled_at AT TIME ZONE 'UTC')::date AS month, m.course_id,
-               date_part('day', m.enrolled_at AT TIME ZONE 'UTC')::int AS i, sum(m.enrollments) AS e, sum(m.gross_revenue) * 100 AS c
-        FROM moved m WHERE m.enrolled_at IS NOT NULL AND m.course_id IS NOT NULL GROUP BY 1, 2, 3
-    ), month_arrays AS (
-        SELECT g.month, g.course_id, array_agg(g.run_e::bigint ORDER BY g.i) AS run_e, array_agg(g.run_c::bigint ORDER BY g.i) AS run_c
-        FROM (SELECT k.month, k.course_id, s.i, sum(coalesce(q.e, 0)) OVER w AS run_e, sum(coalesce(q.c, 0)) OVER w AS run_c
-              FROM (SELECT DISTINCT month, course_id FROM per_course_day) k
-              CROSS JOIN generate_series(1, 31) s(i)
-              LEFT JOIN per_course_day q ON q.month = k.month AND q.course_id = k.course_id AND q.i = s.i
-              WINDOW w AS (PARTITION BY k.month, k.course_id ORDER BY s.i)) g
-        GROUP BY g.month, g.course_id
+        SELECT q.day, sales_running_apply(o.running_enrollments, 96, q.at, q.e), sales_running_apply(o.running_cents, 96, q.at, q.c)
+        FROM per_quarter q LEFT JOIN sales_day o ON o.day = q.day
+        ORDER BY q.day
+        ON CONFLICT (day) DO UPDATE SET running_enrollments = excluded.running_enrollments, running_cents = excluded.running_cents
+    ), per_course_day AS (
+        SELECT x.month, x.course_id, array_agg(x.i ORDER BY x.i) AS at, array_agg(x.e ORDER BY x.i) AS e, array_agg(x.c ORDER BY x.i) AS c
+        FROM (SELECT date_trunc('month', m.enrolled_at AT TIME ZONE 'UTC')::date AS month, m.course_id, date_part('day', m.enrolled_at AT TIME ZONE 'UTC')::int AS i,
+                     sum(m.enrollments)::bigint AS e, (sum(m.gross_revenue) * 100)::bigint AS c
+              FROM moved m WHERE m.enrolled_at IS NOT NULL AND m.course_id IS NOT NULL GROUP BY 1, 2, 3) x
+        GROUP BY x.month, x.course_id
     ), month_rows AS (
         INSERT INTO sales_course_month AS t (month, course_id, running_enrollments, running_cents)
-        SELECT a.month, a.course_id, a.run_e, a.run_c FROM month_arrays a ORDER BY a.month, a.course_id
-        ON CONFLICT (month, course_id) DO UPDATE
-            SET running_enrollments = sales_array_add(t.running_enrollments, excluded.running_enrollments),
-                running_cents = sales_array_add(t.running_cents, excluded.running_cents)
+        SELECT q.month, q.course_id, sales_running_apply(o.running_enrollments, 31, q.at, q.e), sales_running_apply(o.running_cents, 31, q.at, q.c)
+        FROM per_course_day q LEFT JOIN sales_course_month o ON o.month = q.month AND o.course_id = q.course_id
+        ORDER BY q.month, q.course_id
+        ON CONFLICT (month, course_id) DO UPDATE SET running_enrollments = excluded.running_enrollments, running_cents = excluded.running_cents
     )
     SELECT count(*) INTO v_moved FROM moved;
     RETURN v_moved;
@@ -500,6 +501,7 @@ DROP FUNCTION sales_rollups_fold();
 DROP FUNCTION sales_expected_by_course();
 DROP FUNCTION sales_expected_by_quarter();
 DROP FUNCTION sales_quarter_of(TIMESTAMPTZ);
+DROP FUNCTION sales_array_add(BIGINT[], BIGINT[]);
 DROP TABLE sales_by_course, sales_by_day;
 
 CREATE TRIGGER sales_delta_insert AFTER INSERT ON enrollments
