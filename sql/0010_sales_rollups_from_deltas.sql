@@ -125,6 +125,7 @@ BEGIN
     DELETE FROM sales_day;
     DELETE FROM sales_course_month;
     UPDATE sales_total SET enrollments = 0, gross_revenue = 0.00;
+    INSERT INTO sales_course (course_id, enrollments, gross_revenue) SELECT c.course_id, 0, 0.00 FROM courses c;
 END
 $$;
 
@@ -136,9 +137,10 @@ BEGIN
 END
 $$;
 
--- sales_title holds, per title, the folded totals of the courses that carry it. Course inserts, deletes and title
--- changes move folded totals under the fold's lock (held to the end of their transaction), so a fold never sees a
--- title that another transaction is changing. Deltas not folded yet are attributed by the reader's current titles.
+-- Every course has a sales_course row from its insert on (zeros), so a course's deltas always have a folded row to
+-- join. sales_title holds, per title, the folded totals of the courses that carry it. Course inserts, deletes and
+-- title changes move folded totals under the fold's lock (held to the end of their transaction), so a fold never sees
+-- a title that another transaction is changing. Deltas not folded yet are attributed by the reader's current titles.
 CREATE FUNCTION sales_title_on_course_insert() RETURNS TRIGGER
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
@@ -148,6 +150,8 @@ BEGIN
     FROM new_courses n JOIN sales_course s ON s.course_id = n.course_id
     GROUP BY n.title ORDER BY n.title
     ON CONFLICT (title) DO UPDATE SET enrollments = t.enrollments + excluded.enrollments, gross_revenue = t.gross_revenue + excluded.gross_revenue;
+    INSERT INTO sales_course (course_id, enrollments, gross_revenue) SELECT n.course_id, 0, 0.00 FROM new_courses n ORDER BY n.course_id
+    ON CONFLICT (course_id) DO NOTHING;
     RETURN NULL;
 END
 $$;
@@ -173,6 +177,7 @@ BEGIN
     INSERT INTO sales_title AS t (title, enrollments, gross_revenue)
     SELECT NEW.title, s.enrollments, s.gross_revenue FROM sales_course s WHERE s.course_id = NEW.course_id
     ON CONFLICT (title) DO UPDATE SET enrollments = t.enrollments + excluded.enrollments, gross_revenue = t.gross_revenue + excluded.gross_revenue;
+    INSERT INTO sales_course (course_id, enrollments, gross_revenue) VALUES (NEW.course_id, 0, 0.00) ON CONFLICT (course_id) DO NOTHING;
     RETURN NULL;
 END
 $$;
@@ -254,7 +259,8 @@ BEGIN
     FROM enrollments e GROUP BY 1, 2;
 
     INSERT INTO sales_course (course_id, enrollments, gross_revenue)
-    SELECT x.course_id, sum(x.enrollments), sum(x.cents) * 0.01 FROM sales_rebuild_cells x GROUP BY x.course_id;
+    SELECT x.course_id, sum(x.enrollments), sum(x.cents) * 0.01 FROM sales_rebuild_cells x GROUP BY x.course_id
+    ON CONFLICT (course_id) DO UPDATE SET enrollments = excluded.enrollments, gross_revenue = excluded.gross_revenue;
     INSERT INTO sales_title (title, enrollments, gross_revenue)
     SELECT c.title, sum(s.enrollments), sum(s.gross_revenue) FROM sales_course s JOIN courses c ON c.course_id = s.course_id GROUP BY c.title;
     UPDATE sales_total SET enrollments = x.enrollments, gross_revenue = x.gross_revenue
@@ -474,20 +480,15 @@ FULL JOIN (SELECT c.title, sum(x.enrollments)::bigint AS enrollments, sum(x.gros
            GROUP BY c.title) d ON d.title = t.title
 WHERE coalesce(t.enrollments, 0) + coalesce(d.enrollments, 0) > 0;
 
--- One row per course with enrollments: the folded row plus its pending deltas (a hash join, not an aggregate of
--- every course), and courses that so far only have deltas. A lookup by course_id reaches every part.
+-- One row per course with enrollments: its folded row (every course has one) plus its pending deltas. A lookup by
+-- course_id reaches both; reading every course is one hash join, not an aggregate of every course.
 CREATE OR REPLACE VIEW course_sales_totals AS
 SELECT s.course_id, s.enrollments + coalesce(d.enrollments, 0) AS enrollments,
        CASE WHEN d.course_id IS NULL THEN s.gross_revenue ELSE s.gross_revenue + d.gross_revenue END AS gross_revenue
 FROM sales_course s
 LEFT JOIN (SELECT x.course_id, sum(x.enrollments)::bigint AS enrollments, sum(x.gross_revenue) AS gross_revenue
            FROM sales_deltas x GROUP BY x.course_id) d ON d.course_id = s.course_id
-WHERE s.course_id IS NOT NULL AND s.enrollments + coalesce(d.enrollments, 0) > 0
-UNION ALL
-SELECT d.course_id, d.enrollments, d.gross_revenue
-FROM (SELECT x.course_id, sum(x.enrollments)::bigint AS enrollments, sum(x.gross_revenue) AS gross_revenue
-      FROM sales_deltas x GROUP BY x.course_id) d
-WHERE d.course_id IS NOT NULL AND d.enrollments > 0 AND NOT EXISTS (SELECT 1 FROM sales_course s WHERE s.course_id = d.course_id);
+WHERE s.course_id IS NOT NULL AND s.enrollments + coalesce(d.enrollments, 0) > 0;
 
 -- The split counters of 0006 go.
 DROP TRIGGER sales_rollup_insert_delete ON enrollments;

@@ -24,7 +24,7 @@ public static class QueryCatalog
         {
             ["range"] = range, ["zone"] = zone,
             ["from"] = range.PreviousFrom.ToDateTime(TimeOnly.MinValue), ["to"] = range.To.AddDays(1).ToDateTime(TimeOnly.MinValue),
-            ["rangeFrom"] = range.From.ToDateTime(TimeOnly.MinValue),
+            ["start"] = range.From.ToDateTime(TimeOnly.MinValue),
         };
     }
 
@@ -42,7 +42,7 @@ public static class QueryCatalog
 
     private const string NaiveCoursesInRange = """
         SELECT e.course_id, count(*), sum(e.amount_paid) FROM enrollments e
-        WHERE e.enrolled_at >= (@rangeFrom AT TIME ZONE @zone) AND e.enrolled_at < (@to AT TIME ZONE @zone)
+        WHERE e.enrolled_at >= (@start AT TIME ZONE @zone) AND e.enrolled_at < (@to AT TIME ZONE @zone)
         GROUP BY e.course_id
         """;
 
@@ -185,7 +185,7 @@ public static class QueryCatalog
         {
             Naive = new("per-instructor GROUP BY over the range's enrollments", """
                 SELECT c.instructor_id, count(DISTINCT e.course_id), count(*), sum(e.amount_paid) FROM enrollments e JOIN courses c ON c.course_id = e.course_id
-                WHERE e.enrolled_at >= (@rangeFrom AT TIME ZONE @zone) AND e.enrolled_at < (@to AT TIME ZONE @zone)
+                WHERE e.enrolled_at >= (@start AT TIME ZONE @zone) AND e.enrolled_at < (@to AT TIME ZONE @zone)
                 GROUP BY c.instructor_id
                 """),
         },

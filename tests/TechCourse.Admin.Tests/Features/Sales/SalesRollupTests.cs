@@ -160,9 +160,11 @@ public sealed class SalesRollupTests
         await connection.ExecuteAsync("TRUNCATE enrollments");
 
         Assert.Equal(0L, await connection.ExecuteScalarAsync<long>("""
-            SELECT (SELECT count(*) FROM sales_deltas) + (SELECT count(*) FROM sales_course) + (SELECT count(*) FROM sales_title)
-                 + (SELECT count(*) FROM sales_day) + (SELECT count(*) FROM sales_course_month) + (SELECT enrollments FROM sales_total)
+            SELECT (SELECT count(*) FROM sales_deltas) + (SELECT count(*) FROM sales_course WHERE enrollments <> 0 OR gross_revenue <> 0)
+                 + (SELECT count(*) FROM sales_title WHERE enrollments <> 0) + (SELECT count(*) FROM sales_day)
+                 + (SELECT count(*) FROM sales_course_month) + (SELECT enrollments FROM sales_total)
             """));
+        Assert.Empty(await SalesRollups.VerifyAsync(connection, CancellationToken.None));
     }
 
     private static async Task WriterAsync(TestDatabase database, IReadOnlyList<int> courses, DateTimeOffset start, int writer)
