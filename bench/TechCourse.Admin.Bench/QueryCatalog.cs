@@ -201,13 +201,13 @@ public static class QueryCatalog
                 """),
         },
 
-        // issue 6: analytics page (hardest courses, by difficulty, metadata problems) and its metadata filter
+        // issue 6: analytics page (its first rows of hardest courses, by difficulty, metadata problems) and its metadata filter
         new("analytics page queries", NoArgs, async (c, a, ct) =>
         {
             var analytics = new AnalyticsQueries(c.DataSource);
-            await analytics.HardestCoursesAsync(ct);
+            await analytics.HardestCoursesAsync(ct, AnalyticsQueries.FirstRows);
             await analytics.ByDifficultyAsync(ct);
-            await analytics.MetadataProblemsAsync(ct);
+            await analytics.MetadataProblemsAsync(ct, AnalyticsQueries.FirstRows);
         })
         {
             Naive = new("by difficulty over the plain aggregate", """

@@ -17,11 +17,12 @@ public sealed record MetadataMatch(int CourseId, string Title, string? Instructo
 
 public sealed class AnalyticsQueries(NpgsqlDataSource dataSource)
 {
+    public const int FirstRows = 50;
     public const int MaxProblems = 500;
 
     // Only courses whose passing_score is a JSON number count; NULL or malformed metadata can neither win nor hide a tie.
     // The highest number and its ties come from the passing-score index (JSON numbers compare as numbers); Ties
-    // counts them all, however many rows the page asks for.
+    // counts them all, and only the rows asked for look their instructor up.
     public const string HardestCourseSql = """
         WITH best AS (
             SELECT c.quiz_metadata -> 'passing_score' AS score
@@ -29,13 +30,15 @@ public sealed class AnalyticsQueries(NpgsqlDataSource dataSource)
             WHERE jsonb_typeof(c.quiz_metadata -> 'passing_score') = 'number'
             ORDER BY c.quiz_metadata -> 'passing_score' DESC
             LIMIT 1
+        ), ties AS (
+            SELECT c.course_id, c.title, c.instructor_id, c.quiz_metadata ->> 'passing_score' AS passing_score, count(*) OVER () AS ties
+            FROM best b JOIN courses c ON c.quiz_metadata -> 'passing_score' = b.score
+            ORDER BY c.title, c.course_id
+            LIMIT @limit
         )
-        SELECT c.course_id, c.title, u.email AS instructor_email, (c.quiz_metadata ->> 'passing_score')::numeric AS passing_score, count(*) OVER () AS ties
-        FROM best b
-        JOIN courses c ON c.quiz_metadata -> 'passing_score' = b.score
-        LEFT JOIN users u ON u.user_id = c.instructor_id
-        ORDER BY u.email NULLS LAST, c.course_id
-        LIMIT @limit
+        SELECT t.course_id, t.title, u.email AS instructor_email, t.passing_score::numeric AS passing_score, t.ties
+        FROM ties t LEFT JOIN users u ON u.user_id = t.instructor_id
+        ORDER BY t.title, t.course_id
         """;
 
     public const string ByDifficultySql = """
