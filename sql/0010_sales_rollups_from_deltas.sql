@@ -254,6 +254,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET work_mem
 BEGIN
     LOCK TABLE enrollments IN SHARE MODE;
     PERFORM sales_rollups_clear();
+    DROP TABLE IF EXISTS pg_temp.sales_rebuild_cells;
     CREATE TEMP TABLE sales_rebuild_cells ON COMMIT DROP AS
     SELECT e.course_id, (e.enrolled_at AT TIME ZONE 'UTC')::date AS day, count(*) AS enrollments, sum((e.amount_paid * 100)::bigint) AS cents
     FROM enrollments e GROUP BY 1, 2;

@@ -22,18 +22,19 @@ public sealed class SalesQueries(NpgsqlDataSource dataSource)
         ORDER BY t.gross_revenue DESC, c.title, t.course_id
         """;
 
-    // All sales: the running totals per UTC quarter hour. One instructor's sales: their few courses' rows directly.
+    // All sales: the running totals per UTC quarter hour. One instructor's sales: their few courses' enrollments.
     public const string ByDaySql = """
         SELECT day, enrollments, gross_revenue FROM sales_by_local_day(@zone, @from::date, @to::date)
         WHERE @instructor::uuid IS NULL
         UNION ALL
-        SELECT g::date, count(e.enrollment_id), coalesce(sum(e.amount_paid), 0)
+        SELECT g::date, coalesce(x.enrollments, 0), coalesce(x.gross_revenue, 0)
         FROM generate_series(@from::timestamp, @to::timestamp, interval '1 day') g
-        LEFT JOIN enrollments e
-               ON e.course_id IN (SELECT course_id FROM courses WHERE instructor_id = @instructor)
-              AND e.enrolled_at >= (g AT TIME ZONE @zone) AND e.enrolled_at < ((g + interval '1 day') AT TIME ZONE @zone)
+        LEFT JOIN (SELECT (e.enrolled_at AT TIME ZONE @zone)::date AS day, count(*) AS enrollments, sum(e.amount_paid) AS gross_revenue
+                   FROM enrollments e
+                   WHERE e.course_id IN (SELECT course_id FROM courses WHERE instructor_id = @instructor)
+                     AND e.enrolled_at >= (@from::timestamp AT TIME ZONE @zone) AND e.enrolled_at < ((@to::timestamp + interval '1 day') AT TIME ZONE @zone)
+                   GROUP BY 1) x ON x.day = g::date
         WHERE @instructor::uuid IS NOT NULL
-        GROUP BY g
         ORDER BY 1
         """;
 
