@@ -24,8 +24,8 @@ mark=$(psql -X -At -c "SELECT coalesce(max(enrollment_id), 0) FROM enrollments")
 run() {
   "$pgbench" -n -c $clients -j 2 -T "$seconds" -f "$here/insert-enrollment.sql" 2>&1 | sed -n 's/^tps = \([0-9.]*\) .*/\1/p'
 }
-fold_every_second() { # until killed, like the app's background service
-  while true; do psql -X -q -At -c "SELECT sales_rollups_fold(false, 50000)" > /dev/null; sleep 1; done
+fold_every_second() { # on one connection until killed, like the app's background service
+  exec "$pgbench" -n -c 1 -T 3600 -f "$here/fold.sql" > /dev/null 2>&1
 }
 without=(); with=(); folding=()
 for r in $(seq "$rounds"); do
