@@ -1,3 +1,4 @@
+using Dapper;
 using TechCourse.Admin.Features.Analytics;
 using TechCourse.Admin.Features.Audit;
 using TechCourse.Admin.Features.Courses;
@@ -25,7 +26,7 @@ public static class QueryCatalog
         {
             ["range"] = range, ["zone"] = zone,
             ["from"] = range.PreviousFrom.ToDateTime(TimeOnly.MinValue), ["to"] = range.To.AddDays(1).ToDateTime(TimeOnly.MinValue),
-            ["rangeFrom"] = range.From.ToDateTime(TimeOnly.MinValue),
+            ["start"] = range.From.ToDateTime(TimeOnly.MinValue),
         };
     }
 
@@ -47,6 +48,12 @@ public static class QueryCatalog
         SELECT day, n, revenue FROM (
             SELECT (e.enrolled_at AT TIME ZONE @zone)::date AS day, count(*) AS n, sum(e.amount_paid) AS revenue FROM enrollments e GROUP BY 1) d
         WHERE day >= @from::date AND day < @to::date ORDER BY 1
+        """;
+
+    private const string NaiveCoursesInRange = """
+        SELECT e.course_id, count(*), sum(e.amount_paid) FROM enrollments e
+        WHERE e.enrolled_at >= (@start AT TIME ZONE @zone) AND e.enrolled_at < (@to AT TIME ZONE @zone)
+        GROUP BY e.course_id
         """;
 
     public static IReadOnlyList<QueryEntry> All { get; } =
@@ -196,20 +203,40 @@ public static class QueryCatalog
         new("sales by day, 2 years, America/Los_Angeles", (s, i) => SalesDays(s, i, 730, "America/Los_Angeles"),
             (c, a, ct) => new SalesQueries(c.DataSource).ByDayAsync(a.Get<SalesRange>("range"), SalesScope.All, ct))
         { Naive = new("per-day GROUP BY over all enrollments", NaiveByDayAll) },
-        new("sales courses and instructors, 30 days", (s, i) => SalesDays(s, i, 30, "UTC"), async (c, a, ct) =>
+        new("sales courses in range, 30 days, UTC", (s, i) => SalesDays(s, i, 30, "UTC"),
+            (c, a, ct) => new SalesQueries(c.DataSource).CoursesInRangeAsync(a.Get<SalesRange>("range"), SalesScope.All, ct))
+        { Naive = new("per-course GROUP BY over the range's enrollments", NaiveCoursesInRange) },
+        new("sales courses in range, 30 days, Asia/Kolkata", (s, i) => SalesDays(s, i, 30, "Asia/Kolkata"),
+            (c, a, ct) => new SalesQueries(c.DataSource).CoursesInRangeAsync(a.Get<SalesRange>("range"), SalesScope.All, ct))
+        { Naive = new("per-course GROUP BY over the range's enrollments", NaiveCoursesInRange) },
+        new("sales instructors in range, 30 days, UTC", (s, i) => SalesDays(s, i, 30, "UTC"),
+            (c, a, ct) => new SalesQueries(c.DataSource).InstructorsInRangeAsync(a.Get<SalesRange>("range"), SalesScope.All, ct))
         {
-            var sales = new SalesQueries(c.DataSource);
-            await sales.CoursesInRangeAsync(a.Get<SalesRange>("range"), SalesScope.All, ct);
-            await sales.InstructorsInRangeAsync(a.Get<SalesRange>("range"), SalesScope.All, ct);
-        }),
+            Naive = new("per-instructor GROUP BY over the range's enrollments", """
+                SELECT c.instructor_id, count(DISTINCT e.course_id), count(*), sum(e.amount_paid) FROM enrollments e JOIN courses c ON c.course_id = e.course_id
+                WHERE e.enrolled_at >= (@start AT TIME ZONE @zone) AND e.enrolled_at < (@to AT TIME ZONE @zone)
+                GROUP BY c.instructor_id
+                """),
+        },
+        new("daily_sales_report (the seed's view, on the rollups)", NoArgs, async (c, a, ct) =>
+        {
+            await using var connection = await c.DataSource.OpenConnectionAsync(ct);
+            await connection.QueryAsync<(string, long, decimal)>(new CommandDefinition("SELECT * FROM daily_sales_report", cancellationToken: ct));
+        })
+        {
+            Naive = new("the seed's plain view (aggregate over enrollments)", """
+                SELECT c.title AS course_name, COUNT(e.enrollment_id) AS total_enrollments, SUM(e.amount_paid) AS gross_revenue
+                FROM courses c JOIN enrollments e ON c.course_id = e.course_id GROUP BY c.title
+                """),
+        },
 
-        // issue 6: analytics page (hardest courses, by difficulty, metadata problems) and its metadata filter
+        // issue 6: analytics page (its first rows of hardest courses, by difficulty, metadata problems) and its metadata filter
         new("analytics page queries", NoArgs, async (c, a, ct) =>
         {
             var analytics = new AnalyticsQueries(c.DataSource);
-            await analytics.HardestCoursesAsync(ct);
+            await analytics.HardestCoursesAsync(ct, AnalyticsQueries.FirstRows);
             await analytics.ByDifficultyAsync(ct);
-            await analytics.MetadataProblemsAsync(ct);
+            await analytics.MetadataProblemsAsync(ct, AnalyticsQueries.FirstRows);
         })
         {
             Naive = new("by difficulty over the plain aggregate", """

@@ -32,10 +32,13 @@ done
 compare "by day, 30 days + previous 30, Asia/Kolkata" "SELECT * FROM sales_by_local_day('Asia/Kolkata', '$prev30', '$today')" \
   "SELECT (e.enrolled_at AT TIME ZONE 'Asia/Kolkata')::date, count(*), sum(e.amount_paid) FROM enrollments e WHERE e.enrolled_at >= ('$prev30'::timestamp AT TIME ZONE 'Asia/Kolkata') AND e.enrolled_at < (('$today'::timestamp + interval '1 day') AT TIME ZONE 'Asia/Kolkata') GROUP BY 1 ORDER BY 1"
 compare "per course, 30 days, Asia/Kolkata" \
-  "SELECT e.course_id, c.title, u.email, count(*), sum(e.amount_paid) FROM enrollments e JOIN courses c ON c.course_id = e.course_id LEFT JOIN users u ON u.user_id = c.instructor_id WHERE e.enrolled_at >= ('$from30'::timestamp AT TIME ZONE 'Asia/Kolkata') AND e.enrolled_at < (('$today'::timestamp + interval '1 day') AT TIME ZONE 'Asia/Kolkata') GROUP BY e.course_id, c.title, u.email" \
-  "SELECT e.course_id, c.title, u.email, count(*), sum(e.amount_paid) FROM enrollments e JOIN courses c ON c.course_id = e.course_id LEFT JOIN users u ON u.user_id = c.instructor_id WHERE (e.enrolled_at AT TIME ZONE 'Asia/Kolkata')::date BETWEEN '$from30' AND '$today' GROUP BY e.course_id, c.title, u.email"
+  "SELECT * FROM sales_courses_in_range('$from30'::timestamp AT TIME ZONE 'Asia/Kolkata', ('$today'::timestamp + interval '1 day') AT TIME ZONE 'Asia/Kolkata')" \
+  "SELECT e.course_id, count(*), sum(e.amount_paid) FROM enrollments e WHERE e.enrolled_at >= ('$from30'::timestamp AT TIME ZONE 'Asia/Kolkata') AND e.enrolled_at < (('$today'::timestamp + interval '1 day') AT TIME ZONE 'Asia/Kolkata') GROUP BY e.course_id"
+compare "per course, 30 days, UTC" \
+  "SELECT * FROM sales_courses_in_range('$from30'::timestamp AT TIME ZONE 'UTC', ('$today'::timestamp + interval '1 day') AT TIME ZONE 'UTC')" \
+  "SELECT e.course_id, count(*), sum(e.amount_paid) FROM enrollments e WHERE e.enrolled_at >= ('$from30'::timestamp AT TIME ZONE 'UTC') AND e.enrolled_at < (('$today'::timestamp + interval '1 day') AT TIME ZONE 'UTC') GROUP BY e.course_id"
 compare "dashboard totals (enrollments, revenue)" \
-  "SELECT coalesce(sum(enrollments), 0)::bigint, coalesce(sum(revenue_cents), 0) * 0.01 FROM sales_by_day" \
+  "SELECT * FROM sales_grand_total" \
   "SELECT count(*), coalesce(sum(amount_paid), 0) FROM enrollments"
 compare "course_sales_totals (all courses)" "SELECT * FROM course_sales_totals" \
   "SELECT course_id, count(*), sum(amount_paid) FROM enrollments GROUP BY course_id"

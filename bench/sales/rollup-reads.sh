@@ -7,7 +7,8 @@ q() {
 }
 q "daily_sales_report" "SELECT * FROM daily_sales_report"
 q "course_sales_totals" "SELECT * FROM course_sales_totals"
-q "dashboard totals" "SELECT coalesce(sum(enrollments), 0)::bigint, coalesce(sum(revenue_cents), 0) * 0.01 FROM sales_by_day"
+q "dashboard totals" "SELECT * FROM sales_grand_total"
+q "per course 30d Asia/Kolkata" "SELECT * FROM sales_courses_in_range('2026-10-30 00:00+05:30', '2026-11-29 00:00+05:30')"
 q "by day 2y+prev 2y Asia/Kathmandu" "SELECT * FROM sales_by_local_day('Asia/Kathmandu', '2022-11-25', '2026-11-24')"
 q "by day 2y+prev 2y Europe/Berlin" "SELECT * FROM sales_by_local_day('Europe/Berlin', '2022-11-25', '2026-11-24')"
 q "by day 30d+prev 30d America/St_Johns" "SELECT * FROM sales_by_local_day('America/St_Johns', '2026-09-26', '2026-11-24')"

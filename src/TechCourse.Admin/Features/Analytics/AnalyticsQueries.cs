@@ -4,30 +4,41 @@ using Npgsql;
 
 namespace TechCourse.Admin.Features.Analytics;
 
-public sealed record HardestCourse(int CourseId, string Title, string? InstructorEmail, decimal PassingScore);
+public sealed record HardestCourse(int CourseId, string Title, string? InstructorEmail, decimal PassingScore, long Ties);
 
 public sealed record DifficultyFigures(string Difficulty, long Courses, decimal? AveragePassingScore, long Enrollments, decimal GrossRevenue);
 
-public sealed record MetadataProblem(int CourseId, string Title, string Problem, string? Metadata);
+public sealed record MetadataProblem(int CourseId, string Title, string Problem, string? Metadata, long Total);
+
+/// What the analytics page shows first; a prerendered page hands it to its interactive render.
+public sealed record AnalyticsFigures(IReadOnlyList<HardestCourse> Hardest, IReadOnlyList<DifficultyFigures> Difficulties, IReadOnlyList<MetadataProblem> Problems);
 
 public sealed record MetadataMatch(int CourseId, string Title, string? InstructorEmail, string Metadata);
 
 public sealed class AnalyticsQueries(NpgsqlDataSource dataSource)
 {
+    public const int FirstRows = 50;
+    public const int MaxProblems = 500;
+
     // Only courses whose passing_score is a JSON number count; NULL or malformed metadata can neither win nor hide a tie.
+    // The highest number and its ties come from the passing-score index (JSON numbers compare as numbers); Ties
+    // counts them all, and only the rows asked for look their instructor up.
     public const string HardestCourseSql = """
-        WITH scored AS (
-            SELECT c.course_id, c.title, c.instructor_id, (c.quiz_metadata->>'passing_score')::numeric AS passing_score
+        WITH best AS (
+            SELECT c.quiz_metadata -> 'passing_score' AS score
             FROM courses c
-            WHERE jsonb_typeof(c.quiz_metadata->'passing_score') = 'number'
-        ), best AS (
-            SELECT max(passing_score) AS passing_score FROM scored
+            WHERE jsonb_typeof(c.quiz_metadata -> 'passing_score') = 'number'
+            ORDER BY c.quiz_metadata -> 'passing_score' DESC
+            LIMIT 1
+        ), ties AS (
+            SELECT c.course_id, c.title, c.instructor_id, c.quiz_metadata ->> 'passing_score' AS passing_score, count(*) OVER () AS ties
+            FROM best b JOIN courses c ON c.quiz_metadata -> 'passing_score' = b.score
+            ORDER BY c.title, c.course_id
+            LIMIT @limit
         )
-        SELECT s.course_id, s.title, u.email AS instructor_email, s.passing_score
-        FROM scored s
-        JOIN best b ON s.passing_score = b.passing_score
-        LEFT JOIN users u ON u.user_id = s.instructor_id
-        ORDER BY u.email NULLS LAST, s.course_id
+        SELECT t.course_id, t.title, u.email AS instructor_email, t.passing_score::numeric AS passing_score, t.ties
+        FROM ties t LEFT JOIN users u ON u.user_id = t.instructor_id
+        ORDER BY t.title, t.course_id
         """;
 
     public const string ByDifficultySql = """
@@ -43,7 +54,7 @@ public sealed class AnalyticsQueries(NpgsqlDataSource dataSource)
         """;
 
     public const string MetadataProblemsSql = """
-        SELECT c.course_id, c.title, p.problem, c.quiz_metadata::text AS metadata
+        SELECT c.course_id, c.title, p.problem, c.quiz_metadata::text AS metadata, count(*) OVER () AS total
         FROM courses c
         CROSS JOIN LATERAL (SELECT CASE
             WHEN c.quiz_metadata IS NULL THEN 'no quiz metadata'
@@ -57,7 +68,7 @@ public sealed class AnalyticsQueries(NpgsqlDataSource dataSource)
             END AS problem) p
         WHERE p.problem IS NOT NULL
         ORDER BY p.problem, c.course_id
-        LIMIT 500
+        LIMIT @limit
         """;
 
     // @> with a JSON document as parameter: served by the GIN index idx_courses_metadata.
@@ -70,11 +81,13 @@ public sealed class AnalyticsQueries(NpgsqlDataSource dataSource)
         LIMIT 200
         """;
 
-    public async Task<IReadOnlyList<HardestCourse>> HardestCoursesAsync(CancellationToken ct) => await QueryAsync<HardestCourse>(HardestCourseSql, null, ct);
+    public async Task<IReadOnlyList<HardestCourse>> HardestCoursesAsync(CancellationToken ct, int limit = 10_000) =>
+        await QueryAsync<HardestCourse>(HardestCourseSql, new { limit }, ct);
 
     public async Task<IReadOnlyList<DifficultyFigures>> ByDifficultyAsync(CancellationToken ct) => await QueryAsync<DifficultyFigures>(ByDifficultySql, null, ct);
 
-    public async Task<IReadOnlyList<MetadataProblem>> MetadataProblemsAsync(CancellationToken ct) => await QueryAsync<MetadataProblem>(MetadataProblemsSql, null, ct);
+    public async Task<IReadOnlyList<MetadataProblem>> MetadataProblemsAsync(CancellationToken ct, int limit = MaxProblems) =>
+        await QueryAsync<MetadataProblem>(MetadataProblemsSql, new { limit }, ct);
 
     public async Task<IReadOnlyList<MetadataMatch>> FilterAsync(string? difficulty, int? passingScore, int? questions, CancellationToken ct)
     {

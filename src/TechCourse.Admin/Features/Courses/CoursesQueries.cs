@@ -31,13 +31,14 @@ public sealed class CoursesQueries(NpgsqlDataSource dataSource)
             ? $"{SortColumns[request.Sort]} {direction}, c.course_id {direction}"
             : $"{SortColumns[request.Sort]} {direction} NULLS LAST, c.course_id {direction}";
         var bySales = request.Sort is CourseSort.Enrollments or CourseSort.Revenue;
-        // Totals are looked up per course (LATERAL; OFFSET 0 keeps the planner from flattening it into an aggregate of
-        // every course): for the page's courses only, unless the page is sorted by them.
+        // The page's courses look their totals up one by one (LATERAL; OFFSET 0 keeps the planner from computing every
+        // course's); a page sorted by them needs every course's totals: one hash join.
         const string totals = "LEFT JOIN LATERAL (SELECT s.enrollments, s.gross_revenue FROM course_sales_totals s WHERE s.course_id = c.course_id OFFSET 0) t ON true";
+        const string allTotals = "LEFT JOIN course_sales_totals t ON t.course_id = c.course_id";
         // A title search takes its matches from the trigram index first (the OFFSET 0 fence), then sorts those few,
         // instead of walking the title index in order and testing ILIKE on every course.
-        var source = string.IsNullOrWhiteSpace(request.Filter.Search) ? $"courses c {(bySales ? totals : "")} WHERE {where}"
-            : $"(SELECT * FROM courses c WHERE {where} OFFSET 0) c {(bySales ? totals : "")}";
+        var source = string.IsNullOrWhiteSpace(request.Filter.Search) ? $"courses c {(bySales ? allTotals : "")} WHERE {where}"
+            : $"(SELECT * FROM courses c WHERE {where} OFFSET 0) c {(bySales ? allTotals : "")}";
         var sql = $"""
             WITH page AS (
                 SELECT c.course_id FROM {source}

@@ -16,7 +16,7 @@ public sealed class DashboardQueries(NpgsqlDataSource dataSource)
                 (SELECT coalesce(sum(users), 0)::bigint FROM user_role_counts WHERE role = 'Instructor') AS instructors,
                 c.courses, c.published_courses, e.enrollments, e.gross_revenue
             FROM (SELECT count(*) AS courses, count(*) FILTER (WHERE is_published) AS published_courses FROM courses) c,
-                 (SELECT coalesce(sum(enrollments), 0)::bigint AS enrollments, coalesce(sum(gross_revenue), 0) AS gross_revenue FROM sales_by_course) e
+                 sales_grand_total e
             """, cancellationToken: ct));
     }
 }

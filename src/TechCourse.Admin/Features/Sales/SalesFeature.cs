@@ -14,6 +14,7 @@ public static class SalesFeature
         builder.Services.AddOptions<ReportingOptions>().BindConfiguration("Reporting");
         builder.Services.AddSingleton<SalesQueries>();
         builder.Services.AddSingleton<AnalyticsQueries>();
+        builder.Services.AddHostedService<SalesFolder>();
     }
 
     public static string ExportUrl(string report, SalesRange range, string? search = null, string? sort = null, bool descending = true) =>

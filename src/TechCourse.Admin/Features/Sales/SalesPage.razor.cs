@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.Options;
 using MudBlazor;
 using TechCourse.Admin.Infrastructure.Auth;
@@ -16,12 +17,16 @@ public partial class SalesPage
         ("this-month", "This month"), ("last-month", "Last month"), ("this-year", "This year"), ("custom", "Custom range"),
     ];
 
+    private const int ByDayTab = 0, AllTimeTab = 1, InRangeTab = 2, InstructorsTab = 3;
+    private const string PrerenderedDaysKey = "sales-days";
+
     private readonly CancellationTokenSource cancellation = new();
+    private PersistingComponentStateSubscription persisting;
     private SalesScope scope = SalesScope.All;
     private string zone = "UTC";
     private string preset = "30";
     private DateTime? from, to;
-    private int tab;
+    private int tab = ByDayTab;
     private string? error, rangeProblem;
     private IReadOnlyList<DaySales>? days;
     private IReadOnlyList<CourseSales>? courses, coursesInRange;
@@ -32,6 +37,7 @@ public partial class SalesPage
 
     [Inject] private SalesQueries Queries { get; set; } = default!;
     [Inject] private IOptions<ReportingOptions> Reporting { get; set; } = default!;
+    [Inject] private PersistentComponentState ApplicationState { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState>? AuthenticationState { get; set; }
 
     private SalesRange Range => new(DateOnly.FromDateTime(from ?? DateTime.Today), DateOnly.FromDateTime(to ?? DateTime.Today), zone);
@@ -41,6 +47,22 @@ public partial class SalesPage
         zone = SalesTimeZones.IsKnown(Reporting.Value.TimeZone) ? Reporting.Value.TimeZone : "UTC";
         if (AuthenticationState is not null && Actor.From((await AuthenticationState).User) is { } actor) scope = SalesScope.For(actor);
         ApplyPreset();
+        // The prerendered response carries its days, so the interactive render shows them without asking again.
+        if (ApplicationState.TryTakeFromJson<PrerenderedDays>(PrerenderedDaysKey, out var prerendered)
+            && prerendered is not null && prerendered.Range == Range && prerendered.InstructorId == scope.InstructorId)
+            ShowDays(prerendered.Days);
+        else
+            await LoadAsync();
+        persisting = ApplicationState.RegisterOnPersisting(() =>
+        {
+            if (days is not null) ApplicationState.PersistAsJson(PrerenderedDaysKey, new PrerenderedDays(Range, scope.InstructorId, days));
+            return Task.CompletedTask;
+        }, RenderMode.InteractiveServer);
+    }
+
+    private async Task TabChangedAsync(int index)
+    {
+        tab = index;
         await LoadAsync();
     }
 
@@ -48,21 +70,21 @@ public partial class SalesPage
     {
         preset = value;
         ApplyPreset();
-        await LoadAsync();
+        await RangeChangedAsync();
     }
 
     private async Task FromChangedAsync(DateTime? value)
     {
         if (value == from) return;
         (from, preset) = (value, "custom");
-        await LoadAsync();
+        await RangeChangedAsync();
     }
 
     private async Task ToChangedAsync(DateTime? value)
     {
         if (value == to) return;
         (to, preset) = (value, "custom");
-        await LoadAsync();
+        await RangeChangedAsync();
     }
 
     private async Task ZoneChangedAsync(string? value)
@@ -70,7 +92,7 @@ public partial class SalesPage
         if (!SalesTimeZones.IsKnown(value)) return;
         zone = value!;
         if (preset != "custom") ApplyPreset();
-        await LoadAsync();
+        await RangeChangedAsync();
     }
 
     private Task<IEnumerable<string>> SearchZones(string? text, CancellationToken ct) =>
@@ -94,26 +116,42 @@ public partial class SalesPage
         (from, to) = (start.ToDateTime(TimeOnly.MinValue), end.ToDateTime(TimeOnly.MinValue));
     }
 
+    private async Task RangeChangedAsync()
+    {
+        rangeProblem = Range.Problem();
+        if (rangeProblem is not null) return;
+        (days, coursesInRange, instructors) = (null, null, null);
+        await LoadAsync();
+    }
+
+    /// Loads what the open tab shows, once per range: the other tabs wait until they are opened.
     private async Task LoadAsync()
     {
         rangeProblem = Range.Problem();
         if (rangeProblem is not null) return;
-        (error, days, coursesInRange, instructors) = (null, null, null, null);
+        error = null;
+        var range = Range;
+        var ct = cancellation.Token;
         try
         {
-            var range = Range;
-            courses ??= await Queries.ByCourseAsync(scope, cancellation.Token);
-            days = await Queries.ByDayAsync(range, scope, cancellation.Token);
-            dayTotals = SalesTotals.Of(days, d => d.Enrollments, d => d.GrossRevenue);
-            previousTotals = SalesTotals.Of(days, d => d.PreviousEnrollments, d => d.PreviousRevenue);
-            chartLabels = days.Select((d, i) => days.Count <= 31 || i % (days.Count / 12 + 1) == 0 ? d.Day.ToString("MM-dd", Invariant) : "").ToArray();
-            chartSeries =
-            [
-                new ChartSeries<double> { Name = "Gross revenue", Data = new ChartData<double>(days.Select(d => (double)d.GrossRevenue).ToArray()) },
-                new ChartSeries<double> { Name = "Previous period", Data = new ChartData<double>(days.Select(d => (double)d.PreviousRevenue).ToArray()) },
-            ];
-            coursesInRange = await Queries.CoursesInRangeAsync(range, scope, cancellation.Token);
-            instructors = await Queries.InstructorsInRangeAsync(range, scope, cancellation.Token);
+            switch (tab)
+            {
+                case ByDayTab when days is null:
+                    var loadedDays = await Queries.ByDayAsync(range, scope, ct);
+                    if (range == Range) ShowDays(loadedDays);
+                    break;
+                case AllTimeTab when courses is null:
+                    courses = await Queries.ByCourseAsync(scope, ct);
+                    break;
+                case InRangeTab when coursesInRange is null:
+                    var loadedCourses = await Queries.CoursesInRangeAsync(range, scope, ct);
+                    if (range == Range) coursesInRange = loadedCourses;
+                    break;
+                case InstructorsTab when instructors is null:
+                    var loadedInstructors = await Queries.InstructorsInRangeAsync(range, scope, ct);
+                    if (range == Range) instructors = loadedInstructors;
+                    break;
+            }
         }
         catch (Npgsql.NpgsqlException e) when (e is not Npgsql.PostgresException { SqlState: "22023" })
         {
@@ -128,6 +166,19 @@ public partial class SalesPage
         }
     }
 
+    private void ShowDays(IReadOnlyList<DaySales> loaded)
+    {
+        days = loaded;
+        dayTotals = SalesTotals.Of(days, d => d.Enrollments, d => d.GrossRevenue);
+        previousTotals = SalesTotals.Of(days, d => d.PreviousEnrollments, d => d.PreviousRevenue);
+        chartLabels = days.Select((d, i) => days.Count <= 31 || i % (days.Count / 12 + 1) == 0 ? d.Day.ToString("MM-dd", Invariant) : "").ToArray();
+        chartSeries =
+        [
+            new ChartSeries<double> { Name = "Gross revenue", Data = new ChartData<double>(days.Select(d => (double)d.GrossRevenue).ToArray()) },
+            new ChartSeries<double> { Name = "Previous period", Data = new ChartData<double>(days.Select(d => (double)d.PreviousRevenue).ToArray()) },
+        ];
+    }
+
     private static string Money(decimal amount) => amount.ToString("N2", Invariant);
 
     private static string ChangeText(decimal current, decimal previous) =>
@@ -135,6 +186,7 @@ public partial class SalesPage
 
     public void Dispose()
     {
+        persisting.Dispose();
         cancellation.Cancel();
         cancellation.Dispose();
     }

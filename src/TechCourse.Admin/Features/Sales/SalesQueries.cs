@@ -5,50 +5,61 @@ namespace TechCourse.Admin.Features.Sales;
 
 public sealed class SalesQueries(NpgsqlDataSource dataSource)
 {
-    public const string ByCourseSql = """
-        SELECT t.course_id, c.title, u.email AS instructor_email, t.enrollments, t.gross_revenue
+    // Instructors' emails are looked up once per instructor (about one per five courses), not once per course.
+    private const string Instructors = """
+        instructors AS MATERIALIZED (
+            SELECT u.user_id, u.email FROM (SELECT DISTINCT instructor_id FROM courses WHERE @instructor::uuid IS NULL OR instructor_id = @instructor) i
+            JOIN users u ON u.user_id = i.instructor_id)
+        """;
+
+    public const string ByCourseSql = $"""
+        WITH {Instructors}
+        SELECT t.course_id, c.title, i.email AS instructor_email, t.enrollments, t.gross_revenue
         FROM course_sales_totals t
         JOIN courses c ON c.course_id = t.course_id
-        LEFT JOIN users u ON u.user_id = c.instructor_id
+        LEFT JOIN instructors i ON i.user_id = c.instructor_id
         WHERE (@instructor::uuid IS NULL OR c.instructor_id = @instructor)
         ORDER BY t.gross_revenue DESC, c.title, t.course_id
         """;
 
-    // All sales: the running totals per UTC quarter hour. One instructor's sales: their few courses' rows directly.
+    // All sales: the running totals per UTC quarter hour. One instructor's sales: their few courses' enrollments.
     public const string ByDaySql = """
         SELECT day, enrollments, gross_revenue FROM sales_by_local_day(@zone, @from::date, @to::date)
         WHERE @instructor::uuid IS NULL
         UNION ALL
-        SELECT g::date, count(e.enrollment_id), coalesce(sum(e.amount_paid), 0)
+        SELECT g::date, coalesce(x.enrollments, 0), coalesce(x.gross_revenue, 0)
         FROM generate_series(@from::timestamp, @to::timestamp, interval '1 day') g
-        LEFT JOIN enrollments e
-               ON e.course_id IN (SELECT course_id FROM courses WHERE instructor_id = @instructor)
-              AND e.enrolled_at >= (g AT TIME ZONE @zone) AND e.enrolled_at < ((g + interval '1 day') AT TIME ZONE @zone)
+        LEFT JOIN (SELECT (e.enrolled_at AT TIME ZONE @zone)::date AS day, count(*) AS enrollments, sum(e.amount_paid) AS gross_revenue
+                   FROM enrollments e
+                   WHERE e.course_id IN (SELECT course_id FROM courses WHERE instructor_id = @instructor)
+                     AND e.enrolled_at >= (@from::timestamp AT TIME ZONE @zone) AND e.enrolled_at < ((@to::timestamp + interval '1 day') AT TIME ZONE @zone)
+                   GROUP BY 1) x ON x.day = g::date
         WHERE @instructor::uuid IS NOT NULL
-        GROUP BY g
         ORDER BY 1
         """;
 
-    public const string CoursesInRangeSql = """
-        SELECT e.course_id, c.title, u.email AS instructor_email, count(*) AS enrollments, sum(e.amount_paid) AS gross_revenue
-        FROM enrollments e
-        JOIN courses c ON c.course_id = e.course_id
-        LEFT JOIN users u ON u.user_id = c.instructor_id
-        WHERE e.enrolled_at >= (@from::timestamp AT TIME ZONE @zone) AND e.enrolled_at < ((@to::timestamp + interval '1 day') AT TIME ZONE @zone)
-          AND (@instructor::uuid IS NULL OR c.instructor_id = @instructor)
-        GROUP BY e.course_id, c.title, u.email
-        ORDER BY gross_revenue DESC, c.title, e.course_id
+    // Per course over the range's instants: whole UTC days from the per-course month rollup, the ends from enrollments.
+    private const string InRange = """
+        sales_courses_in_range(@from::timestamp AT TIME ZONE @zone, (@to::timestamp + interval '1 day') AT TIME ZONE @zone,
+                               CASE WHEN @instructor::uuid IS NOT NULL THEN ARRAY(SELECT course_id FROM courses WHERE instructor_id = @instructor) END)
         """;
 
-    public const string InstructorsInRangeSql = """
-        SELECT c.instructor_id, u.email AS instructor_email, count(DISTINCT e.course_id) AS courses, count(*) AS enrollments, sum(e.amount_paid) AS gross_revenue
-        FROM enrollments e
-        JOIN courses c ON c.course_id = e.course_id
-        LEFT JOIN users u ON u.user_id = c.instructor_id
-        WHERE e.enrolled_at >= (@from::timestamp AT TIME ZONE @zone) AND e.enrolled_at < ((@to::timestamp + interval '1 day') AT TIME ZONE @zone)
-          AND (@instructor::uuid IS NULL OR c.instructor_id = @instructor)
-        GROUP BY c.instructor_id, u.email
-        ORDER BY gross_revenue DESC, u.email
+    public const string CoursesInRangeSql = $"""
+        WITH {Instructors}
+        SELECT r.course_id, c.title, i.email AS instructor_email, r.enrollments, r.gross_revenue
+        FROM {InRange} r
+        JOIN courses c ON c.course_id = r.course_id
+        LEFT JOIN instructors i ON i.user_id = c.instructor_id
+        ORDER BY r.gross_revenue DESC, c.title, r.course_id
+        """;
+
+    public const string InstructorsInRangeSql = $"""
+        SELECT t.instructor_id, u.email AS instructor_email, t.courses, t.enrollments, t.gross_revenue
+        FROM (SELECT c.instructor_id, count(*) AS courses, sum(r.enrollments)::bigint AS enrollments, sum(r.gross_revenue) AS gross_revenue
+              FROM {InRange} r JOIN courses c ON c.course_id = r.course_id
+              GROUP BY c.instructor_id) t
+        LEFT JOIN users u ON u.user_id = t.instructor_id
+        ORDER BY t.gross_revenue DESC, u.email
         """;
 
     private static DateTime At(DateOnly day) => day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);

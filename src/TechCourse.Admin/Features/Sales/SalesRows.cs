@@ -9,6 +9,9 @@ public sealed record DaySales(DateOnly Day, long Enrollments, decimal GrossReven
     public decimal? RevenueChangePercent => PreviousRevenue == 0 ? null : Math.Round((GrossRevenue - PreviousRevenue) / PreviousRevenue * 100, 1);
 }
 
+/// The by-day figures a prerendered page hands to its interactive render.
+public sealed record PrerenderedDays(SalesRange Range, Guid? InstructorId, IReadOnlyList<DaySales> Days);
+
 public sealed record SalesTotals(long Enrollments, decimal GrossRevenue)
 {
     public static SalesTotals Of<T>(IEnumerable<T> rows, Func<T, long> enrollments, Func<T, decimal> revenue)

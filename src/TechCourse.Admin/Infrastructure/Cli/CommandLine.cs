@@ -21,7 +21,7 @@ public static class CommandLine
           loadtest    concurrent writers change prices and enroll students, then check the invariants (exit 1 if one fails)
                       --writers N (50) --seconds N (60) --courses N (20) --students N (2000); adds its own tagged rows
           rollups rebuild   recompute the sales rollups from enrollments (holds off enrollment writes meanwhile)
-          rollups fold      merge the per-session slots of the sales rollups into one row per key (run periodically)
+          rollups fold      fold the pending sales deltas into the rollups now (the app does it every second)
           rollups verify    compare the sales rollups with enrollments; prints each difference, exits 1 on any
         """ + Features.Audit.AuditCommands.Usage;
 
@@ -105,8 +105,8 @@ public static class CommandLine
                 await connection.OpenAsync(ct);
                 if (args[1] == "fold")
                 {
-                    await Features.Sales.SalesRollups.FoldAsync(connection, ct);
-                    Console.WriteLine("Sales rollup slots folded.");
+                    var folded = await Features.Sales.SalesRollups.FoldAsync(connection, ct);
+                    Console.WriteLine($"Folded {folded} sales delta(s) into the rollups.");
                     return 0;
                 }
                 if (args[1] == "rebuild")

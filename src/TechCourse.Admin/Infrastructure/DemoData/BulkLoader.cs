@@ -60,10 +60,10 @@ public static class BulkLoader
             courses = await Step("copy courses", () => BulkCopy.CoursesAsync(connection, rows.Courses, ct));
             changes = await Step("copy price_changes (sealed)", () => BulkCopy.PriceChangesAsync(connection, transaction, rows.PriceChanges, ct));
             // The sales rollups are rebuilt once after the copy instead of row by row by their trigger.
-            await connection.ExecuteAsync(new CommandDefinition("ALTER TABLE enrollments DISABLE TRIGGER sales_rollup_insert_delete", transaction: transaction, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition("ALTER TABLE enrollments DISABLE TRIGGER sales_delta_insert", transaction: transaction, cancellationToken: ct));
             enrollments = await Step("copy enrollments", () => BulkCopy.EnrollmentsAsync(connection, rows.Enrollments, ct));
             await connection.ExecuteAsync(new CommandDefinition("""
-                ALTER TABLE enrollments ENABLE TRIGGER sales_rollup_insert_delete;
+                ALTER TABLE enrollments ENABLE TRIGGER sales_delta_insert;
                 SELECT setval(pg_get_serial_sequence(t, c), GREATEST(m, 1), m IS NOT NULL)
                 FROM (VALUES ('courses', 'course_id', (SELECT max(course_id) FROM courses)),
                              ('price_changes', 'log_id', (SELECT max(log_id) FROM price_changes)),

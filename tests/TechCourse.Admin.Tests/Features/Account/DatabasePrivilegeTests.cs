@@ -90,6 +90,23 @@ public sealed class DatabasePrivilegeTests(DatabaseFixture database) : IClassFix
     }
 
     [Fact]
+    public async Task The_runtime_role_may_fold_the_sales_deltas_into_the_rollups()
+    {
+        await using (var owner = await database.DataSource.OpenConnectionAsync())
+            await owner.ExecuteAsync("""
+                INSERT INTO enrollments (student_id, course_id, amount_paid) SELECT user_id, @adasCourse, 7.50 FROM users WHERE user_id = @bob
+                """, new { adasCourse, bob });
+        await using var session = await RuntimeSessionAsync(ada, StaffRoles.Instructor);
+
+        var folded = await session.Connection.ExecuteScalarAsync<long?>("SELECT sales_rollups_fold(true, NULL)", transaction: session.Transaction);
+
+        Assert.True(folded >= 1);
+        Assert.Equal(0L, await session.Connection.ExecuteScalarAsync<long>("SELECT count(*) FROM sales_deltas WHERE course_id = @adasCourse", new { adasCourse }, session.Transaction));
+        Assert.Equal((1L, 7.50m), await session.Connection.QuerySingleAsync<(long, decimal)>(
+            "SELECT enrollments, gross_revenue FROM sales_course WHERE course_id = @adasCourse", new { adasCourse }, session.Transaction));
+    }
+
+    [Fact]
     public async Task A_claimed_admin_role_is_not_trusted_the_database_looks_the_role_up()
     {
         await using var session = await RuntimeSessionAsync(ada, StaffRoles.Admin);
@@ -132,8 +149,14 @@ public sealed class DatabasePrivilegeTests(DatabaseFixture database) : IClassFix
     [InlineData("DELETE FROM users")]
     [InlineData("UPDATE users SET email = 'x@example.com'")]
     [InlineData("SELECT ensure_not_last_admin(gen_random_uuid())")]
-    [InlineData("UPDATE sales_by_course SET enrollments = 0")]
-    [InlineData("DELETE FROM sales_by_day")]
+    [InlineData("UPDATE sales_course SET enrollments = 0")]
+    [InlineData("DELETE FROM sales_day")]
+    [InlineData("UPDATE sales_title SET enrollments = 0")]
+    [InlineData("DELETE FROM sales_course_month")]
+    [InlineData("UPDATE sales_total SET enrollments = 0")]
+    [InlineData("INSERT INTO sales_deltas VALUES (1, now(), 1, 9.99)")]
+    [InlineData("DELETE FROM sales_deltas")]
+    [InlineData("SELECT sales_rollups_clear()")]
     [InlineData("UPDATE user_role_counts SET users = 0")]
     [InlineData("SELECT user_role_counts_add('{\"Admin\": 1}')")]
     [InlineData("SELECT sales_rollups_rebuild()")]

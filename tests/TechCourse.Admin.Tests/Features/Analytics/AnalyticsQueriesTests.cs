@@ -24,12 +24,14 @@ public sealed class AnalyticsQueriesTests
         var queries = new AnalyticsQueries(database.DataSource);
 
         var hardest = await queries.HardestCoursesAsync(CancellationToken.None);
+        var firstOfTheTies = await queries.HardestCoursesAsync(CancellationToken.None, limit: 1);
         var problems = await queries.MetadataProblemsAsync(CancellationToken.None);
         var hard = await queries.FilterAsync("Hard", null, null, CancellationToken.None);
         var difficulties = await queries.ByDifficultyAsync(CancellationToken.None);
 
         Assert.Equal(["ada@t.com"], seedAnswer);
         Assert.Equal([("bob@t.com", 90m), ("cy@t.com", 90m)], hardest.Select(h => (h.InstructorEmail, h.PassingScore)));
+        Assert.Equal([("bob@t.com", 2L)], firstOfTheTies.Select(h => (h.InstructorEmail, h.Ties)));
         Assert.Equal([("No metadata", "no quiz metadata"), ("Text score", "passing_score is not a number")], problems.Select(p => (p.Title, p.Problem)).OrderBy(p => p.Title));
         Assert.Equal(["Hard A", "Hard B"], hard.Select(h => h.Title));
         Assert.Equal(90m, difficulties.Single(d => d.Difficulty == "Hard").AveragePassingScore);

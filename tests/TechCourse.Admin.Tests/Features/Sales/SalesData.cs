@@ -27,4 +27,10 @@ public static class SalesData
         await connection.ExecuteAsync("INSERT INTO enrollments (student_id, course_id, amount_paid, enrolled_at) VALUES (@who, @course, @amount, @at)",
             new { who, course, amount, at = at.ToUniversalTime() });
     }
+
+    public static async Task FoldAsync(NpgsqlDataSource dataSource)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await TechCourse.Admin.Features.Sales.SalesRollups.FoldAsync(connection, CancellationToken.None);
+    }
 }

@@ -29,6 +29,7 @@ public sealed class SalesPageTests
         await using var dataSource = Npgsql.NpgsqlDataSource.Create(unreachable.ConnectionString);
         context.Services.AddSingleton(new SalesQueries(dataSource));
         context.Services.AddSingleton(Options.Create(new ReportingOptions()));
+        context.AddBunitPersistentComponentState();
         context.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", true));
 
         var page = context.Render<SalesPage>();
@@ -56,11 +57,71 @@ public sealed class SalesPageTests
         Assert.Contains("previous period 7.00", page.Find("[data-testid=day-totals]").TextContent, StringComparison.Ordinal);
     }
 
-    private static Bunit.BunitContext Context(TestDatabase database, string zone)
+    [Fact]
+    public async Task The_other_tabs_load_their_figures_only_when_opened()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var course = await SalesData.CourseAsync(database.DataSource, null, "Opened late");
+        await SalesData.EnrollAsync(database.DataSource, course, 4.20m, DateTimeOffset.UtcNow);
+        await using var context = Context(database, "UTC");
+        var page = context.Render<SalesPage>();
+        page.WaitForAssertion(() => Assert.Equal("4.20", page.Find("[data-testid=day-total-revenue]").TextContent), TimeSpan.FromSeconds(10));
+        Assert.Empty(page.FindAll("[data-testid=courses-in-range-table]"));
+
+        await page.InvokeAsync(() => page.FindAll(".mud-tab")[2].Click());
+
+        page.WaitForAssertion(() => Assert.Equal("4.20", page.Find("[data-testid=courses-in-range-total-revenue]").TextContent), TimeSpan.FromSeconds(10));
+        Assert.Contains("Opened late", page.Find("[data-testid=courses-in-range-table]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_interactive_render_shows_the_prerendered_days_without_asking_the_database_again()
+    {
+        await using var context = MudTestContext.Create();
+        var unreachable = new Npgsql.NpgsqlConnectionStringBuilder { Host = "10.255.255.1", Username = "nobody", Timeout = 3 };
+        await using var dataSource = Npgsql.NpgsqlDataSource.Create(unreachable.ConnectionString);
+        context.Services.AddSingleton(new SalesQueries(dataSource));
+        context.Services.AddSingleton(Options.Create(new ReportingOptions()));
+        var state = context.AddBunitPersistentComponentState();
+        var today = SalesTimeZones.Today("UTC");
+        var range = new SalesRange(today.AddDays(-29), today, "UTC");
+        var days = Enumerable.Range(0, range.Days).Select(i => new DaySales(range.From.AddDays(i), 1, 2.50m, range.PreviousFrom.AddDays(i), 0, 0m)).ToList();
+        state.Persist("sales-days", new PrerenderedDays(range, null, days));
+        context.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", true));
+
+        var page = context.Render<SalesPage>();
+
+        Assert.Equal("75.00", page.Find("[data-testid=day-total-revenue]").TextContent);
+        Assert.Empty(page.FindAll("[role=alert]"));
+    }
+
+    [Fact]
+    public async Task The_prerendered_page_hands_its_days_to_the_interactive_render()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var course = await SalesData.CourseAsync(database.DataSource, null);
+        await SalesData.EnrollAsync(database.DataSource, course, 9.99m, DateTimeOffset.UtcNow);
+        await using var context = Context(database, "UTC", out var state);
+        var page = context.Render<SalesPage>();
+        page.WaitForAssertion(() => Assert.Equal("9.99", page.Find("[data-testid=day-total-revenue]").TextContent), TimeSpan.FromSeconds(10));
+
+        state.TriggerOnPersisting();
+
+        // bUnit starts the persisting on the renderer's dispatcher without waiting for it.
+        PrerenderedDays? persisted = null;
+        page.WaitForAssertion(() => Assert.True(state.TryTake("sales-days", out persisted)), TimeSpan.FromSeconds(5));
+        Assert.Equal(9.99m, persisted!.Days.Sum(d => d.GrossRevenue));
+        Assert.Equal(30, persisted.Days.Count);
+    }
+
+    private static Bunit.BunitContext Context(TestDatabase database, string zone) => Context(database, zone, out _);
+
+    private static Bunit.BunitContext Context(TestDatabase database, string zone, out Bunit.TestDoubles.BunitPersistentComponentState state)
     {
         var context = MudTestContext.Create();
         context.Services.AddSingleton(new SalesQueries(database.DataSource));
         context.Services.AddSingleton(Options.Create(new ReportingOptions { TimeZone = zone }));
+        state = context.AddBunitPersistentComponentState();
         context.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", true));
         return context;
     }

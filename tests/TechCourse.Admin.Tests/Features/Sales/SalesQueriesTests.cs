@@ -25,14 +25,20 @@ public sealed class SalesQueriesTests
         DateTimeOffset Local(DateOnly d, int h, int m, int s) => new(d.ToDateTime(new TimeOnly(h, m, s)), tz.GetUtcOffset(d.ToDateTime(new TimeOnly(h, m, s))));
         await SalesData.EnrollAsync(database.DataSource, course, 1.00m, Local(day, 0, 0, 0));
         await SalesData.EnrollAsync(database.DataSource, course, 2.00m, Local(day, 23, 59, 59));
+        await SalesData.FoldAsync(database.DataSource);
         await SalesData.EnrollAsync(database.DataSource, course, 4.00m, Local(day.AddDays(1), 0, 0, 0));
         await SalesData.EnrollAsync(database.DataSource, course, 8.00m, Local(day.AddDays(-1), 23, 59, 59));
 
-        var rows = await new SalesQueries(database.DataSource).ByDayAsync(new SalesRange(day.AddDays(-1), day.AddDays(1), zone), SalesScope.All, CancellationToken.None);
-        var scoped = await new SalesQueries(database.DataSource).ByDayAsync(new SalesRange(day.AddDays(-1), day.AddDays(1), zone), new SalesScope(Guid.NewGuid()), CancellationToken.None);
+        var range = new SalesRange(day.AddDays(-1), day.AddDays(1), zone);
+        var queries = new SalesQueries(database.DataSource);
+
+        var rows = await queries.ByDayAsync(range, SalesScope.All, CancellationToken.None);
+        var scoped = await queries.ByDayAsync(range, new SalesScope(Guid.NewGuid()), CancellationToken.None);
+        var today = await queries.CoursesInRangeAsync(range with { From = day, To = day }, SalesScope.All, CancellationToken.None);
 
         Assert.Equal([(day.AddDays(-1), 1L, 8.00m), (day, 2L, 3.00m), (day.AddDays(1), 1L, 4.00m)], rows.Select(r => (r.Day, r.Enrollments, r.GrossRevenue)));
         Assert.All(scoped, r => Assert.Equal((0L, 0m), (r.Enrollments, r.GrossRevenue)));
+        Assert.Equal([(course, 2L, 3.00m)], today.Select(c => (c.CourseId, c.Enrollments, c.GrossRevenue)));
     }
 
     [Fact]
@@ -80,6 +86,59 @@ public sealed class SalesQueriesTests
         Assert.Equal(2, (await queries.InstructorsInRangeAsync(range, SalesScope.All, CancellationToken.None)).Count);
     }
 
+    private const string Plain = "SELECT c.title, COUNT(e.enrollment_id), SUM(e.amount_paid) FROM courses c JOIN enrollments e ON c.course_id = e.course_id GROUP BY c.title ORDER BY 1";
+
+    [Theory]
+    [InlineData("UTC")]
+    [InlineData("Asia/Kolkata")]
+    [InlineData("America/St_Johns")]
+    [InlineData("Asia/Kathmandu")]
+    [InlineData("Pacific/Kiritimati")]
+    public async Task Courses_and_instructors_in_a_range_equal_a_plain_aggregate_whatever_the_zone_and_range(string zone)
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var ada = await SalesData.UserAsync(database.DataSource, "Instructor");
+        var bob = await SalesData.UserAsync(database.DataSource, "Instructor");
+        var courses = new[] { await SalesData.CourseAsync(database.DataSource, ada, "A"), await SalesData.CourseAsync(database.DataSource, ada, "B"), await SalesData.CourseAsync(database.DataSource, bob, "C") };
+        await using (var connection = await database.DataSource.OpenConnectionAsync())
+        {
+            // 3 courses x 400 students, every ~85 minutes from late January to early April: month ends and a leap of offsets.
+            await connection.ExecuteAsync("""
+                INSERT INTO users (email) SELECT 'student-' || i || '-' || md5(random()::text) || '@example.com' FROM generate_series(1, 400) i;
+                INSERT INTO enrollments (student_id, course_id, amount_paid, enrolled_at)
+                SELECT u.user_id, c, (abs(hashtext(u.email || c)) % 20000) / 100.0, timestamptz '2026-01-25 00:00Z' + (row_number() OVER () * interval '85 minutes')
+                FROM users u CROSS JOIN unnest(@courses) c WHERE u.email LIKE 'student-%';
+                """, new { courses });
+            await connection.ExecuteAsync("SELECT sales_rollups_fold()");
+            await connection.ExecuteAsync("UPDATE enrollments SET amount_paid = amount_paid + 1, enrolled_at = enrolled_at + interval '7 hours' WHERE enrollment_id % 7 = 0");
+        }
+        var queries = new SalesQueries(database.DataSource);
+        var ranges = new[] { ("2026-02-27", "2026-03-02"), ("2026-02-28", "2026-02-28"), ("2026-01-31", "2026-03-31"), ("2026-03-10", "2026-03-16"), ("2026-01-01", "2026-12-31") };
+
+        foreach (var (from, to) in ranges)
+        {
+            var range = new SalesRange(DateOnly.Parse(from, CultureInfo.InvariantCulture), DateOnly.Parse(to, CultureInfo.InvariantCulture), zone);
+            var plain = await PlainInRangeAsync(database, range);
+
+            var rows = await queries.CoursesInRangeAsync(range, SalesScope.All, CancellationToken.None);
+            var adas = await queries.CoursesInRangeAsync(range, new SalesScope(ada), CancellationToken.None);
+            var instructors = await queries.InstructorsInRangeAsync(range, SalesScope.All, CancellationToken.None);
+
+            Assert.Equal(plain.OrderBy(p => p.CourseId), rows.Select(r => (r.CourseId, r.Enrollments, r.GrossRevenue)).OrderBy(p => p.CourseId));
+            Assert.Equal(plain.Where(p => p.CourseId != courses[2]).OrderBy(p => p.CourseId), adas.Select(r => (r.CourseId, r.Enrollments, r.GrossRevenue)).OrderBy(p => p.CourseId));
+            Assert.Equal((plain.Sum(p => p.Enrollments), plain.Sum(p => p.GrossRevenue)), (instructors.Sum(i => i.Enrollments), instructors.Sum(i => i.GrossRevenue)));
+        }
+    }
+
+    private static async Task<List<(int CourseId, long Enrollments, decimal GrossRevenue)>> PlainInRangeAsync(TestDatabase database, SalesRange range)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        return (await connection.QueryAsync<(int, long, decimal)>("""
+            SELECT course_id, count(*), sum(amount_paid) FROM enrollments
+            WHERE (enrolled_at AT TIME ZONE @zone)::date BETWEEN @from::date AND @to::date GROUP BY course_id
+            """, new { zone = range.TimeZone, from = range.From.ToDateTime(TimeOnly.MinValue), to = range.To.ToDateTime(TimeOnly.MinValue) })).ToList();
+    }
+
     [Fact]
     public async Task The_seed_view_returns_the_same_rows_before_and_after_it_is_redefined_on_the_rollups()
     {
@@ -95,16 +154,20 @@ public sealed class SalesQueriesTests
             INSERT INTO enrollments (student_id, course_id, amount_paid, enrolled_at)
             SELECT u.user_id, c.course_id, (abs(hashtext(u.email || c.course_id)) % 20000) / 100.0, now() - (abs(hashtext(c.course_id || u.email)) % 1000) * interval '1 hour'
             FROM users u CROSS JOIN courses c WHERE u.role = 'Student' AND c.title <> 'Never sold' AND abs(hashtext(u.email || c.title || c.course_id)) % 3 = 0;
+            INSERT INTO enrollments (student_id, course_id, amount_paid) SELECT user_id, NULL, 3.33 FROM users WHERE role = 'Student' LIMIT 3;
             """);
         const string report = "SELECT * FROM daily_sales_report ORDER BY course_name";
         var before = (await connection.QueryAsync<(string, long, decimal)>(report)).ToList();
         var definitionBefore = await connection.ExecuteScalarAsync<string>("SELECT pg_get_viewdef('daily_sales_report')");
 
-        await connection.ExecuteAsync(await File.ReadAllTextAsync(scripts.Single(s => Path.GetFileName(s).StartsWith("0006", StringComparison.Ordinal))));
+        foreach (var script in scripts.Where(s => string.CompareOrdinal(Path.GetFileName(s), "0006") >= 0))
+            await connection.ExecuteAsync(await File.ReadAllTextAsync(script));
 
         Assert.NotEqual(definitionBefore, await connection.ExecuteScalarAsync<string>("SELECT pg_get_viewdef('daily_sales_report')"));
         Assert.True(before.Count > 5);
         Assert.Equal(before, await connection.QueryAsync<(string, long, decimal)>(report));
+        await connection.ExecuteAsync("UPDATE courses SET title = 'Title 1' WHERE title = 'Title 2'; SELECT sales_rollups_fold(); UPDATE courses SET title = 'Title 9' WHERE course_id % 4 = 0");
+        Assert.Equal(await connection.QueryAsync<(string, long, decimal)>(Plain), await connection.QueryAsync<(string, long, decimal)>(report));
         var columns = await connection.QueryAsync<(string, string)>("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'daily_sales_report' ORDER BY ordinal_position");
         Assert.Equal([("course_name", "character varying"), ("total_enrollments", "bigint"), ("gross_revenue", "numeric")], columns);
         var totals = await connection.QueryAsync<(string, string)>("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'course_sales_totals' ORDER BY ordinal_position");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -10,8 +11,10 @@ namespace TechCourse.Admin.Tests.Features.Sales;
 [Collection("console output")]
 public sealed class SalesRollupTests
 {
+    private const string PlainReport = "SELECT c.title, count(e.enrollment_id), sum(e.amount_paid) FROM courses c JOIN enrollments e ON c.course_id = e.course_id GROUP BY c.title ORDER BY 1";
+
     [Fact]
-    public async Task Rollups_stay_exact_under_parallel_inserts_amount_corrections_deletes_and_a_cascading_user_delete()
+    public async Task Rollups_stay_exact_under_parallel_writers_folds_title_changes_a_cascading_user_delete_and_a_truncate()
     {
         await using var database = await TestDatabase.CreateAsync();
         var instructor = await SalesData.UserAsync(database.DataSource, "Instructor");
@@ -19,83 +22,90 @@ public sealed class SalesRollupTests
         for (var i = 0; i < 6; i++) courses.Add(await SalesData.CourseAsync(database.DataSource, instructor, $"Course {i % 4}"));
         var departing = await SalesData.UserAsync(database.DataSource);
         foreach (var course in courses) await SalesData.EnrollAsync(database.DataSource, course, 12.34m, DateTimeOffset.UtcNow.AddDays(-3), departing);
-        var start = DateTimeOffset.Parse("2026-03-28T20:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var start = DateTimeOffset.Parse("2026-03-28T20:00:00Z", CultureInfo.InvariantCulture);
+        using var writing = new CancellationTokenSource();
 
-        async Task WriterAsync(int writer)
+        var writers = Enumerable.Range(0, 8).Select(w => Task.Run(() => WriterAsync(database, courses, start, w))).ToList();
+        var folder = Task.Run(async () =>
         {
-            var random = new Random(writer);
             await using var connection = await database.DataSource.OpenConnectionAsync();
-            for (var step = 0; step < 60; step++)
+            while (!writing.IsCancellationRequested)
             {
-                // Two multi-row transactions that share a slot can deadlock on the rollup rows like on any rows:
-                // PostgreSQL aborts one whole transaction and the writer retries it, as the app does (40P01).
-                for (var attempt = 1; ; attempt++)
-                {
-                    try
-                    {
-                        await WriteStepAsync(connection, random, writer, step);
-                        break;
-                    }
-                    catch (PostgresException e) when (e.SqlState is "40P01" && attempt < 10)
-                    {
-                    }
-                }
+                await SalesRollups.TryFoldAsync(connection, CancellationToken.None);
+                await Task.Delay(20);
             }
-        }
-
-        async Task WriteStepAsync(NpgsqlConnection connection, Random random, int writer, int step)
+        });
+        var renamer = Task.Run(async () =>
         {
+            await using var connection = await database.DataSource.OpenConnectionAsync();
+            for (var round = 0; !writing.IsCancellationRequested; round++)
             {
-                await using var transaction = await connection.BeginTransactionAsync();
-                var student = await connection.ExecuteScalarAsync<Guid>("INSERT INTO users (email) VALUES (@e) RETURNING user_id", new { e = $"w{writer}-{step}-{Guid.NewGuid():N}@example.com" }, transaction);
-                foreach (var course in courses.OrderBy(_ => random.Next()).Take(3))
-                    await connection.ExecuteAsync("INSERT INTO enrollments (student_id, course_id, amount_paid, enrolled_at) VALUES (@student, @course, @amount, @at)",
-                        new { student, course, amount = random.Next(0, 20000) / 100m, at = start.AddMinutes(random.Next(0, 3000)) }, transaction);
-                switch (step % 4)
-                {
-                    case 1:
-                        await connection.ExecuteAsync("UPDATE enrollments SET amount_paid = amount_paid + 0.01 WHERE student_id = @student", new { student }, transaction);
-                        break;
-                    case 2:
-                        await connection.ExecuteAsync("UPDATE enrollments SET enrolled_at = enrolled_at + interval '5 hours 15 minutes', course_id = @course WHERE student_id = @student AND course_id = (SELECT min(course_id) FROM enrollments WHERE student_id = @student) AND NOT EXISTS (SELECT 1 FROM enrollments WHERE student_id = @student AND course_id = @course)",
-                            new { student, course = courses[writer % courses.Count] }, transaction);
-                        break;
-                    case 3:
-                        await connection.ExecuteAsync("DELETE FROM enrollments WHERE enrollment_id = (SELECT max(enrollment_id) FROM enrollments WHERE student_id = @student)", new { student }, transaction);
-                        break;
-                }
-                if (step % 9 == 8) await transaction.RollbackAsync();
-                else await transaction.CommitAsync();
+                // Titles move between courses, so some collide (the report groups by title) and some go away.
+                await RetryAsync(() => connection.ExecuteAsync("UPDATE courses SET title = @title WHERE course_id = @course",
+                    new { title = $"Course {round % 5}", course = courses[round % courses.Count] }));
+                await Task.Delay(15);
             }
-        }
-
-        var writers = Enumerable.Range(0, 8).Select(w => Task.Run(() => WriterAsync(w))).ToList();
+        });
+        await Task.Delay(300);
         await using (var connection = await database.DataSource.OpenConnectionAsync())
-        {
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    await connection.ExecuteAsync("DELETE FROM users WHERE user_id = @departing", new { departing });
-                    break;
-                }
-                catch (PostgresException e) when (e.SqlState is "40P01" && attempt < 10)
-                {
-                }
-            }
-        }
+            await RetryAsync(() => connection.ExecuteAsync("DELETE FROM users WHERE user_id = @departing", new { departing }));
+        await Task.Delay(300);
+        await using (var connection = await database.DataSource.OpenConnectionAsync())
+            await RetryAsync(() => connection.ExecuteAsync("TRUNCATE enrollments"));
         await Task.WhenAll(writers);
+        await writing.CancelAsync();
+        await Task.WhenAll(folder, renamer);
+        await SalesData.EnrollAsync(database.DataSource, courses[0], 1.01m, start);
 
         await using var check = await database.DataSource.OpenConnectionAsync();
+        Assert.True(await check.ExecuteScalarAsync<long>("SELECT count(*) FROM sales_deltas") > 0, "some deltas are still waiting to be folded");
         Assert.Empty(await SalesRollups.VerifyAsync(check, CancellationToken.None));
-        Assert.True(await check.ExecuteScalarAsync<long>("SELECT count(DISTINCT slot) FROM sales_by_day") > 1, "parallel writers should have used several slots");
-        var plain = await check.QueryAsync<(string, long, decimal)>("SELECT c.title, count(e.enrollment_id), sum(e.amount_paid) FROM courses c JOIN enrollments e ON c.course_id = e.course_id GROUP BY c.title ORDER BY 1");
-        Assert.Equal(plain, await check.QueryAsync<(string, long, decimal)>("SELECT * FROM daily_sales_report ORDER BY 1"));
+        Assert.Equal(await check.QueryAsync<(string, long, decimal)>(PlainReport), await check.QueryAsync<(string, long, decimal)>("SELECT * FROM daily_sales_report ORDER BY 1"));
         Assert.Equal(0L, await check.ExecuteScalarAsync<long>("SELECT count(*) FROM enrollments WHERE student_id = @departing", new { departing }));
 
-        await SalesRollups.FoldAsync(check, CancellationToken.None);
+        Assert.True(await SalesRollups.FoldAsync(check, CancellationToken.None) > 0);
+        Assert.Equal(0L, await check.ExecuteScalarAsync<long>("SELECT count(*) FROM sales_deltas"));
         Assert.Empty(await SalesRollups.VerifyAsync(check, CancellationToken.None));
-        Assert.Equal(1L, await check.ExecuteScalarAsync<long>("SELECT count(DISTINCT slot) FROM sales_by_day"));
+        Assert.Equal(await check.QueryAsync<(string, long, decimal)>(PlainReport), await check.QueryAsync<(string, long, decimal)>("SELECT * FROM daily_sales_report ORDER BY 1"));
+    }
+
+    [Fact]
+    public async Task The_report_follows_title_changes_duplicate_titles_and_deleted_courses_before_and_after_folding()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var at = DateTimeOffset.Parse("2026-06-01T10:00:00Z", CultureInfo.InvariantCulture);
+        var sql = await CourseAsync("SQL");
+        var sqlToo = await CourseAsync("SQL");
+        var go = await CourseAsync("Go");
+        var unsold = await CourseAsync("Unsold");
+        var moved = await CourseAsync("Moved away");
+        await SalesData.EnrollAsync(database.DataSource, sql, 10.10m, at);
+        await SalesData.EnrollAsync(database.DataSource, sqlToo, 20.20m, at);
+        await SalesData.EnrollAsync(database.DataSource, go, 30.30m, at);
+        await SalesData.EnrollAsync(database.DataSource, moved, 40.40m, at);
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        await connection.ExecuteAsync("INSERT INTO enrollments (student_id, course_id, amount_paid) SELECT user_id, NULL, 5.55 FROM users LIMIT 1");
+        var steps = new (string Sql, object? Args)[]
+        {
+            ("UPDATE courses SET title = 'Go' WHERE course_id = @sqlToo", new { sqlToo }),
+            ("SELECT sales_rollups_fold()", null),
+            ("UPDATE courses SET title = 'Go deeper' WHERE course_id = @go", new { go }),
+            ("UPDATE enrollments SET course_id = @go WHERE course_id = @moved", new { go, moved }),
+            ("DELETE FROM courses WHERE course_id = @moved", new { moved }),
+            ("SELECT sales_rollups_fold()", null),
+            ("UPDATE courses SET title = 'SQL' WHERE course_id IN (@sqlToo, @unsold)", new { sqlToo, unsold }),
+        };
+
+        foreach (var (step, args) in steps)
+        {
+            await connection.ExecuteAsync(step, args);
+            Assert.Equal(await connection.QueryAsync<(string, long, decimal)>(PlainReport), await connection.QueryAsync<(string, long, decimal)>("SELECT * FROM daily_sales_report ORDER BY 1"));
+        }
+
+        Assert.Equal([("Go deeper", 2L, 70.70m), ("SQL", 2L, 30.30m)], await connection.QueryAsync<(string, long, decimal)>("SELECT * FROM daily_sales_report ORDER BY 1"));
+        Assert.Empty(await SalesRollups.VerifyAsync(connection, CancellationToken.None));
+
+        async Task<int> CourseAsync(string title) => await SalesData.CourseAsync(database.DataSource, null, title);
     }
 
     [Fact]
@@ -103,9 +113,12 @@ public sealed class SalesRollupTests
     {
         await using var database = await TestDatabase.CreateAsync();
         var course = await SalesData.CourseAsync(database.DataSource, null);
-        await SalesData.EnrollAsync(database.DataSource, course, 19.99m, DateTimeOffset.Parse("2026-05-01T10:20:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        await SalesData.EnrollAsync(database.DataSource, course, 19.99m, DateTimeOffset.Parse("2026-05-01T10:20:00Z", CultureInfo.InvariantCulture));
         await using (var connection = await database.DataSource.OpenConnectionAsync())
-            await connection.ExecuteAsync("UPDATE sales_by_course SET gross_revenue = gross_revenue + 1; UPDATE sales_by_day SET running_enrollments[50] = running_enrollments[50] + 1");
+        {
+            await SalesRollups.FoldAsync(connection, CancellationToken.None);
+            await connection.ExecuteAsync("UPDATE sales_course SET gross_revenue = gross_revenue + 1; UPDATE sales_day SET running_enrollments[50] = running_enrollments[50] + 1");
+        }
 
         var (verifyExit, report) = await RunAsync(database, "rollups", "verify");
         var (rebuildExit, _) = await RunAsync(database, "rollups", "rebuild");
@@ -119,16 +132,88 @@ public sealed class SalesRollupTests
     }
 
     [Fact]
+    public async Task Fold_moves_the_deltas_into_the_rollups_and_reports_how_many()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var course = await SalesData.CourseAsync(database.DataSource, null);
+        await SalesData.EnrollAsync(database.DataSource, course, 3m, DateTimeOffset.UtcNow);
+        await SalesData.EnrollAsync(database.DataSource, course, 4m, DateTimeOffset.UtcNow);
+
+        var (exit, output) = await RunAsync(database, "rollups", "fold");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("Folded 2 sales delta(s)", output, StringComparison.Ordinal);
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        Assert.Equal((2L, 7m), await connection.QuerySingleAsync<(long, decimal)>("SELECT enrollments, gross_revenue FROM sales_course WHERE course_id = @course", new { course }));
+    }
+
+    [Fact]
     public async Task Truncating_enrollments_empties_the_rollups()
     {
         await using var database = await TestDatabase.CreateAsync();
         var course = await SalesData.CourseAsync(database.DataSource, null);
         await SalesData.EnrollAsync(database.DataSource, course, 5m, DateTimeOffset.UtcNow);
         await using var connection = await database.DataSource.OpenConnectionAsync();
+        await SalesRollups.FoldAsync(connection, CancellationToken.None);
+        await SalesData.EnrollAsync(database.DataSource, course, 6m, DateTimeOffset.UtcNow);
 
         await connection.ExecuteAsync("TRUNCATE enrollments");
 
-        Assert.Equal(0L, await connection.ExecuteScalarAsync<long>("SELECT (SELECT count(*) FROM sales_by_course) + (SELECT count(*) FROM sales_by_day)"));
+        Assert.Equal(0L, await connection.ExecuteScalarAsync<long>("""
+            SELECT (SELECT count(*) FROM sales_deltas) + (SELECT count(*) FROM sales_course WHERE enrollments <> 0 OR gross_revenue <> 0)
+                 + (SELECT count(*) FROM sales_title WHERE enrollments <> 0) + (SELECT count(*) FROM sales_day)
+                 + (SELECT count(*) FROM sales_course_month) + (SELECT enrollments FROM sales_total)
+            """));
+        Assert.Empty(await SalesRollups.VerifyAsync(connection, CancellationToken.None));
+    }
+
+    private static async Task WriterAsync(TestDatabase database, IReadOnlyList<int> courses, DateTimeOffset start, int writer)
+    {
+        var random = new Random(writer);
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        for (var step = 0; step < 60; step++)
+            await RetryAsync(() => WriteStepAsync(connection, courses, start, random, writer, step));
+    }
+
+    private static async Task<int> WriteStepAsync(NpgsqlConnection connection, IReadOnlyList<int> courses, DateTimeOffset start, Random random, int writer, int step)
+    {
+        await using var transaction = await connection.BeginTransactionAsync();
+        var student = await connection.ExecuteScalarAsync<Guid>("INSERT INTO users (email) VALUES (@e) RETURNING user_id", new { e = $"w{writer}-{step}-{Guid.NewGuid():N}@example.com" }, transaction);
+        foreach (var course in courses.OrderBy(_ => random.Next()).Take(3))
+            await connection.ExecuteAsync("INSERT INTO enrollments (student_id, course_id, amount_paid, enrolled_at) VALUES (@student, @course, @amount, @at)",
+                new { student, course, amount = random.Next(0, 20000) / 100m, at = start.AddMinutes(random.Next(0, 3000)) }, transaction);
+        switch (step % 4)
+        {
+            case 1:
+                await connection.ExecuteAsync("UPDATE enrollments SET amount_paid = amount_paid + 0.01 WHERE student_id = @student", new { student }, transaction);
+                break;
+            case 2:
+                await connection.ExecuteAsync("UPDATE enrollments SET enrolled_at = enrolled_at + interval '5 hours 15 minutes', course_id = @course WHERE student_id = @student AND course_id = (SELECT min(course_id) FROM enrollments WHERE student_id = @student) AND NOT EXISTS (SELECT 1 FROM enrollments WHERE student_id = @student AND course_id = @course)",
+                    new { student, course = courses[writer % courses.Count] }, transaction);
+                break;
+            case 3:
+                await connection.ExecuteAsync("DELETE FROM enrollments WHERE enrollment_id = (SELECT max(enrollment_id) FROM enrollments WHERE student_id = @student)", new { student }, transaction);
+                break;
+        }
+        if (step % 9 == 8) await transaction.RollbackAsync();
+        else await transaction.CommitAsync();
+        return step;
+    }
+
+    // Concurrent transactions can deadlock on rows like anywhere else: PostgreSQL aborts one and it is retried (40P01).
+    private static async Task RetryAsync(Func<Task<int>> work)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await work();
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState is "40P01" && attempt < 10)
+            {
+            }
+        }
     }
 
     private static async Task<(int Exit, string Output)> RunAsync(TestDatabase database, params string[] args)
