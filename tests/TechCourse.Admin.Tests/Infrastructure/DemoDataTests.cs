@@ -1,5 +1,8 @@
+using System.Globalization;
 using Dapper;
+using Npgsql;
 using TechCourse.Admin.Features.Audit;
+using TechCourse.Admin.Features.Sales;
 using TechCourse.Admin.Infrastructure.DemoData;
 using TechCourse.Admin.Tests.Support;
 
@@ -88,6 +91,27 @@ public sealed class DemoDataTests
     }
 
     [Fact]
+    public async Task The_load_writes_exactly_the_rollups_a_rebuild_from_the_enrollments_computes()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var rows = DemoRows.Of(new DemoDataGenerator(Small, seed: 5, Until));
+        string[] edges = ["2026-10-31T23:59:59.999999Z", "2026-11-01T00:00:00Z", "2026-10-15T13:44:59.999999Z", "2026-10-15T13:45:00Z",
+                          "2026-02-28T23:59:59Z", "2026-03-01T00:00:00Z"];
+        var students = edges.Select((_, i) => new GeneratedUser(Guid.NewGuid(), $"edge-{i}@example.com", "Student", Until.AddDays(-400))).ToList();
+        var atEdges = edges.Select((at, i) => new GeneratedEnrollment(students[i].UserId, 1 + i % 2, 10.005m + i, DateTimeOffset.Parse(at, CultureInfo.InvariantCulture)));
+        rows = rows with { Users = rows.Users.Concat(students), Enrollments = rows.Enrollments.Concat(atEdges) };
+
+        await BulkLoader.LoadAsync(database.ConnectionString, rows, CancellationToken.None);
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        var loaded = await RollupRowsAsync(connection);
+        await connection.ExecuteAsync("SELECT sales_rollups_rebuild()");
+
+        Assert.Empty(await SalesRollups.VerifyAsync(connection, CancellationToken.None));
+        Assert.Equal(await RollupRowsAsync(connection), loaded);
+        Assert.Equal(Small.Enrollments + edges.Length, await connection.ExecuteScalarAsync<long>("SELECT enrollments FROM sales_total"));
+    }
+
+    [Fact]
     public async Task Loaded_price_changes_arrive_sealed_and_the_database_verifies_every_link_of_the_chain()
     {
         await using var database = await TestDatabase.CreateAsync();
@@ -162,6 +186,13 @@ public sealed class DemoDataTests
 
         Assert.Equal(1L, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM users"));
     }
+
+    private static async Task<string?> RollupRowsAsync(NpgsqlConnection connection) => await connection.ExecuteScalarAsync<string>("""
+        SELECT concat_ws(E'\n',
+            (SELECT string_agg(x::text, ';' ORDER BY x::text) FROM sales_course x), (SELECT string_agg(x::text, ';' ORDER BY x::text) FROM sales_title x),
+            (SELECT string_agg(x::text, ';' ORDER BY x::text) FROM sales_day x), (SELECT string_agg(x::text, ';' ORDER BY x::text) FROM sales_course_month x),
+            (SELECT string_agg(x::text, ';') FROM sales_total x), (SELECT count(*)::text FROM sales_deltas))
+        """);
 
     private static string Snapshot(DemoDataGenerator generator) => string.Join('\n',
         generator.Instructors.Concat(generator.Students()).Select(u => u.ToString())

@@ -59,9 +59,11 @@ public static class BulkLoader
             users = await Step("copy users", () => BulkCopy.UsersAsync(connection, rows.Users, ct));
             courses = await Step("copy courses", () => BulkCopy.CoursesAsync(connection, rows.Courses, ct));
             changes = await Step("copy price_changes (sealed)", () => BulkCopy.PriceChangesAsync(connection, transaction, rows.PriceChanges, ct));
-            // The sales rollups are rebuilt once after the copy instead of row by row by their trigger.
+            // The sales rollups are counted as the enrollments stream and written once, instead of row by row by their trigger.
             await connection.ExecuteAsync(new CommandDefinition("ALTER TABLE enrollments DISABLE TRIGGER sales_delta_insert", transaction: transaction, cancellationToken: ct));
-            enrollments = await Step("copy enrollments", () => BulkCopy.EnrollmentsAsync(connection, rows.Enrollments, ct));
+            var sales = new SalesTally();
+            enrollments = await Step("copy enrollments", () => BulkCopy.EnrollmentsAsync(connection, sales.Counting(rows.Enrollments), ct));
+            await Step("write sales rollups", async () => { await sales.WriteAsync(connection, transaction, ct); return 0; });
             await connection.ExecuteAsync(new CommandDefinition("""
                 ALTER TABLE enrollments ENABLE TRIGGER sales_delta_insert;
                 SELECT setval(pg_get_serial_sequence(t, c), GREATEST(m, 1), m IS NOT NULL)
@@ -142,15 +144,14 @@ public static class BulkLoader
         [
             .. uniques.Select(c => new Rebuild(c.Table, c.Index!, 1, false)),
             .. indexes.Select(i => new Rebuild(i.Table, i.Definition, 1, i.Gin)),
-            new Rebuild("enrollments", "SELECT sales_rollups_rebuild()", 1, false),
             .. uniques.Select(c => new Rebuild(c.Table, $"ALTER TABLE {c.Table} ADD CONSTRAINT {Quote(c.Name)} UNIQUE USING INDEX {Quote(c.Name)}{c.Deferrable}", 2, false)),
             .. constraints.Where(c => c.Kind == 'f').Select(c => new Rebuild(c.Table, $"ALTER TABLE {c.Table} ADD CONSTRAINT {Quote(c.Name)} {c.Definition}", 3, false)),
         ];
     }
 
-    /// Records the rebuild, longest work first, so the single-threaded builds (the rollups, a GIN index) start at once
-    /// and the b-trees fill the other connections: by the size of the copied table, a GIN index or the rollup rebuild
-    /// counting several b-trees (as measured). In the transaction that copied the rows.
+    /// Records the rebuild, longest work first, so the single-threaded builds (a GIN index) start at once and the
+    /// b-trees fill the other connections: by the size of the copied table, a GIN index counting several b-trees (as
+    /// measured). In the transaction that copied the rows.
     private static async Task<IReadOnlyList<PendingStatement>> JournalAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<Rebuild> rebuild, CancellationToken ct)
     {
         var sizes = (await connection.QueryAsync<(string Table, long Bytes)>(new CommandDefinition(
@@ -158,7 +159,7 @@ public static class BulkLoader
             .ToDictionary(s => s.Table, s => s.Bytes);
         var ordered = rebuild
             .OrderBy(r => r.Wave)
-            .ThenByDescending(r => sizes[r.Table] * (r.Gin ? 10 : r.Statement.StartsWith("SELECT", StringComparison.Ordinal) ? 6 : 1))
+            .ThenByDescending(r => sizes[r.Table] * (r.Gin ? 10 : 1))
             .Select((r, i) => new PendingStatement(i + 1, r.Wave, r.Statement))
             .ToList();
         await connection.ExecuteAsync(new CommandDefinition(

@@ -7,8 +7,7 @@ namespace TechCourse.Admin.Infrastructure.DemoData;
 /// One statement a bulk load still has to run, in the order it should start (biggest first).
 internal sealed record PendingStatement(int Position, int Wave, string Statement);
 
-/// Runs what a bulk load left in bulk_load_pending after its rows committed, wave after wave (1: indexes and the rollup
-/// rebuild; 2: unique keys attached to their indexes; 3: foreign keys, which check the loaded rows), each wave over a
+/// Runs what a bulk load left in bulk_load_pending after its rows committed, wave after wave (1: indexes; 2: unique keys attached to their indexes; 3: foreign keys, which check the loaded rows), each wave over a
 /// few connections at once.
 /// Each statement commits together with the removal of its row. If one fails (or the load is cancelled), the loaded
 /// tables are emptied and the rest runs on the empty tables, so the schema is whole either way.
