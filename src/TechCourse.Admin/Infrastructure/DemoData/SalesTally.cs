@@ -12,10 +12,14 @@ internal sealed class SalesTally
 {
     private const int QuartersPerDay = 96;
     private const int DaysPerMonth = 31;
+    private const long TicksPerQuarter = TimeSpan.TicksPerMinute * 15;
 
-    private readonly Dictionary<int, (long Enrollments, long Cents)> courses = [];
-    private readonly Dictionary<DateOnly, long[]> days = [];
-    private readonly Dictionary<(DateOnly Month, int CourseId), long[]> courseMonths = [];
+    // One entry per enrollment, appended in arrival order and sorted once at the end: (course, UTC day, quarter hour)
+    // packed in a key, and its cents. Sequential writes instead of a random cell per row in 100 MB of per-course,
+    // per-month arrays, whose cache and TLB misses cost more than the COPY itself.
+    private long[] keys = new long[1 << 16];
+    private long[] amounts = new long[1 << 16];
+    private int count;
 
     public IEnumerable<GeneratedEnrollment> Counting(IEnumerable<GeneratedEnrollment> enrollments)
     {
@@ -28,34 +32,72 @@ internal sealed class SalesTally
 
     private void Add(GeneratedEnrollment enrollment)
     {
+        if (count == keys.Length)
+        {
+            Array.Resize(ref keys, count * 2);
+            Array.Resize(ref amounts, count * 2);
+        }
+        // timestamptz keeps whole microseconds (Npgsql truncates the ticks) and every quarter hour starts on one, so the
+        // ticks give the stored value's UTC day and quarter hour.
+        var ticks = enrollment.EnrolledAt.UtcTicks;
+        var quarter = (ticks / TimeSpan.TicksPerDay) * QuartersPerDay + ticks % TimeSpan.TicksPerDay / TicksPerQuarter;
+        keys[count] = ((long)enrollment.CourseId << 32) | quarter;
         // amount_paid is NUMERIC(10,2): PostgreSQL rounds half away from zero to cents on the way in.
-        var cents = (long)decimal.Round(enrollment.AmountPaid * 100, MidpointRounding.AwayFromZero);
-        var (count, sum) = courses.GetValueOrDefault(enrollment.CourseId);
-        courses[enrollment.CourseId] = (count + 1, sum + cents);
-
-        var utc = enrollment.EnrolledAt.UtcDateTime;
-        var day = DateOnly.FromDateTime(utc);
-        var perQuarter = Cells(days, day, QuartersPerDay);
-        var quarter = utc.Hour * 4 + utc.Minute / 15;
-        perQuarter[quarter]++;
-        perQuarter[QuartersPerDay + quarter] += cents;
-
-        var perDay = Cells(courseMonths, (new DateOnly(day.Year, day.Month, 1), enrollment.CourseId), DaysPerMonth);
-        perDay[day.Day - 1]++;
-        perDay[DaysPerMonth + day.Day - 1] += cents;
+        amounts[count] = (long)decimal.Round(enrollment.AmountPaid * 100, MidpointRounding.AwayFromZero);
+        count++;
     }
 
-    /// The counts (first half) and cents (second half) of one row's cells.
-    private static long[] Cells<TKey>(Dictionary<TKey, long[]> rows, TKey key, int cells) where TKey : notnull
+    private sealed record Rollups(
+        List<(int CourseId, long Enrollments, long Cents)> Courses,
+        List<(DateOnly Day, long[] Cells)> Days,
+        List<(DateOnly Month, int CourseId, long[] Cells)> CourseMonths);
+
+    /// One pass over the sorted entries: per course, per UTC day (quarter hours), per course and UTC month (days);
+    /// each row's counts in the first half of its cells, its cents in the second.
+    private Rollups Fold()
     {
-        if (!rows.TryGetValue(key, out var values))
-            rows[key] = values = new long[cells * 2];
-        return values;
+        Array.Sort(keys, amounts, 0, count);
+        var courses = new List<(int, long, long)>();
+        var days = new Dictionary<int, long[]>();
+        var courseMonths = new List<(DateOnly Month, int CourseId, long[] Cells)>();
+        long[]? month = null;
+        var (course, monthStart, courseCount, courseCents) = (-1, -1, 0L, 0L);
+        for (var i = 0; i < count; i++)
+        {
+            var (rowCourse, quarter) = ((int)(keys[i] >> 32), (int)(keys[i] & uint.MaxValue));
+            var dayNumber = quarter / QuartersPerDay;
+            var day = DateOnly.FromDayNumber(dayNumber);
+            if (rowCourse != course)
+            {
+                if (course >= 0) courses.Add((course, courseCount, courseCents));
+                (course, monthStart, courseCount, courseCents) = (rowCourse, -1, 0, 0);
+            }
+            courseCount++;
+            courseCents += amounts[i];
+
+            if (dayNumber - day.Day + 1 != monthStart)
+            {
+                monthStart = dayNumber - day.Day + 1;
+                month = new long[DaysPerMonth * 2];
+                courseMonths.Add((DateOnly.FromDayNumber(monthStart), course, month));
+            }
+            month![day.Day - 1]++;
+            month[DaysPerMonth + day.Day - 1] += amounts[i];
+
+            if (!days.TryGetValue(dayNumber, out var cells))
+                days[dayNumber] = cells = new long[QuartersPerDay * 2];
+            cells[quarter % QuartersPerDay]++;
+            cells[QuartersPerDay + quarter % QuartersPerDay] += amounts[i];
+        }
+        if (course >= 0) courses.Add((course, courseCount, courseCents));
+        return new Rollups(courses, days.OrderBy(d => d.Key).Select(d => (DateOnly.FromDayNumber(d.Key), d.Value)).ToList(),
+            courseMonths.OrderBy(m => m.Month).ThenBy(m => m.CourseId).ToList());
     }
 
     /// Replaces the rollups with the tally, in the load's transaction (the courses are already copied).
     public async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
     {
+        var rollups = Fold();
         await connection.ExecuteAsync(new CommandDefinition("""
             SELECT sales_rollups_clear();
             CREATE TEMP TABLE load_sales_course (course_id INT, enrollments BIGINT, cents BIGINT) ON COMMIT DROP;
@@ -63,14 +105,14 @@ internal sealed class SalesTally
 
         await using (var writer = await connection.BeginBinaryImportAsync("COPY load_sales_course FROM STDIN (FORMAT BINARY)", ct))
         {
-            foreach (var (courseId, (count, cents)) in courses)
-                await writer.WriteRowAsync(ct, courseId, count, cents);
+            foreach (var (courseId, enrollments, cents) in rollups.Courses)
+                await writer.WriteRowAsync(ct, courseId, enrollments, cents);
             await writer.CompleteAsync(ct);
         }
         await using (var writer = await connection.BeginBinaryImportAsync(
                          "COPY sales_day (day, running_enrollments, running_cents) FROM STDIN (FORMAT BINARY)", ct))
         {
-            foreach (var (day, cells) in days.OrderBy(d => d.Key))
+            foreach (var (day, cells) in rollups.Days)
             {
                 await writer.StartRowAsync(ct);
                 await writer.WriteAsync(day, NpgsqlDbType.Date, ct);
@@ -81,7 +123,7 @@ internal sealed class SalesTally
         await using (var writer = await connection.BeginBinaryImportAsync(
                          "COPY sales_course_month (month, course_id, running_enrollments, running_cents) FROM STDIN (FORMAT BINARY)", ct))
         {
-            foreach (var ((month, courseId), cells) in courseMonths.OrderBy(m => m.Key.Month).ThenBy(m => m.Key.CourseId))
+            foreach (var (month, courseId, cells) in rollups.CourseMonths)
             {
                 await writer.StartRowAsync(ct);
                 await writer.WriteAsync(month, NpgsqlDbType.Date, ct);
