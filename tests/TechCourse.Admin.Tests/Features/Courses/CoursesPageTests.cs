@@ -111,7 +111,9 @@ public sealed class CoursesPageTests(DatabaseFixture database) : IClassFixture<D
         await ClickInGridAsync(page, "button[aria-label='Next page']");
 
         page.WaitForAssertion(() => Assert.Equal("11-12 of 12", page.Find("[data-testid=courses-range]").TextContent), Wait);
-        Assert.Equal(["Course 10", "Course 11"], page.FindAll("[data-testid=courses-grid] tbody tr").Select(r => r.QuerySelector("td")!.TextContent.Trim()));
+        // The pager's range changes with the click; the rows follow when the page's query returns.
+        page.WaitForAssertion(() => Assert.Equal(["Course 10", "Course 11"],
+            page.FindAll("[data-testid=courses-grid] tbody tr").Select(r => r.QuerySelector("td")!.TextContent.Trim())), Wait);
         Assert.True(page.Find("button[aria-label='Last page']").HasAttribute("disabled"));
         Assert.Contains("page=2", navigation.Uri, StringComparison.Ordinal);
         await ClickInGridAsync(page, "button[aria-label='Change price of Course 10']");
