@@ -13,10 +13,17 @@ public static class ActorTransactions
     public static async Task<NpgsqlTransaction> BeginAsActorAsync(this NpgsqlConnection connection, Actor actor, CancellationToken ct)
     {
         var transaction = await connection.BeginTransactionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "SELECT set_config('app.user_id', @userId, true), set_config('app.role', @role, true)",
-            new { userId = actor.UserId.ToString(), role = actor.Role }, transaction, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(ActorSettings, ActorParameters(actor, reason: null), transaction, cancellationToken: ct));
         return transaction;
+    }
+
+    private static DynamicParameters ActorParameters(Actor actor, string? reason, object? args = null)
+    {
+        var parameters = new DynamicParameters(args);
+        parameters.Add("actorUserId", actor.UserId.ToString());
+        parameters.Add("actorRole", actor.Role);
+        parameters.Add("actorReason", reason?.Trim() ?? "");
+        return parameters;
     }
 
     /// The same guarantees in one round trip: the actor's settings and the write's statement(s) go out as one batch
@@ -27,11 +34,7 @@ public static class ActorTransactions
     public static async Task<SqlMapper.GridReader> WriteAsActorAsync(this NpgsqlConnection connection, Actor actor, string sql, object? args,
         CancellationToken ct, string? reason = null)
     {
-        var parameters = new DynamicParameters(args);
-        parameters.Add("actorUserId", actor.UserId.ToString());
-        parameters.Add("actorRole", actor.Role);
-        parameters.Add("actorReason", reason?.Trim() ?? "");
-        var grid = await connection.QueryMultipleAsync(new CommandDefinition(ActorSettings + ";\n" + sql, parameters, cancellationToken: ct));
+        var grid = await connection.QueryMultipleAsync(new CommandDefinition(ActorSettings + ";\n" + sql, ActorParameters(actor, reason, args), cancellationToken: ct));
         try
         {
             await grid.ReadAsync();
