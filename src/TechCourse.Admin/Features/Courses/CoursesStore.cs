@@ -38,11 +38,11 @@ public sealed class CoursesStore(NpgsqlDataSource dataSource)
         if (CourseRules.ReasonError(reason) is { } tooLong) return new SaveResult(SaveOutcome.Invalid, Error: new FieldError("reason", tooLong));
         return await WriteAsync(async connection =>
         {
-            bool updated;
-            await using (var grid = await connection.WriteAsActorAsync(actor,
-                "UPDATE courses SET price = @price WHERE course_id = @courseId AND price = @expected RETURNING true",
-                new { courseId, expected, price }, ct, reason))
-                updated = (await grid.ReadAsync<bool>()).Any();
+            var update = new NpgsqlBatchCommand("UPDATE courses SET price = $1 WHERE course_id = $2 AND price = $3 RETURNING true")
+            {
+                Parameters = { new NpgsqlParameter<decimal> { TypedValue = price }, new NpgsqlParameter<int> { TypedValue = courseId }, new NpgsqlParameter<decimal> { TypedValue = expected } },
+            };
+            var updated = await connection.WritePreparedAsActorAsync(actor, reason, update, (reader, token) => reader.ReadAsync(token), ct);
             if (updated) return new SaveResult(price == expected ? SaveOutcome.Unchanged : SaveOutcome.Saved, price);
             return await ConflictAsync(connection, actor, courseId, ct);
         }, ct);
