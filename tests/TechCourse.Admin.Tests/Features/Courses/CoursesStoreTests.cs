@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Dapper;
+using Npgsql;
 using TechCourse.Admin.Features.Courses;
 using TechCourse.Admin.Infrastructure.Auth;
 using TechCourse.Admin.Tests.Support;
@@ -117,6 +118,31 @@ public sealed class CoursesStoreTests(DatabaseFixture database) : IClassFixture<
 
         Assert.Equal(SaveOutcome.NotFound, result.Outcome);
         Assert.Equal(0L, await ChangesAsync(course));
+    }
+
+    [Fact]
+    public async Task Price_changes_prepared_once_on_a_connection_keep_each_actors_name_reason_and_rights()
+    {
+        await using var oneConnection = NpgsqlDataSource.Create(database.Database.ConnectionString + ";Options=-c role=techcourse_app;Maximum Pool Size=1;No Reset On Close=true");
+        var store = new CoursesStore(oneConnection);
+        var ada = await data.StaffAsync(StaffRoles.Instructor);
+        var bob = await data.StaffAsync(StaffRoles.Instructor, "bob");
+        var admin = await data.StaffAsync(StaffRoles.Admin, "root");
+        var adas = await data.CourseAsync(ada, "Ada's", 50m);
+        var bobs = await data.CourseAsync(bob, "Bob's", 50m);
+
+        for (var i = 0; i < 8; i++)
+            Assert.Equal(SaveOutcome.Saved, (await store.UpdatePriceAsync(i % 2 == 0 ? ada : admin, adas, 50m + i, 51m + i, $"round {i}", default)).Outcome);
+        var refused = await store.UpdatePriceAsync(ada, bobs, 50m, 1m, "not mine", default);
+        var unexplained = await store.UpdatePriceAsync(bob, bobs, 50m, 40m, null, default);
+
+        Assert.Equal((SaveOutcome.NotFound, SaveOutcome.Saved), (refused.Outcome, unexplained.Outcome));
+        var adasHistory = (await Queries.PriceHistoryAsync(admin, adas, default)).OrderBy(c => c.NewPrice).Select(c => (c.NewPrice, c.ChangedBy, c.Reason)).ToList();
+        Assert.Equal(Enumerable.Range(0, 8).Select(i => ((decimal?)(51m + i), (string?)(i % 2 == 0 ? ada : admin).Email, (string?)$"round {i}")).ToList(), adasHistory);
+        var bobsChange = Assert.Single(await Queries.PriceHistoryAsync(admin, bobs, default));
+        Assert.Equal(((decimal?)40m, (string?)bob.Email, (string?)null), (bobsChange.NewPrice, bobsChange.ChangedBy, bobsChange.Reason));
+        await using var connection = await oneConnection.OpenConnectionAsync();
+        Assert.Equal(1L, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE 'UPDATE courses SET price%'"));
     }
 
     [Fact]
