@@ -21,20 +21,20 @@ public sealed class AnalyticsQueries(NpgsqlDataSource dataSource)
     public const int MaxProblems = 500;
 
     // Only courses whose passing_score is a JSON number count; NULL or malformed metadata can neither win nor hide a tie.
-    // The highest number and its ties come from the passing-score index (JSON numbers compare as numbers); Ties
-    // counts them all, and only the rows asked for look their instructor up.
+    // The highest number comes from the passing-score index: JSON numbers sort below booleans, so the backward scan
+    // starts at the largest number. Its ties are fetched by that index and sorted by title; Ties counts them all,
+    // and only the rows asked for look their instructor up.
     public const string HardestCourseSql = """
-        WITH best AS (
-            SELECT c.quiz_metadata -> 'passing_score' AS score
+        WITH tied AS MATERIALIZED (
+            SELECT c.course_id, c.title, c.instructor_id, c.quiz_metadata ->> 'passing_score' AS passing_score
             FROM courses c
-            WHERE jsonb_typeof(c.quiz_metadata -> 'passing_score') = 'number'
-            ORDER BY c.quiz_metadata -> 'passing_score' DESC
-            LIMIT 1
+            WHERE c.quiz_metadata -> 'passing_score' = (
+                SELECT b.quiz_metadata -> 'passing_score' FROM courses b
+                WHERE b.quiz_metadata -> 'passing_score' < 'false'::jsonb AND jsonb_typeof(b.quiz_metadata -> 'passing_score') = 'number'
+                ORDER BY b.quiz_metadata -> 'passing_score' DESC
+                LIMIT 1)
         ), ties AS (
-            SELECT c.course_id, c.title, c.instructor_id, c.quiz_metadata ->> 'passing_score' AS passing_score, count(*) OVER () AS ties
-            FROM best b JOIN courses c ON c.quiz_metadata -> 'passing_score' = b.score
-            ORDER BY c.title, c.course_id
-            LIMIT @limit
+            SELECT t.*, count(*) OVER () AS ties FROM tied t ORDER BY t.title, t.course_id LIMIT @limit
         )
         SELECT t.course_id, t.title, u.email AS instructor_email, t.passing_score::numeric AS passing_score, t.ties
         FROM ties t LEFT JOIN users u ON u.user_id = t.instructor_id
@@ -53,22 +53,18 @@ public sealed class AnalyticsQueries(NpgsqlDataSource dataSource)
         ORDER BY gross_revenue DESC, difficulty
         """;
 
+    // quiz_metadata_problem (0016) names the first thing wrong with a course's metadata; its partial index holds only
+    // the courses with a problem, in the order shown, so the count and the page read that index alone.
     public const string MetadataProblemsSql = """
-        SELECT c.course_id, c.title, p.problem, c.quiz_metadata::text AS metadata, count(*) OVER () AS total
-        FROM courses c
-        CROSS JOIN LATERAL (SELECT CASE
-            WHEN c.quiz_metadata IS NULL THEN 'no quiz metadata'
-            WHEN jsonb_typeof(c.quiz_metadata) <> 'object' THEN 'metadata is not a JSON object'
-            WHEN NOT c.quiz_metadata ? 'passing_score' THEN 'passing_score missing'
-            WHEN jsonb_typeof(c.quiz_metadata->'passing_score') <> 'number' THEN 'passing_score is not a number'
-            WHEN (c.quiz_metadata->>'passing_score')::numeric NOT BETWEEN 0 AND 100 THEN 'passing_score outside 0–100'
-            WHEN NOT c.quiz_metadata ? 'difficulty' THEN 'difficulty missing'
-            WHEN jsonb_typeof(c.quiz_metadata->'difficulty') <> 'string' THEN 'difficulty is not text'
-            WHEN c.quiz_metadata ? 'questions' AND jsonb_typeof(c.quiz_metadata->'questions') <> 'number' THEN 'questions is not a number'
-            END AS problem) p
-        WHERE p.problem IS NOT NULL
-        ORDER BY p.problem, c.course_id
-        LIMIT @limit
+        WITH p AS (
+            SELECT c.course_id, quiz_metadata_problem(c.quiz_metadata) AS problem, count(*) OVER () AS total
+            FROM courses c
+            WHERE quiz_metadata_problem(c.quiz_metadata) IS NOT NULL
+            ORDER BY 2, 1
+            LIMIT @limit)
+        SELECT p.course_id, c.title, p.problem, c.quiz_metadata::text AS metadata, p.total
+        FROM p JOIN courses c ON c.course_id = p.course_id
+        ORDER BY p.problem, p.course_id
         """;
 
     // @> with a JSON document as parameter: served by the GIN index idx_courses_metadata.
