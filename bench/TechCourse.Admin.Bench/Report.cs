@@ -28,7 +28,7 @@ public static class Report
         var commit = machine.Commit is null ? "." : $" at commit `{machine.Commit}`.";
         md.AppendLine(Invariant, $"Measured {started:yyyy-MM-dd HH:mm} UTC in {duration.TotalMinutes:F1} min with `{commandLine}`{commit}").AppendLine();
         var quick = options.Quick && options.Runs < 30 ? " (**--quick: fewer runs than the 30 the goals ask for**)" : "";
-        md.Append(Invariant, $"Times in milliseconds; median and p95 (nearest rank) of {options.Runs} measured runs per side after at least {Math.Max(3, options.Runs / 10)} discarded warm-up runs lasting at least {QueryRunner.WarmUpTime.TotalSeconds:0} s (pages: {PageRunner.WarmUpTime.TotalSeconds:0} s of discarded requests)");
+        md.Append(Invariant, $"Times in milliseconds; median and p95 (nearest rank) of {options.Runs} measured runs per side after at least {Math.Max(3, options.Runs / 10)} discarded warm-up runs lasting at least {QueryRunner.WarmUpTime.TotalSeconds:0} s (pages: {PageRunner.WarmUpTime.TotalSeconds:0} s of discarded requests at 1 client, then again at 8)");
         md.AppendLine(Invariant, $"{quick}; naive versions {options.NaiveRuns} runs after one warm-up.");
         md.AppendLine("**limit** = the statements the app's call sent (captured from Npgsql in an untimed call with the same arguments) replayed raw over one warm connection " +
                       "as the runtime login, every row read; **app** = the app's own query class as a page calls it (pooled connection, Dapper, row mapping); " +
