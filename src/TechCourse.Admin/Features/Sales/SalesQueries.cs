@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using TechCourse.Admin.Infrastructure.Database;
 
 namespace TechCourse.Admin.Features.Sales;
 
@@ -21,6 +22,47 @@ public sealed class SalesQueries(NpgsqlDataSource dataSource)
         WHERE (@instructor::uuid IS NULL OR c.instructor_id = @instructor)
         ORDER BY t.gross_revenue DESC, c.title, t.course_id
         """;
+
+    // One page of the all-time figures, with the count and totals of every matched course in the same statement (the
+    // totals row comes back even when the page is empty). The instructors' emails are read for every course only when
+    // the search or the sort needs them; otherwise only for the page's rows. Titles and emails sort case-insensitively
+    // by code point (upper, then "C"), as SalesView's OrdinalIgnoreCase does for the export. The outer ORDER BY
+    // reads the page's columns (the totals row has none of those names).
+    private static string ByCoursePageSql(string sort, bool descending, bool searching)
+    {
+        var withEmail = searching || sort == "instructor";
+        var direction = descending ? "DESC" : "ASC";
+        var order = sort switch
+        {
+            "course" => $"""upper(title) COLLATE "C" {direction}, course_id""",
+            "instructor" => $"""upper(coalesce(instructor_email, '')) COLLATE "C" {direction}, upper(title) COLLATE "C", course_id""",
+            "enrollments" => $"""enrollments {direction}, upper(title) COLLATE "C", course_id""",
+            _ => $"""gross_revenue {direction}, upper(title) COLLATE "C", course_id""",
+        };
+        var email = withEmail ? "i.email" : "NULL::varchar";
+        var instructors = withEmail ? $"{Instructors}," : "";
+        var joinInstructors = withEmail ? "LEFT JOIN instructors i ON i.user_id = c.instructor_id" : "";
+        var search = searching ? "AND (c.title ILIKE @pattern OR i.email ILIKE @pattern)" : "";
+        var pageEmail = withEmail ? "p.instructor_email" : "(SELECT u.email FROM users u WHERE u.user_id = p.instructor_id)";
+        return $"""
+            WITH {instructors}
+            matched AS MATERIALIZED (
+                SELECT t.course_id, c.title, c.instructor_id, {email} AS instructor_email, t.enrollments, t.gross_revenue
+                FROM course_sales_totals t
+                JOIN courses c ON c.course_id = t.course_id
+                {joinInstructors}
+                WHERE (@instructor::uuid IS NULL OR c.instructor_id = @instructor) {search}),
+            totals AS (
+                SELECT count(*) AS matched_count, coalesce(sum(enrollments), 0)::bigint AS total_enrollments, coalesce(sum(gross_revenue), 0) AS total_revenue
+                FROM matched),
+            page AS (
+                SELECT * FROM matched ORDER BY {order} LIMIT @limit OFFSET @offset)
+            SELECT totals.matched_count, totals.total_enrollments, totals.total_revenue,
+                   p.course_id, p.title, {pageEmail} AS instructor_email, p.enrollments, p.gross_revenue
+            FROM totals LEFT JOIN page p ON true
+            ORDER BY {order}
+            """;
+    }
 
     // All sales: the running totals per UTC quarter hour. One instructor's sales: their few courses' enrollments.
     // Two statements rather than one with both branches, so neither is planned for the other's case.
@@ -70,6 +112,26 @@ public sealed class SalesQueries(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return (await connection.QueryAsync<CourseSales>(new CommandDefinition(ByCourseSql, new { instructor = scope.InstructorId }, cancellationToken: ct))).AsList();
     }
+
+    public async Task<CourseSalesPage> ByCoursePageAsync(SalesScope scope, CourseSalesPageRequest request, CancellationToken ct)
+    {
+        if (request.Problem() is { } problem) throw new ArgumentException(problem, nameof(request));
+        var term = request.Search?.Trim() ?? "";
+        // PostgreSQL text cannot hold NUL, and no title or email contains one: such a search matches nothing.
+        if (term.Contains('\0', StringComparison.Ordinal)) return new CourseSalesPage([], 0, new SalesTotals(0, 0));
+        var sql = ByCoursePageSql(request.Sort, request.Descending, term.Length > 0);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = (await connection.QueryAsync<CourseSalesPageRow>(new CommandDefinition(sql,
+            new { instructor = scope.InstructorId, pattern = Like.Contains(term), limit = request.Limit, offset = request.Offset },
+            cancellationToken: ct))).AsList();
+        var first = rows[0];
+        return new CourseSalesPage(
+            rows.Where(r => r.CourseId is not null).Select(r => new CourseSales(r.CourseId!.Value, r.Title!, r.InstructorEmail, r.Enrollments!.Value, r.GrossRevenue!.Value)).ToList(),
+            first.MatchedCount, new SalesTotals(first.TotalEnrollments, first.TotalRevenue));
+    }
+
+    private sealed record CourseSalesPageRow(long MatchedCount, long TotalEnrollments, decimal TotalRevenue,
+        int? CourseId, string? Title, string? InstructorEmail, long? Enrollments, decimal? GrossRevenue);
 
     /// Each day of the range beside the same weekday-aligned day of the previous period of equal length; zero days included.
     public async Task<IReadOnlyList<DaySales>> ByDayAsync(SalesRange range, SalesScope scope, CancellationToken ct)
