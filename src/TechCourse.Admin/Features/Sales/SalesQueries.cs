@@ -24,13 +24,11 @@ public sealed class SalesQueries(NpgsqlDataSource dataSource)
         """;
 
     // One page of the all-time figures, with the count and totals of every matched course in the same statement (the
-    // totals row comes back even when the page is empty). The instructors' emails are read for every course only when
-    // the search or the sort needs them; otherwise only for the page's rows. Titles and emails sort case-insensitively
-    // by code point (upper, then "C"), as SalesView's OrdinalIgnoreCase does for the export. The outer ORDER BY
-    // reads the page's columns (the totals row has none of those names).
+    // totals row comes back even when the page is empty). Titles and emails sort case-insensitively by code point
+    // (upper, then "C"), as SalesView's OrdinalIgnoreCase does for the export; ties by title, then course id. The outer
+    // ORDER BY reads the page's columns (the totals row has none of those names).
     private static string ByCoursePageSql(string sort, bool descending, bool searching)
     {
-        var withEmail = searching || sort == "instructor";
         var direction = descending ? "DESC" : "ASC";
         var order = sort switch
         {
@@ -39,6 +37,40 @@ public sealed class SalesQueries(NpgsqlDataSource dataSource)
             "enrollments" => $"""enrollments {direction}, upper(title) COLLATE "C", course_id""",
             _ => $"""gross_revenue {direction}, upper(title) COLLATE "C", course_id""",
         };
+        const string Totals = """
+            totals AS (
+                SELECT count(*) AS matched_count, coalesce(sum(enrollments), 0)::bigint AS total_enrollments, coalesce(sum(gross_revenue), 0) AS total_revenue
+                FROM matched)
+            """;
+        if (!searching && sort is "revenue" or "enrollments")
+        {
+            // By a figure, unsearched: the page lies among the courses whose figure is at least (descending) the
+            // (offset + limit)th one, ties included — a bounded sort of one number per course. Only those few read their
+            // course row (an index lookup each; OFFSET 0 keeps the planner from hashing all 10,000 courses) and the
+            // page's rows their instructor's email.
+            var key = sort == "enrollments" ? "enrollments" : "gross_revenue";
+            var within = descending ? ">=" : "<=";
+            return $"""
+                WITH matched AS MATERIALIZED (
+                    SELECT t.course_id, t.enrollments, t.gross_revenue FROM course_sales_totals t
+                    WHERE @instructor::uuid IS NULL OR t.course_id IN (SELECT course_id FROM courses WHERE instructor_id = @instructor)),
+                {Totals},
+                cutoff AS (SELECT {key} FROM matched ORDER BY {key} {direction} LIMIT 1 OFFSET @offset + @limit - 1),
+                page AS (
+                    SELECT m.course_id, c.title, c.instructor_id, m.enrollments, m.gross_revenue
+                    FROM matched m
+                    CROSS JOIN LATERAL (SELECT title, instructor_id FROM courses WHERE course_id = m.course_id OFFSET 0) c
+                    WHERE NOT EXISTS (SELECT FROM cutoff) OR m.{key} {within} (SELECT {key} FROM cutoff)
+                    ORDER BY {order} LIMIT @limit OFFSET @offset)
+                SELECT totals.matched_count, totals.total_enrollments, totals.total_revenue,
+                       p.course_id, p.title, (SELECT u.email FROM users u WHERE u.user_id = p.instructor_id) AS instructor_email, p.enrollments, p.gross_revenue
+                FROM totals LEFT JOIN page p ON true
+                ORDER BY {order}
+                """;
+        }
+        // A search, or a sort by title or email: every matched course's title (and email) is read. Instructors' emails are
+        // looked up once per instructor, and only when the search or the sort needs them.
+        var withEmail = searching || sort == "instructor";
         var email = withEmail ? "i.email" : "NULL::varchar";
         var instructors = withEmail ? $"{Instructors}," : "";
         var joinInstructors = withEmail ? "LEFT JOIN instructors i ON i.user_id = c.instructor_id" : "";
@@ -52,9 +84,7 @@ public sealed class SalesQueries(NpgsqlDataSource dataSource)
                 JOIN courses c ON c.course_id = t.course_id
                 {joinInstructors}
                 WHERE (@instructor::uuid IS NULL OR c.instructor_id = @instructor) {search}),
-            totals AS (
-                SELECT count(*) AS matched_count, coalesce(sum(enrollments), 0)::bigint AS total_enrollments, coalesce(sum(gross_revenue), 0) AS total_revenue
-                FROM matched),
+            {Totals},
             page AS (
                 SELECT * FROM matched ORDER BY {order} LIMIT @limit OFFSET @offset)
             SELECT totals.matched_count, totals.total_enrollments, totals.total_revenue,
