@@ -15,12 +15,14 @@ public sealed class SalesCoursePageTests
         await using var database = await TestDatabase.CreateAsync();
         var ada = await SalesData.UserAsync(database.DataSource, "Instructor");
         var bob = await SalesData.UserAsync(database.DataSource, "Instructor");
-        // Ties everywhere: equal revenue, equal enrollments, titles equal but for case, '_' against letters, no instructor.
+        var formerStaff = await SalesData.UserAsync(database.DataSource, "Student");
+        // Ties everywhere: equal revenue, equal enrollments, titles equal but for case, '_' against letters, no instructor,
+        // an instructor who is no longer staff.
         var courses = new[]
         {
             (ada, "alpha", new[] { 5.00m }), (bob, "Alpha", new[] { 5.00m }), (ada, "a_b", new[] { 2.50m, 2.50m }),
             (bob, "aZ", new[] { 1.25m }), ((Guid?)null, "Zeta", new[] { 9.99m, 0.01m }), (ada, "beta", new[] { 10.00m }),
-            (bob, "Gamma", new[] { 0.10m, 0.20m, 0.30m }),
+            (bob, "Gamma", new[] { 0.10m, 0.20m, 0.30m }), (formerStaff, "Delta", new[] { 3.00m }),
         };
         foreach (var (instructor, title, amounts) in courses)
         {
@@ -39,7 +41,7 @@ public sealed class SalesCoursePageTests
                 for (var offset = 0; offset < all.Count; offset += 2)
                 {
                     var page = await queries.ByCoursePageAsync(SalesScope.All, new CourseSalesPageRequest(null, sort, descending, offset, 2), CancellationToken.None);
-                    Assert.Equal((7L, 11L, 36.85m), (page.Matched, page.Totals.Enrollments, page.Totals.GrossRevenue));
+                    Assert.Equal((8L, 12L, 39.85m), (page.Matched, page.Totals.Enrollments, page.Totals.GrossRevenue));
                     paged.AddRange(page.Rows);
                 }
                 Assert.Equal(expected, paged);
