@@ -5,11 +5,12 @@ public sealed record CourseSales(int CourseId, string Title, string? InstructorE
 /// One page of the all-time course figures: what to match (course title or instructor email, case-insensitive), how to sort.
 public sealed record CourseSalesPageRequest(string? Search, string Sort, bool Descending, int Offset, int Limit)
 {
-    public const int MaxLimit = 100, MaxSearchLength = 200;
+    public const int MaxLimit = 100, MaxSearchLength = 200, MaxOffset = 10_000_000;
 
     public string? Problem() =>
         !SalesView.SortColumns.Contains(Sort) ? $"Sort by one of {string.Join(", ", SalesView.SortColumns)}."
         : Offset < 0 ? "The page cannot start before the first course."
+        : Offset > MaxOffset ? "The page cannot start past the last course."
         : Limit is < 1 or > MaxLimit ? $"Show between 1 and {MaxLimit} courses per page."
         : Search?.Trim().Length > MaxSearchLength ? $"Search for at most {MaxSearchLength} characters."
         : null;

@@ -160,6 +160,7 @@ public sealed class SalesCoursePageTests
     [Theory]
     [InlineData("price; DROP TABLE courses", 0, 50, "Sort by one of")]
     [InlineData("revenue", -1, 50, "before the first course")]
+    [InlineData("revenue", int.MaxValue, 50, "past the last course")]
     [InlineData("revenue", 0, 0, "between 1 and 100")]
     [InlineData("revenue", 0, 1000, "between 1 and 100")]
     public async Task A_request_the_grid_cannot_make_is_refused_with_a_clear_message(string sort, int offset, int limit, string message)
