@@ -184,13 +184,21 @@ public static class QueryCatalog
         },
 
         // issue 6: sales (the page loads totals by course, the days of the range beside the previous period, and the range's courses and instructors)
-        new("sales by course", NoArgs, (c, a, ct) => new SalesQueries(c.DataSource).ByCourseAsync(SalesScope.All, ct))
+        // The all-time tab asks for one page at a time: the first 50 by revenue, as it opens.
+        new("sales by course", NoArgs, (c, a, ct) => new SalesQueries(c.DataSource).ByCoursePageAsync(SalesScope.All,
+            new CourseSalesPageRequest(null, "revenue", true, 0, 50), ct))
         {
             Naive = new("the seed's plain view (aggregate over enrollments)", """
                 SELECT c.title AS course_name, COUNT(e.enrollment_id) AS total_enrollments, SUM(e.amount_paid) AS gross_revenue
                 FROM courses c JOIN enrollments e ON c.course_id = e.course_id GROUP BY c.title
                 """),
         },
+        new("sales by course, search", (s, i) => new() { ["term"] = s.TitleTerm(i) },
+            (c, a, ct) => new SalesQueries(c.DataSource).ByCoursePageAsync(SalesScope.All, new CourseSalesPageRequest(a.Get<string>("term"), "revenue", true, 0, 50), ct)),
+        new("sales by course, sorted by instructor", (s, i) => new() { ["page"] = i % 5 },
+            (c, a, ct) => new SalesQueries(c.DataSource).ByCoursePageAsync(SalesScope.All, new CourseSalesPageRequest(null, "instructor", false, a.Get<int>("page") * 50, 50), ct)),
+        new("sales by course, one instructor", (s, i) => new() { ["instructor"] = s.Instructor(i) },
+            (c, a, ct) => new SalesQueries(c.DataSource).ByCoursePageAsync(new SalesScope(a.Get<Guid>("instructor")), new CourseSalesPageRequest(null, "revenue", true, 0, 50), ct)),
         new("sales by day, 30 days, UTC", (s, i) => SalesDays(s, i, 30, "UTC"),
             (c, a, ct) => new SalesQueries(c.DataSource).ByDayAsync(a.Get<SalesRange>("range"), SalesScope.All, ct))
         { Naive = new("per-day GROUP BY over the range's enrollments", NaiveByDay) },

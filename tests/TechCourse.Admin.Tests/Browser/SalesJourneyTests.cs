@@ -42,4 +42,33 @@ public sealed class SalesJourneyTests(BrowserFixture browser, RunningAppFixture 
         Assert.True(shownEnrollments > 0, "the demo data has sales in the last 90 days");
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task The_all_time_tab_pages_through_the_server_and_its_csv_holds_every_matched_course_with_the_page_totals()
+    {
+        var page = await browser.NewPageAsync(app.App.BaseAddress);
+        await BrowserFixture.SignInAsync(page, "accounting@techcourse.com", "accounting-demo-password", "/sales");
+        await page.Locator("[data-testid=sales-interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
+        await page.GetByText("By course (all time)").ClickAsync();
+
+        var rows = page.Locator("[data-testid=by-course-table] tbody tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(50);
+        var courses = long.Parse(System.Text.RegularExpressions.Regex.Match(await page.GetByTestId("by-course-total-courses").InnerTextAsync(), @"[\d,]+").Value,
+            NumberStyles.Number, CultureInfo.InvariantCulture);
+        var shownRevenue = decimal.Parse(await page.GetByTestId("by-course-total-revenue").InnerTextAsync(), NumberStyles.Number, CultureInfo.InvariantCulture);
+        var shownEnrollments = long.Parse(await page.GetByTestId("by-course-total-enrollments").InnerTextAsync(), NumberStyles.Number, CultureInfo.InvariantCulture);
+        Assert.True(courses > 50, "the demo data sells more than one page of courses");
+        await BrowserFixture.ScreenshotAsync(page, "sales-by-course-all-time");
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Export (CSV)" }).ClickAsync());
+        var lines = (await File.ReadAllLinesAsync(await download.PathAsync())).ToList();
+        var total = lines[^1].Split(',');
+        Assert.Equal(courses, lines.Count - 2);
+        Assert.Equal((shownEnrollments, shownRevenue), (long.Parse(total[3], CultureInfo.InvariantCulture), decimal.Parse(total[4], CultureInfo.InvariantCulture)));
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next page" }).ClickAsync();
+        await Assertions.Expect(rows).ToHaveCountAsync((int)Math.Min(50, courses - 50));
+        await page.Context.CloseAsync();
+    }
 }

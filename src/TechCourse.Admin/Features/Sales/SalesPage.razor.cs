@@ -29,7 +29,7 @@ public partial class SalesPage
     private int tab = ByDayTab;
     private string? error, rangeProblem;
     private IReadOnlyList<DaySales>? days;
-    private IReadOnlyList<CourseSales>? courses, coursesInRange;
+    private IReadOnlyList<CourseSales>? coursesInRange;
     private IReadOnlyList<InstructorSales>? instructors;
     private SalesTotals dayTotals = new(0, 0), previousTotals = new(0, 0);
     private List<ChartSeries<double>> chartSeries = [];
@@ -140,9 +140,6 @@ public partial class SalesPage
                     var loadedDays = await Queries.ByDayAsync(range, scope, ct);
                     if (range == Range) ShowDays(loadedDays);
                     break;
-                case AllTimeTab when courses is null:
-                    courses = await Queries.ByCourseAsync(scope, ct);
-                    break;
                 case InRangeTab when coursesInRange is null:
                     var loadedCourses = await Queries.CoursesInRangeAsync(range, scope, ct);
                     if (range == Range) coursesInRange = loadedCourses;
@@ -165,6 +162,10 @@ public partial class SalesPage
         {
         }
     }
+
+    // The all-time tab pages, sorts and searches in the database (SalesCourseGrid asks for each page itself).
+    private Task<CourseSalesPage> LoadAllTimePageAsync(CourseSalesPageRequest request, CancellationToken ct) =>
+        Queries.ByCoursePageAsync(scope, request, ct);
 
     private void ShowDays(IReadOnlyList<DaySales> loaded)
     {

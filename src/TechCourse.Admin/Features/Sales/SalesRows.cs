@@ -2,6 +2,23 @@ namespace TechCourse.Admin.Features.Sales;
 
 public sealed record CourseSales(int CourseId, string Title, string? InstructorEmail, long Enrollments, decimal GrossRevenue);
 
+/// One page of the all-time course figures: what to match (course title or instructor email, case-insensitive), how to sort.
+public sealed record CourseSalesPageRequest(string? Search, string Sort, bool Descending, int Offset, int Limit)
+{
+    public const int MaxLimit = 100, MaxSearchLength = 200, MaxOffset = 10_000_000;
+
+    public string? Problem() =>
+        !SalesView.SortColumns.Contains(Sort) ? $"Sort by one of {string.Join(", ", SalesView.SortColumns)}."
+        : Offset < 0 ? "The page cannot start before the first course."
+        : Offset > MaxOffset ? "The page cannot start past the last course."
+        : Limit is < 1 or > MaxLimit ? $"Show between 1 and {MaxLimit} courses per page."
+        : Search?.Trim().Length > MaxSearchLength ? $"Search for at most {MaxSearchLength} characters."
+        : null;
+}
+
+/// The page's rows, how many courses matched and their totals (over every matched course, not only the page).
+public sealed record CourseSalesPage(IReadOnlyList<CourseSales> Rows, long Matched, SalesTotals Totals);
+
 public sealed record InstructorSales(Guid? InstructorId, string? InstructorEmail, long Courses, long Enrollments, decimal GrossRevenue);
 
 public sealed record DaySales(DateOnly Day, long Enrollments, decimal GrossRevenue, DateOnly PreviousDay, long PreviousEnrollments, decimal PreviousRevenue)

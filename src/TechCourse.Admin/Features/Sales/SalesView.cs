@@ -1,6 +1,7 @@
 namespace TechCourse.Admin.Features.Sales;
 
-/// Search and sort of course rows, shared by the page and the CSV export so the file holds exactly what is shown.
+/// Search and sort of course rows, shared by the in-range grid and the CSV exports so a file holds exactly what is shown.
+/// SalesQueries.ByCoursePageAsync sorts and searches the all-time figures the same way in SQL.
 public static class SalesView
 {
     public static readonly IReadOnlyList<string> SortColumns = ["revenue", "enrollments", "course", "instructor"];
@@ -10,13 +11,16 @@ public static class SalesView
         var term = search?.Trim();
         var matching = string.IsNullOrEmpty(term) ? rows : rows.Where(r =>
             r.Title.Contains(term, StringComparison.OrdinalIgnoreCase) || (r.InstructorEmail?.Contains(term, StringComparison.OrdinalIgnoreCase) ?? false));
+        if (sort == "course")
+            return (descending ? matching.OrderByDescending(r => r.Title, StringComparer.OrdinalIgnoreCase) : matching.OrderBy(r => r.Title, StringComparer.OrdinalIgnoreCase))
+                .ThenBy(r => r.CourseId).ToList();
         IOrderedEnumerable<CourseSales> ordered = sort switch
         {
-            "course" => descending ? matching.OrderByDescending(r => r.Title, StringComparer.OrdinalIgnoreCase) : matching.OrderBy(r => r.Title, StringComparer.OrdinalIgnoreCase),
             "instructor" => descending ? matching.OrderByDescending(r => r.InstructorEmail ?? "", StringComparer.OrdinalIgnoreCase) : matching.OrderBy(r => r.InstructorEmail ?? "", StringComparer.OrdinalIgnoreCase),
             "enrollments" => descending ? matching.OrderByDescending(r => r.Enrollments) : matching.OrderBy(r => r.Enrollments),
             _ => descending ? matching.OrderByDescending(r => r.GrossRevenue) : matching.OrderBy(r => r.GrossRevenue),
         };
-        return ordered.ThenBy(r => r.CourseId).ToList();
+        // Ties by title, then course id.
+        return ordered.ThenBy(r => r.Title, StringComparer.OrdinalIgnoreCase).ThenBy(r => r.CourseId).ToList();
     }
 }

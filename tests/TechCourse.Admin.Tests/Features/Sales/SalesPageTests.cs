@@ -75,6 +75,48 @@ public sealed class SalesPageTests
     }
 
     [Fact]
+    public async Task The_all_time_tab_asks_the_database_for_each_page_sort_and_search_and_totals_every_matched_course()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using (var connection = await database.DataSource.OpenConnectionAsync())
+            await Dapper.SqlMapper.ExecuteAsync(connection, """
+                INSERT INTO courses (title, price) SELECT 'Course ' || lpad(i::text, 2, '0'), 10 FROM generate_series(0, 59) i;
+                INSERT INTO users (email) SELECT 'student-' || i || '@example.com' FROM generate_series(0, 59) i;
+                INSERT INTO enrollments (student_id, course_id, amount_paid, enrolled_at)
+                SELECT u.user_id, c.course_id, 10.01 + substr(c.title, 8)::int, now()
+                FROM courses c JOIN users u ON u.email = 'student-' || substr(c.title, 8)::int || '@example.com';
+                """);
+        await using var context = Context(database, "UTC");
+        var page = context.Render<SalesPage>();
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=day-total-revenue]")), TimeSpan.FromSeconds(10));
+        string[] Titles() => page.FindAll("[data-testid=by-course-table] tbody tr").Select(r => r.QuerySelector("td")!.TextContent.Trim()).ToArray();
+
+        await page.InvokeAsync(() => page.FindAll(".mud-tab")[1].Click());
+
+        page.WaitForAssertion(() => Assert.Equal(50, Titles().Length), TimeSpan.FromSeconds(10));
+        Assert.Equal("Course 59", Titles()[0]);
+        Assert.Equal("Total (60 courses)", page.Find("[data-testid=by-course-total-courses]").TextContent);
+        Assert.Equal("2,370.60", page.Find("[data-testid=by-course-total-revenue]").TextContent);
+        Assert.Equal("60", page.Find("[data-testid=by-course-total-enrollments]").TextContent);
+
+        await page.InvokeAsync(() => page.Find("[data-testid=by-course-table] button[aria-label='Next page']").Click());
+        page.WaitForAssertion(() => Assert.Equal(["Course 09", "Course 08", "Course 07", "Course 06", "Course 05", "Course 04", "Course 03", "Course 02", "Course 01", "Course 00"], Titles()), TimeSpan.FromSeconds(10));
+
+        // A new sort starts again at the first page.
+        await page.InvokeAsync(() => page.Find("button[aria-label='Sort by Course']").Click());
+        page.WaitForAssertion(() => Assert.Equal(Enumerable.Range(0, 50).Select(i => $"Course {i:00}"), Titles()), TimeSpan.FromSeconds(10));
+
+        await page.InvokeAsync(() => page.Find("input[data-testid=by-course-search]").Input("course 5"));
+        page.WaitForAssertion(() => Assert.Equal(Enumerable.Range(50, 10).Select(i => $"Course {i}"), Titles()), TimeSpan.FromSeconds(10));
+        Assert.Equal("Total (10 courses)", page.Find("[data-testid=by-course-total-courses]").TextContent);
+        Assert.Equal("645.10", page.Find("[data-testid=by-course-total-revenue]").TextContent);
+
+        await page.InvokeAsync(() => page.Find("input[data-testid=by-course-search]").Input("kubernetes"));
+        page.WaitForAssertion(() => Assert.Contains("No course or instructor matches", page.Find("[data-testid=no-match]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        Assert.Equal("0.00", page.Find("[data-testid=by-course-total-revenue]").TextContent);
+    }
+
+    [Fact]
     public async Task The_interactive_render_shows_the_prerendered_days_without_asking_the_database_again()
     {
         await using var context = MudTestContext.Create();
