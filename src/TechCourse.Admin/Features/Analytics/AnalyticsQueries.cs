@@ -53,7 +53,7 @@ public sealed class AnalyticsQueries(NpgsqlDataSource dataSource)
         ORDER BY gross_revenue DESC, difficulty
         """;
 
-    // quiz_metadata_problem (0016) names the first thing wrong with a course's metadata; its partial index holds only
+    // quiz_metadata_problem (0015) names the first thing wrong with a course's metadata; its partial index holds only
     // the courses with a problem, in the order shown, so the count and the page read that index alone.
     public const string MetadataProblemsSql = """
         WITH p AS (
