@@ -30,10 +30,8 @@ public sealed class EnrollmentJourneyTests(BrowserFixture browser, RunningAppFix
 
         await page.GotoAsync("/enrollments");
         await BrowserFixture.WaitUntilInteractiveAsync(page);
-        await page.GetByLabel("Student", new() { Exact = true }).FillAsync(email[..16]);
-        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = email }).ClickAsync();
-        await page.GetByLabel("Course", new() { Exact = true }).FillAsync(title);
-        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = title }).First.ClickAsync();
+        await BrowserFixture.PickSuggestionAsync(page, "Student", email[..16], email);
+        await BrowserFixture.PickSuggestionAsync(page, "Course", title, title);
         await Assertions.Expect(page.GetByLabel("Current price")).ToHaveValueAsync(priceText);
         await page.GetByRole(AriaRole.Button, new() { Name = "Save enrollment" }).ClickAsync();
 

@@ -44,6 +44,28 @@ public sealed class BrowserFixture : IAsyncLifetime
         await WaitUntilInteractiveAsync(page);
     }
 
+    /// Types into a MudAutocomplete and clicks the first suggestion containing the text. Under load an input can reach
+    /// the circuit before the component listens, so a list that has not shown the suggestion in 10 s is asked again.
+    public static async Task PickSuggestionAsync(IPage page, string label, string typed, string suggestion)
+    {
+        var input = page.GetByLabel(label, new() { Exact = true });
+        var item = page.Locator(".mud-popover-open .mud-list-item", new() { HasText = suggestion }).First;
+        for (var attempt = 1; ; attempt++)
+        {
+            await input.FillAsync("");
+            await input.FillAsync(typed);
+            try
+            {
+                await item.WaitForAsync(new LocatorWaitForOptions { Timeout = 10_000 });
+                break;
+            }
+            catch (TimeoutException) when (attempt < 3)
+            {
+            }
+        }
+        await item.ClickAsync();
+    }
+
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepositoryPaths.ArtifactsDirectory, $"{name}.png"), FullPage = true });
 
