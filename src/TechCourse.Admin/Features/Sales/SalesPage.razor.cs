@@ -152,7 +152,7 @@ public partial class SalesPage
         }
         catch (Npgsql.NpgsqlException e) when (e is not Npgsql.PostgresException { SqlState: "22023" })
         {
-            error = "The database did not answer, so the sales cannot be shown. Try again in a moment.";
+            error = SalesStatus.DatabaseUnavailable;
         }
         catch (Npgsql.PostgresException)
         {
