@@ -5,11 +5,14 @@ namespace TechCourse.Admin.Infrastructure.Auth;
 
 public static class ActorTransactions
 {
-    private const string ActorSettings =
-        "SELECT set_config('app.user_id', @actorUserId, true), set_config('app.role', @actorRole, true), set_config('app.change_reason', @actorReason, true)";
+    private static readonly string ActorSettings = ActorSettingsSql("@actorUserId", "@actorRole", "@actorReason");
+    private static readonly string PositionalActorSettings = ActorSettingsSql("$1", "$2", "$3");
 
-    private const string PositionalActorSettings =
-        "SELECT set_config('app.user_id', $1, true), set_config('app.role', $2, true), set_config('app.change_reason', $3, true)";
+    private static string ActorSettingsSql(string userId, string role, string reason) =>
+        $"SELECT set_config('app.user_id', {userId}, true), set_config('app.role', {role}, true), set_config('app.change_reason', {reason}, true)";
+
+    private static (string UserId, string Role, string Reason) ActorValues(Actor actor, string? reason) =>
+        (actor.UserId.ToString(), actor.Role, reason?.Trim() ?? "");
 
     /// Every write runs in a transaction that first tells the database who acts (transaction-local, so it is safe
     /// under PgBouncer's transaction pooling); row-level security and the audit trigger read it back.
@@ -22,10 +25,11 @@ public static class ActorTransactions
 
     private static DynamicParameters ActorParameters(Actor actor, string? reason, object? args = null)
     {
+        var (userId, role, why) = ActorValues(actor, reason);
         var parameters = new DynamicParameters(args);
-        parameters.Add("actorUserId", actor.UserId.ToString());
-        parameters.Add("actorRole", actor.Role);
-        parameters.Add("actorReason", reason?.Trim() ?? "");
+        parameters.Add("actorUserId", userId);
+        parameters.Add("actorRole", role);
+        parameters.Add("actorReason", why);
         return parameters;
     }
 
@@ -57,6 +61,7 @@ public static class ActorTransactions
     public static async Task<T> WritePreparedAsActorAsync<T>(this NpgsqlConnection connection, Actor actor, string? reason,
         NpgsqlBatchCommand write, Func<NpgsqlDataReader, CancellationToken, Task<T>> read, CancellationToken ct)
     {
+        var (userId, role, why) = ActorValues(actor, reason);
         await using var batch = new NpgsqlBatch(connection)
         {
             BatchCommands =
@@ -65,9 +70,9 @@ public static class ActorTransactions
                 {
                     Parameters =
                     {
-                        new NpgsqlParameter<string> { TypedValue = actor.UserId.ToString() },
-                        new NpgsqlParameter<string> { TypedValue = actor.Role },
-                        new NpgsqlParameter<string> { TypedValue = reason?.Trim() ?? "" },
+                        new NpgsqlParameter<string> { TypedValue = userId },
+                        new NpgsqlParameter<string> { TypedValue = role },
+                        new NpgsqlParameter<string> { TypedValue = why },
                     },
                 },
                 write,
