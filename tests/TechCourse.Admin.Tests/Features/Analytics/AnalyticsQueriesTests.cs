@@ -41,21 +41,15 @@ public sealed class AnalyticsQueriesTests
     [Fact]
     public async Task Scores_that_are_not_numbers_never_win_even_where_json_sorts_them_above_every_number()
     {
-        await using var database = await TestDatabase.CreateAsync();
-        await using var connection = await database.DataSource.OpenConnectionAsync();
-        await connection.ExecuteAsync("""
-            INSERT INTO users (email, role) VALUES ('ada@t.com', 'Instructor');
-            INSERT INTO courses (instructor_id, title, price, quiz_metadata)
-            SELECT (SELECT user_id FROM users), t, 10, m::jsonb FROM (VALUES
-                ('Object score', '{"difficulty": "Hard", "passing_score": {"value": 100}}'),
-                ('Array score', '{"difficulty": "Hard", "passing_score": [100]}'),
-                ('True score', '{"difficulty": "Hard", "passing_score": true}'),
-                ('False score', '{"difficulty": "Hard", "passing_score": false}'),
-                ('Null score', '{"difficulty": "Hard", "passing_score": null}'),
-                ('Text score', '{"difficulty": "Hard", "passing_score": "99"}'),
-                ('Real number', '{"difficulty": "Hard", "passing_score": 88.5}'),
-                ('Smaller', '{"difficulty": "Easy", "passing_score": 88.25}')) v(t, m);
-            """);
+        await using var database = await CoursesWithMetadataAsync(
+            ("Object score", """{"difficulty": "Hard", "passing_score": {"value": 100}}"""),
+            ("Array score", """{"difficulty": "Hard", "passing_score": [100]}"""),
+            ("True score", """{"difficulty": "Hard", "passing_score": true}"""),
+            ("False score", """{"difficulty": "Hard", "passing_score": false}"""),
+            ("Null score", """{"difficulty": "Hard", "passing_score": null}"""),
+            ("Text score", """{"difficulty": "Hard", "passing_score": "99"}"""),
+            ("Real number", """{"difficulty": "Hard", "passing_score": 88.5}"""),
+            ("Smaller", """{"difficulty": "Easy", "passing_score": 88.25}"""));
 
         var hardest = await new AnalyticsQueries(database.DataSource).HardestCoursesAsync(CancellationToken.None);
 
@@ -65,24 +59,18 @@ public sealed class AnalyticsQueriesTests
     [Fact]
     public async Task Each_course_with_broken_quiz_metadata_is_listed_once_with_the_first_problem_found_and_the_total()
     {
-        await using var database = await TestDatabase.CreateAsync();
-        await using var connection = await database.DataSource.OpenConnectionAsync();
-        await connection.ExecuteAsync("""
-            INSERT INTO users (email, role) VALUES ('ada@t.com', 'Instructor');
-            INSERT INTO courses (instructor_id, title, price, quiz_metadata)
-            SELECT (SELECT user_id FROM users), t, 10, m::jsonb FROM (VALUES
-                ('Fine', '{"difficulty": "Hard", "passing_score": 80, "questions": 10}'),
-                ('Fine without questions', '{"difficulty": "Easy", "passing_score": 0}'),
-                ('None', NULL),
-                ('Array', '[1, 2]'),
-                ('No score', '{"difficulty": "Hard"}'),
-                ('Text score', '{"difficulty": "Hard", "passing_score": "80"}'),
-                ('Score 101', '{"difficulty": "Hard", "passing_score": 101}'),
-                ('Negative score and no difficulty', '{"passing_score": -1}'),
-                ('No difficulty', '{"passing_score": 50}'),
-                ('Numeric difficulty', '{"difficulty": 3, "passing_score": 50}'),
-                ('Text questions', '{"difficulty": "Easy", "passing_score": 50, "questions": "ten"}')) v(t, m);
-            """);
+        await using var database = await CoursesWithMetadataAsync(
+            ("Fine", """{"difficulty": "Hard", "passing_score": 80, "questions": 10}"""),
+            ("Fine without questions", """{"difficulty": "Easy", "passing_score": 0}"""),
+            ("None", null),
+            ("Array", "[1, 2]"),
+            ("No score", """{"difficulty": "Hard"}"""),
+            ("Text score", """{"difficulty": "Hard", "passing_score": "80"}"""),
+            ("Score 101", """{"difficulty": "Hard", "passing_score": 101}"""),
+            ("Negative score and no difficulty", """{"passing_score": -1}"""),
+            ("No difficulty", """{"passing_score": 50}"""),
+            ("Numeric difficulty", """{"difficulty": 3, "passing_score": 50}"""),
+            ("Text questions", """{"difficulty": "Easy", "passing_score": 50, "questions": "ten"}"""));
         var queries = new AnalyticsQueries(database.DataSource);
 
         var all = await queries.MetadataProblemsAsync(CancellationToken.None);
@@ -97,5 +85,17 @@ public sealed class AnalyticsQueriesTests
         ], all.Select(p => (p.Title, p.Problem)));
         Assert.All(all, p => Assert.Equal(9L, p.Total));
         Assert.Equal(all.Take(2).Select(p => (p.CourseId, p.Total)), firstTwo.Select(p => (p.CourseId, p.Total)));
+    }
+
+    /// A fresh database with one instructor and, in this order, a course (price 10) per title and quiz metadata.
+    private static async Task<TestDatabase> CoursesWithMetadataAsync(params (string Title, string? Metadata)[] courses)
+    {
+        var database = await TestDatabase.CreateAsync();
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        var instructor = await connection.ExecuteScalarAsync<Guid>("INSERT INTO users (email, role) VALUES ('ada@t.com', 'Instructor') RETURNING user_id");
+        foreach (var (title, metadata) in courses)
+            await connection.ExecuteAsync("INSERT INTO courses (instructor_id, title, price, quiz_metadata) VALUES (@instructor, @title, 10, @metadata::jsonb)",
+                new { instructor, title, metadata });
+        return database;
     }
 }
