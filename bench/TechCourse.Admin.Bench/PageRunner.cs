@@ -39,7 +39,7 @@ public sealed class PageRunner(AppHost app, Sample sample, BenchOptions options)
                 one.Add(await Stats.TimeAsync(() => GetAsync(clients[0], entry, run, ct)));
             }
             // The same warm-up at 8 clients: the one-client runs warmed one pooled connection, and a server session's
-            // first statements on a table load its catalog entries; measured, that is the first request per session.
+            // first statements on a table load its catalog entries, which the first request on each other session pays.
             var concurrentWarmUp = Stopwatch.StartNew();
             var warmed = warmUp + options.Runs;
             while (concurrentWarmUp.Elapsed < WarmUpTime)
