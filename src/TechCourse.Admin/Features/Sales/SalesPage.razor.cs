@@ -29,7 +29,6 @@ public partial class SalesPage
     private int tab = ByDayTab;
     private string? error, rangeProblem;
     private IReadOnlyList<DaySales>? days;
-    private IReadOnlyList<CourseSales>? coursesInRange;
     private IReadOnlyList<InstructorSales>? instructors;
     private SalesTotals dayTotals = new(0, 0), previousTotals = new(0, 0);
     private List<ChartSeries<double>> chartSeries = [];
@@ -120,7 +119,7 @@ public partial class SalesPage
     {
         rangeProblem = Range.Problem();
         if (rangeProblem is not null) return;
-        (days, coursesInRange, instructors) = (null, null, null);
+        (days, instructors) = (null, null);
         await LoadAsync();
     }
 
@@ -140,10 +139,6 @@ public partial class SalesPage
                     var loadedDays = await Queries.ByDayAsync(range, scope, ct);
                     if (range == Range) ShowDays(loadedDays);
                     break;
-                case InRangeTab when coursesInRange is null:
-                    var loadedCourses = await Queries.CoursesInRangeAsync(range, scope, ct);
-                    if (range == Range) coursesInRange = loadedCourses;
-                    break;
                 case InstructorsTab when instructors is null:
                     var loadedInstructors = await Queries.InstructorsInRangeAsync(range, scope, ct);
                     if (range == Range) instructors = loadedInstructors;
@@ -156,16 +151,19 @@ public partial class SalesPage
         }
         catch (Npgsql.PostgresException)
         {
-            error = $"The database does not know the time zone '{zone}'. Choose another zone.";
+            error = SalesStatus.UnknownZone(zone);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
         }
     }
 
-    // The all-time tab pages, sorts and searches in the database (SalesCourseGrid asks for each page itself).
+    // The course tabs page, sort and search in the database (SalesCourseGrid asks for each page itself; a new range is a new grid).
     private Task<CourseSalesPage> LoadAllTimePageAsync(CourseSalesPageRequest request, CancellationToken ct) =>
         Queries.ByCoursePageAsync(scope, request, ct);
+
+    private Task<CourseSalesPage> LoadInRangePageAsync(CourseSalesPageRequest request, CancellationToken ct) =>
+        Queries.CoursesInRangePageAsync(Range, scope, request, ct);
 
     private void ShowDays(IReadOnlyList<DaySales> loaded)
     {

@@ -23,11 +23,11 @@ public sealed class SalesQueries(NpgsqlDataSource dataSource)
         ORDER BY t.gross_revenue DESC, c.title, t.course_id
         """;
 
-    // One page of the all-time figures, with the count and totals of every matched course in the same statement (the
-    // totals row comes back even when the page is empty). Titles and emails sort case-insensitively by code point
+    // One page of the figures per course (source: all time, or a range), with the count and totals of every matched
+    // course in the same statement (the totals row comes back even when the page is empty). Titles and emails sort case-insensitively by code point
     // (upper, then "C"), as SalesView's OrdinalIgnoreCase does for the export; ties by title, then course id. The outer
     // ORDER BY reads the page's columns (the totals row has none of those names).
-    private static string ByCoursePageSql(string sort, bool descending, bool searching)
+    private static string ByCoursePageSql(string source, string sort, bool descending, bool searching)
     {
         var direction = descending ? "DESC" : "ASC";
         var order = sort switch
@@ -52,7 +52,7 @@ public sealed class SalesQueries(NpgsqlDataSource dataSource)
             var within = descending ? ">=" : "<=";
             return $"""
                 WITH matched AS MATERIALIZED (
-                    SELECT t.course_id, t.enrollments, t.gross_revenue FROM course_sales_totals t
+                    SELECT t.course_id, t.enrollments, t.gross_revenue FROM {source} t
                     WHERE @instructor::uuid IS NULL OR t.course_id IN (SELECT course_id FROM courses WHERE instructor_id = @instructor)),
                 {Totals},
                 cutoff AS (SELECT {key} FROM matched ORDER BY {key} {direction} LIMIT 1 OFFSET @offset + @limit - 1),
@@ -79,7 +79,7 @@ public sealed class SalesQueries(NpgsqlDataSource dataSource)
         return $"""
             WITH matched AS MATERIALIZED (
                 SELECT t.course_id, c.title, c.instructor_id, {email} AS instructor_email, t.enrollments, t.gross_revenue
-                FROM course_sales_totals t
+                FROM {source} t
                 JOIN courses c ON c.course_id = t.course_id
                 {joinStaff}
                 WHERE (@instructor::uuid IS NULL OR c.instructor_id = @instructor) {search}),
@@ -142,17 +142,23 @@ public sealed class SalesQueries(NpgsqlDataSource dataSource)
         return (await connection.QueryAsync<CourseSales>(new CommandDefinition(ByCourseSql, new { instructor = scope.InstructorId }, cancellationToken: ct))).AsList();
     }
 
-    public async Task<CourseSalesPage> ByCoursePageAsync(SalesScope scope, CourseSalesPageRequest request, CancellationToken ct)
+    public Task<CourseSalesPage> ByCoursePageAsync(SalesScope scope, CourseSalesPageRequest request, CancellationToken ct) =>
+        PageAsync("course_sales_totals", new { instructor = scope.InstructorId }, request, ct);
+
+    public Task<CourseSalesPage> CoursesInRangePageAsync(SalesRange range, SalesScope scope, CourseSalesPageRequest request, CancellationToken ct) =>
+        PageAsync(InRange, new { zone = range.TimeZone, from = At(range.From), to = At(range.To), instructor = scope.InstructorId }, request, ct);
+
+    private async Task<CourseSalesPage> PageAsync(string source, object arguments, CourseSalesPageRequest request, CancellationToken ct)
     {
         if (request.Problem() is { } problem) throw new ArgumentException(problem, nameof(request));
         var term = request.Search?.Trim() ?? "";
         // PostgreSQL text cannot hold NUL, and no title or email contains one: such a search matches nothing.
         if (term.Contains('\0', StringComparison.Ordinal)) return new CourseSalesPage([], 0, new SalesTotals(0, 0));
-        var sql = ByCoursePageSql(request.Sort, request.Descending, term.Length > 0);
+        var parameters = new DynamicParameters(arguments);
+        parameters.AddDynamicParams(new { pattern = Like.Contains(term), limit = request.Limit, offset = request.Offset });
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var rows = (await connection.QueryAsync<CourseSalesPageRow>(new CommandDefinition(sql,
-            new { instructor = scope.InstructorId, pattern = Like.Contains(term), limit = request.Limit, offset = request.Offset },
-            cancellationToken: ct))).AsList();
+        var rows = (await connection.QueryAsync<CourseSalesPageRow>(new CommandDefinition(
+            ByCoursePageSql(source, request.Sort, request.Descending, term.Length > 0), parameters, cancellationToken: ct))).AsList();
         var first = rows[0];
         return new CourseSalesPage(
             rows.Where(r => r.CourseId is not null).Select(r => new CourseSales(r.CourseId!.Value, r.Title!, r.InstructorEmail, r.Enrollments!.Value, r.GrossRevenue!.Value)).ToList(),

@@ -157,6 +157,47 @@ public sealed class SalesCoursePageTests
         Assert.Equal((0L, 0m), (stranger.Matched, stranger.Totals.GrossRevenue));
     }
 
+    [Fact]
+    public async Task The_courses_in_a_range_page_sort_search_and_total_only_the_sales_inside_the_range()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var ada = await SalesData.UserAsync(database.DataSource, "Instructor");
+        var range = new SalesRange(new DateOnly(2026, 4, 28), new DateOnly(2026, 5, 4), "UTC");
+        var inside = new[] { At, At.AddDays(-6), DateTimeOffset.Parse("2026-04-30T23:59:59Z", CultureInfo.InvariantCulture) };
+        var outside = new[] { At.AddDays(-7), DateTimeOffset.Parse("2026-05-05T00:00:00Z", CultureInfo.InvariantCulture) };
+        var ids = new List<int>();
+        for (var i = 0; i < 7; i++)
+        {
+            var course = await SalesData.CourseAsync(database.DataSource, i % 2 == 0 ? ada : null, $"Course {(char)('A' + i)}");
+            ids.Add(course);
+            await SalesData.EnrollAsync(database.DataSource, course, 1.01m * (i % 3 + 1), inside[i % 3]);
+            await SalesData.EnrollAsync(database.DataSource, course, 100m, outside[i % 2]);
+        }
+        await SalesData.EnrollAsync(database.DataSource, await SalesData.CourseAsync(database.DataSource, ada, "Sold outside only"), 50m, outside[0]);
+        await SalesData.FoldAsync(database.DataSource);
+        await SalesData.EnrollAsync(database.DataSource, ids[1], 0.05m, At);
+        var queries = new SalesQueries(database.DataSource);
+        var all = await queries.CoursesInRangeAsync(range, SalesScope.All, CancellationToken.None);
+
+        foreach (var sort in SalesView.SortColumns)
+            foreach (var descending in new[] { true, false })
+            {
+                var paged = new List<CourseSales>();
+                for (var offset = 0; offset < all.Count; offset += 3)
+                {
+                    var page = await queries.CoursesInRangePageAsync(range, SalesScope.All, new CourseSalesPageRequest(null, sort, descending, offset, 3), CancellationToken.None);
+                    Assert.Equal((7L, 8L, 13.18m), (page.Matched, page.Totals.Enrollments, page.Totals.GrossRevenue));
+                    paged.AddRange(page.Rows);
+                }
+                Assert.Equal(SalesView.Apply(all, null, sort, descending), paged);
+            }
+        var searched = await queries.CoursesInRangePageAsync(range, SalesScope.All, new CourseSalesPageRequest("course b", "revenue", true, 0, 25), CancellationToken.None);
+        var adas = await queries.CoursesInRangePageAsync(range, new SalesScope(ada), new CourseSalesPageRequest(null, "course", false, 0, 25), CancellationToken.None);
+        Assert.Equal([(ids[1], 2L, 2.07m)], searched.Rows.Select(r => (r.CourseId, r.Enrollments, r.GrossRevenue)));
+        Assert.Equal([ids[0], ids[2], ids[4], ids[6]], adas.Rows.Select(r => r.CourseId));
+        Assert.Equal((4L, 4L, 7.07m), (adas.Matched, adas.Totals.Enrollments, adas.Totals.GrossRevenue));
+    }
+
     [Theory]
     [InlineData("price; DROP TABLE courses", 0, 50, "Sort by one of")]
     [InlineData("revenue", -1, 50, "before the first course")]

@@ -123,10 +123,13 @@ public sealed class SalesQueriesTests
             var rows = await queries.CoursesInRangeAsync(range, SalesScope.All, CancellationToken.None);
             var adas = await queries.CoursesInRangeAsync(range, new SalesScope(ada), CancellationToken.None);
             var instructors = await queries.InstructorsInRangeAsync(range, SalesScope.All, CancellationToken.None);
+            var firstPage = await queries.CoursesInRangePageAsync(range, SalesScope.All, new CourseSalesPageRequest(null, "revenue", true, 0, 2), CancellationToken.None);
 
             Assert.Equal(plain.OrderBy(p => p.CourseId), rows.Select(r => (r.CourseId, r.Enrollments, r.GrossRevenue)).OrderBy(p => p.CourseId));
             Assert.Equal(plain.Where(p => p.CourseId != courses[2]).OrderBy(p => p.CourseId), adas.Select(r => (r.CourseId, r.Enrollments, r.GrossRevenue)).OrderBy(p => p.CourseId));
             Assert.Equal((plain.Sum(p => p.Enrollments), plain.Sum(p => p.GrossRevenue)), (instructors.Sum(i => i.Enrollments), instructors.Sum(i => i.GrossRevenue)));
+            Assert.Equal(SalesView.Apply(rows, null, "revenue", true).Take(2), firstPage.Rows);
+            Assert.Equal(((long)plain.Count, plain.Sum(p => p.Enrollments), plain.Sum(p => p.GrossRevenue)), (firstPage.Matched, firstPage.Totals.Enrollments, firstPage.Totals.GrossRevenue));
         }
     }
 
