@@ -20,7 +20,9 @@ public sealed record Machine(string Cpu, int Cores, long RamMiB, string Os, stri
             SELECT name, setting || coalesce(' ' || unit, '') FROM pg_settings WHERE name = ANY(@names) ORDER BY array_position(@names, name)
             """, new { names = SettingNames }, cancellationToken: ct))).ToList();
         var builder = new NpgsqlConnectionStringBuilder(ownerConnectionString);
-        var database = throwaway ? $"throwaway local cluster, database {builder.Database}" : $"{builder.Host}:{builder.Port}/{builder.Database}";
+        var database = throwaway
+            ? $"throwaway local cluster, database {builder.Database}, server environment {string.Join(" ", TechCourse.Admin.Infrastructure.Postgres.LocalPostgresCluster.ServerAllocatorEnvironment)}"
+            : $"{builder.Host}:{builder.Port}/{builder.Database}";
         return new Machine(CpuModel(), Environment.ProcessorCount, TotalRamMiB(), RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription,
             version, settings, database, await CommitAsync());
     }

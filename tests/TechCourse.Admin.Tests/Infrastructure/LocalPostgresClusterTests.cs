@@ -54,6 +54,19 @@ public sealed class LocalPostgresClusterTests : IDisposable
         Assert.Equal("28P01", error.SqlState);
     }
 
+    [Fact]
+    public async Task The_server_runs_with_the_allocator_settings_that_keep_freed_memory()
+    {
+        await using var cluster = await LocalPostgresCluster.StartAsync(new LocalClusterSettings(root, Throwaway: true));
+        await using var connection = new NpgsqlConnection(cluster.ConnectionString());
+
+        // Backends reuse their environment's memory for the process title, so the postmaster's (which they inherit) is read.
+        var postmaster = (await connection.ExecuteScalarAsync<string>("SELECT split_part(pg_read_file('postmaster.pid'), E'\\n', 1)"))!.Trim();
+        var environment = System.Text.Encoding.UTF8.GetString(await File.ReadAllBytesAsync($"/proc/{postmaster}/environ")).Split('\0');
+
+        Assert.Equal(LocalPostgresCluster.ServerAllocatorEnvironment, environment.Where(v => v.StartsWith("MALLOC_", StringComparison.Ordinal)).Order());
+    }
+
     private static async Task ExecuteAsync(LocalPostgresCluster cluster, string sql)
     {
         await using var connection = new NpgsqlConnection(cluster.ConnectionString());
