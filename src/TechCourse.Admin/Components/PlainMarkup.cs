@@ -25,6 +25,16 @@ public static class PlainMarkup
     public static readonly MarkupString NextPageIcon = IconButtonContent(Icons.Material.Filled.NavigateNext, "medium");
     public static readonly MarkupString LastPageIcon = IconButtonContent(Icons.Material.Filled.LastPage, "medium");
 
+    public const string ClearButtonClass = "mud-button-root mud-icon-button mud-ripple mud-ripple-icon mud-icon-button-size-small mud-input-clear-button mud-icon-button-edge-margin-end";
+    public static readonly MarkupString ClearButtonContent = IconButtonContent(Icons.Material.Filled.Clear);
+    public static readonly MarkupString SearchAdornment = new(
+        $"""<svg class="mud-icon-root mud-icon-default mud-svg-icon mud-icon-size-medium mud-input-adornment-icon" focusable="false" viewBox="0 0 24 24" aria-hidden="true" role="img">{Icons.Material.Filled.Search}</svg>""");
+    public static readonly MarkupString SortAscendingIcon = Icon(Icons.Material.Filled.ArrowUpward);
+    public static readonly MarkupString SortDescendingIcon = Icon(Icons.Material.Filled.ArrowDownward);
+    public static readonly MarkupString LoadingBar = new("""
+        <div role="progressbar" aria-busy="true" aria-label="Loading" class="mud-progress-linear mud-progress-indeterminate mud-progress-linear-small mud-progress-linear-color-primary horizontal mud-table-loading-progress"><div class="mud-progress-linear-bars mud-flip-x-rtl"><div class="mud-progress-linear-bar"></div><div class="mud-progress-linear-bar"></div></div></div>
+        """);
+
     public static readonly MarkupString PublishedChip = Chip("Published", "mud-chip-color-success");
     public static readonly MarkupString DraftChip = Chip("Draft", "mud-chip-color-default");
 

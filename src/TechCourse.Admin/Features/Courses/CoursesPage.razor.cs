@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Web;
 using MudBlazor;
+using TechCourse.Admin.Components;
 using TechCourse.Admin.Infrastructure.Auth;
 using TechCourse.Admin.Infrastructure.Database;
 
@@ -13,18 +14,8 @@ public sealed partial class CoursesPage : IDisposable
 {
     internal static readonly CultureInfo Us = CultureInfo.GetCultureInfo("en-US");
     private static readonly int[] PageSizes = [10, 25, 50, 100];
-    private static readonly Dictionary<string, CourseSort> SortsByColumn = new()
-    {
-        [nameof(CourseRow.Title)] = CourseSort.Title,
-        [nameof(CourseRow.Price)] = CourseSort.Price,
-        [nameof(CourseRow.IsPublished)] = CourseSort.Published,
-        [nameof(CourseRow.PassingScore)] = CourseSort.PassingScore,
-        [nameof(CourseRow.Enrollments)] = CourseSort.Enrollments,
-        [nameof(CourseRow.GrossRevenue)] = CourseSort.Revenue,
-    };
 
     private readonly CancellationTokenSource cancellation = new();
-    private MudDataGrid<CourseRow>? grid;
     private Actor? actor;
     private List<CourseRow> rows = [];
     private bool loading;
@@ -33,11 +24,13 @@ public sealed partial class CoursesPage : IDisposable
     private int? passingScore;
     private decimal? minPrice, maxPrice;
     private InstructorOption? instructor;
+    private string? instructorText, instructorProblem;
+    private IReadOnlyList<InstructorOption> instructorOptions = [];
     private CourseSort sort = CourseSort.Title;
     private bool descending;
-    // The grid's page and page size as last loaded: every re-render of this page hands them to the grid again, so they
-    // must follow the grid (a stale value would send it back to that page).
-    private int currentPage, pageSize = 25;
+    private int currentPage, pageSize = 25, total;
+    private CancellationTokenSource? loadingPage;
+    private readonly TypingPause searchPause = new(TimeSpan.FromMilliseconds(300)), instructorPause = new(TimeSpan.FromMilliseconds(250));
     private int? editingPriceOf;
     // The count only changes with the filter: paging and sorting the same filter reuse it (one statement, not two).
     private (CourseFilter Filter, int Total)? counted;
@@ -64,9 +57,9 @@ public sealed partial class CoursesPage : IDisposable
 
     protected override async Task OnInitializedAsync()
     {
-        // The grid asks for its rows once the circuit is up: until then the prerendered page shows it loading, not
-        // "No courses match these filters."
-        loading = !RendererInfo.IsInteractive;
+        // The rows are asked for once the circuit is up (after the first render): until then the prerendered page shows
+        // them loading, not "No courses match these filters."
+        loading = true;
         if (Authentication is not null) actor = Actor.From((await Authentication).User);
         // Read once: later changes of the query string are our own (replace: true) echoes of the grid's state.
         search = Q;
@@ -84,6 +77,7 @@ public sealed partial class CoursesPage : IDisposable
             try
             {
                 instructor = await Queries.InstructorAsync(id, cancellation.Token);
+                instructorText = instructor?.Email;
             }
             catch (Exception e) when (DatabaseErrors.Describe(e) is not null)
             {
@@ -92,8 +86,38 @@ public sealed partial class CoursesPage : IDisposable
         }
     }
 
-    private SortDirection Direction(CourseSort column) =>
-        column != sort ? SortDirection.None : descending ? SortDirection.Descending : SortDirection.Ascending;
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (firstRender && actor is not null)
+        {
+            await LoadAsync();
+            StateHasChanged();
+        }
+    }
+
+    private int ColumnCount => actor is { IsAdmin: true } ? 9 : 8;
+
+    private string? AriaSort(CourseSort column) => column != sort ? null : descending ? "descending" : "ascending";
+
+    private RenderFragment SortableHeader(string label, CourseSort column) => __builder =>
+    {
+        __builder.OpenElement(0, "th");
+        __builder.AddAttribute(1, "class", "mud-table-cell");
+        __builder.AddAttribute(2, "scope", "col");
+        __builder.AddAttribute(3, "aria-sort", AriaSort(column));
+        __builder.OpenElement(4, "button");
+        __builder.AddAttribute(5, "type", "button");
+        __builder.AddAttribute(6, "class", $"{PlainMarkup.TextButtonClass} sort-header");
+        __builder.AddAttribute(7, "aria-label", $"Sort by {label}");
+        __builder.AddAttribute(8, "onclick", EventCallback.Factory.Create<MouseEventArgs>(this, () => SortByAsync(column)));
+        __builder.OpenElement(9, "span");
+        __builder.AddAttribute(10, "class", "mud-button-label");
+        __builder.AddContent(11, label);
+        if (column == sort) __builder.AddContent(12, descending ? PlainMarkup.SortDescendingIcon : PlainMarkup.SortAscendingIcon);
+        __builder.CloseElement();
+        __builder.CloseElement();
+        __builder.CloseElement();
+    };
 
     private CourseFilter Filter() => new(
         Search: string.IsNullOrWhiteSpace(search) ? null : search.Trim(),
@@ -102,41 +126,45 @@ public sealed partial class CoursesPage : IDisposable
         Difficulty: string.IsNullOrEmpty(difficulty) ? null : difficulty,
         PassingScore: passingScore, MinPrice: minPrice, MaxPrice: maxPrice);
 
-    private async Task<GridData<CourseRow>> LoadAsync(GridState<CourseRow> state, CancellationToken ct)
+    /// Loads the page the fields say (sort, page, size, filters); a newer load cancels an older one still running.
+    private async Task LoadAsync()
     {
-        if (actor is null) return new GridData<CourseRow>();
-        var definition = state.SortDefinitions.FirstOrDefault();
-        if (definition is not null && SortsByColumn.TryGetValue(definition.SortBy, out var chosen))
-            (sort, descending) = (chosen, definition.Descending);
-        else if (definition is null && state.SortDefinitions.Count == 0 && rows.Count > 0)
-            (sort, descending) = (CourseSort.Title, false);
+        if (actor is null) return;
+        loadingPage?.Cancel();
+        using var mine = CancellationTokenSource.CreateLinkedTokenSource(cancellation.Token);
+        loadingPage = mine;
         loading = true;
-        (currentPage, pageSize) = (state.Page, state.PageSize);
         try
         {
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, cancellation.Token);
             var filter = Filter();
             var known = counted is { } c && c.Filter == filter ? c.Total : (int?)null;
-            var page = await Queries.PageAsync(actor, new CoursePageRequest(filter, sort, descending, state.Page, state.PageSize, known), linked.Token);
+            var page = await Queries.PageAsync(actor, new CoursePageRequest(filter, sort, descending, currentPage, pageSize, known), mine.Token);
             counted = (filter, page.TotalCount);
-            rows = page.Rows.ToList();
-            loadError = null;
-            KeepInUrl(state.Page, state.PageSize);
-            return new GridData<CourseRow> { Items = rows, TotalItems = page.TotalCount };
+            (rows, total, loadError) = (page.Rows.ToList(), page.TotalCount, null);
+            if (rows.Count == 0 && total > 0 && currentPage > 0)
+            {
+                // The page is past the end (rows were deleted, or an old link): show the last page instead.
+                currentPage = (total - 1) / pageSize;
+                await LoadAsync();
+                return;
+            }
+            KeepInUrl(currentPage, pageSize);
         }
         catch (OperationCanceledException)
         {
-            return new GridData<CourseRow> { Items = rows, TotalItems = rows.Count };
         }
         catch (Exception e)
         {
             loadError = Describe(e, "The courses could not be loaded.");
-            rows = [];
-            return new GridData<CourseRow>();
+            (rows, total) = ([], 0);
         }
         finally
         {
-            loading = false;
+            if (ReferenceEquals(loadingPage, mine))
+            {
+                loading = false;
+                loadingPage = null;
+            }
         }
     }
 
@@ -159,47 +187,147 @@ public sealed partial class CoursesPage : IDisposable
         if (!string.Equals(url, Navigation.Uri, StringComparison.Ordinal)) Navigation.NavigateTo(url, replace: true);
     }
 
-    private async Task ReloadFromFirstPageAsync()
+    private Task ReloadFromFirstPageAsync()
     {
-        if (grid is null) return;
-        if (grid.CurrentPage != 0) grid.NavigateTo(Page.First);
-        else await grid.ReloadServerData();
+        currentPage = 0;
+        return LoadAsync();
     }
 
-    private bool OnFirstPage => grid is null || grid.CurrentPage == 0;
-    private bool OnLastPage => grid is null || (grid.CurrentPage + 1) * grid.RowsPerPage >= grid.GetFilteredItemsCount();
+    private Task SortByAsync(CourseSort column)
+    {
+        (descending, sort) = (column == sort && !descending, column);
+        return ReloadFromFirstPageAsync();
+    }
+
+    private bool OnFirstPage => currentPage == 0;
+    private bool OnLastPage => (currentPage + 1) * pageSize >= total;
 
     private string RangeText()
     {
-        if (grid is null) return "";
-        var total = grid.GetFilteredItemsCount();
-        var first = total == 0 ? 0 : grid.CurrentPage * grid.RowsPerPage + 1;
-        var last = Math.Min((grid.CurrentPage + 1) * grid.RowsPerPage, total);
+        var first = total == 0 ? 0 : currentPage * pageSize + 1;
+        var last = Math.Min((currentPage + 1) * pageSize, total);
         return $"{first.ToString("N0", Us)}-{last.ToString("N0", Us)} of {total.ToString("N0", Us)}";
     }
 
-    // The grid handles the pager's events (as MudDataGridPager does): it re-renders itself and loads the page.
-    private EventCallback<MouseEventArgs> PagerClick(Page page) =>
-        EventCallback.Factory.Create<MouseEventArgs>((object?)grid ?? this, () => grid?.NavigateTo(page));
+    private Task GoToAsync(Page page)
+    {
+        var lastPage = Math.Max(0, (total - 1) / pageSize);
+        currentPage = page switch
+        {
+            Page.First => 0,
+            Page.Previous => Math.Max(0, currentPage - 1),
+            Page.Next => Math.Min(lastPage, currentPage + 1),
+            _ => lastPage,
+        };
+        return LoadAsync();
+    }
 
-    private EventCallback<ChangeEventArgs> PageSizeChanged => EventCallback.Factory.Create<ChangeEventArgs>((object?)grid ?? this, e =>
-        grid is not null && int.TryParse(e.Value?.ToString(), out var size) && PageSizes.Contains(size) ? grid.SetRowsPerPageAsync(size) : Task.CompletedTask);
+    private Task PageSizeChangedAsync(ChangeEventArgs e)
+    {
+        if (!int.TryParse(e.Value?.ToString(), out var size) || !PageSizes.Contains(size)) return Task.CompletedTask;
+        pageSize = size;
+        return ReloadFromFirstPageAsync();
+    }
 
-    private Task SearchChangedAsync(string? value) { search = value; return ReloadFromFirstPageAsync(); }
-    private Task PublishedChangedAsync(string value) { published = value; return ReloadFromFirstPageAsync(); }
-    private Task DifficultyChangedAsync(string value) { difficulty = value; return ReloadFromFirstPageAsync(); }
-    private Task PassingScoreChangedAsync(int? value) { passingScore = value; return ReloadFromFirstPageAsync(); }
-    private Task MinPriceChangedAsync(decimal? value) { minPrice = value; return ReloadFromFirstPageAsync(); }
-    private Task MaxPriceChangedAsync(decimal? value) { maxPrice = value; return ReloadFromFirstPageAsync(); }
-    private Task InstructorChangedAsync(InstructorOption? value) { instructor = value; return ReloadFromFirstPageAsync(); }
+    /// Typing reloads 300 ms after the last key (a newer key cancels the wait).
+    private async Task SearchInputAsync(ChangeEventArgs e)
+    {
+        search = e.Value?.ToString();
+        if (await searchPause.WaitAsync(cancellation.Token)) await ReloadFromFirstPageAsync();
+    }
+
+    private Task ClearSearchAsync()
+    {
+        searchPause.Cancel();
+        search = null;
+        return ReloadFromFirstPageAsync();
+    }
+
+    private Task PublishedChangedAsync(ChangeEventArgs e)
+    {
+        published = e.Value?.ToString() is "true" or "false" ? e.Value.ToString() : "";
+        return ReloadFromFirstPageAsync();
+    }
+
+    private Task DifficultyChangedAsync(ChangeEventArgs e)
+    {
+        difficulty = CourseRules.Difficulties.Contains(e.Value?.ToString()) ? e.Value!.ToString() : "";
+        return ReloadFromFirstPageAsync();
+    }
+
+    // Numbers as the number inputs send them (invariant, "" when empty or not a number); out of range is brought in range.
+    private Task PassingScoreChangedAsync(ChangeEventArgs e)
+    {
+        passingScore = int.TryParse(e.Value?.ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var score) ? Math.Clamp(score, 0, 100) : null;
+        return ReloadFromFirstPageAsync();
+    }
+
+    private Task MinPriceChangedAsync(ChangeEventArgs e)
+    {
+        minPrice = Price(e);
+        return ReloadFromFirstPageAsync();
+    }
+
+    private Task MaxPriceChangedAsync(ChangeEventArgs e)
+    {
+        maxPrice = Price(e);
+        return ReloadFromFirstPageAsync();
+    }
+
+    private static decimal? Price(ChangeEventArgs e) =>
+        decimal.TryParse(e.Value?.ToString(), NumberStyles.Number, CultureInfo.InvariantCulture, out var price) ? Math.Max(0, price) : null;
+
+    /// Typing asks for matching instructors 250 ms after the last key; a suggestion picked (the whole email typed) filters.
+    private async Task InstructorInputAsync(ChangeEventArgs e)
+    {
+        instructorText = e.Value?.ToString();
+        if (!await instructorPause.WaitAsync(cancellation.Token)) return;
+        try
+        {
+            instructorOptions = await SearchInstructorsAsync(instructorText, cancellation.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        if (Matching(instructorText) is { } picked && picked != instructor) await ChooseInstructorAsync(picked);
+    }
+
+    private Task InstructorChosenAsync(ChangeEventArgs e)
+    {
+        instructorText = e.Value?.ToString();
+        if (string.IsNullOrWhiteSpace(instructorText)) return ChooseInstructorAsync(null);
+        if (Matching(instructorText) is { } picked) return picked == instructor ? Task.CompletedTask : ChooseInstructorAsync(picked);
+        if (string.Equals(instructorText.Trim(), instructor?.Email, StringComparison.OrdinalIgnoreCase)) return Task.CompletedTask;
+        instructorProblem = "Pick an instructor from the suggestions; the list still shows the previous filter.";
+        return Task.CompletedTask;
+    }
+
+    private InstructorOption? Matching(string? text) =>
+        instructorOptions.FirstOrDefault(o => string.Equals(o.Email, text?.Trim(), StringComparison.OrdinalIgnoreCase));
+
+    private Task ClearInstructorAsync()
+    {
+        instructorPause.Cancel();
+        instructorText = null;
+        return ChooseInstructorAsync(null);
+    }
+
+    private Task ChooseInstructorAsync(InstructorOption? value)
+    {
+        (instructor, instructorProblem) = (value, null);
+        if (value is not null) instructorText = value.Email;
+        return ReloadFromFirstPageAsync();
+    }
 
     private Task ClearFiltersAsync()
     {
         (search, published, difficulty, passingScore, minPrice, maxPrice, instructor) = (null, "", "", null, null, null, null);
+        (instructorText, instructorProblem) = (null, null);
         return ReloadFromFirstPageAsync();
     }
 
-    private async Task<IEnumerable<InstructorOption>> SearchInstructorsAsync(string? text, CancellationToken ct)
+    private async Task<IReadOnlyList<InstructorOption>> SearchInstructorsAsync(string? text, CancellationToken ct)
     {
         try
         {
@@ -223,7 +351,7 @@ public sealed partial class CoursesPage : IDisposable
     {
         var dialog = await Dialogs.ShowAsync<CourseDialog>("New course", new DialogParameters<CourseDialog> { { d => d.Actor, actor } },
             new DialogOptions { MaxWidth = MaxWidth.Medium, FullWidth = true });
-        if ((await dialog.Result) is { Canceled: false } && grid is not null) await ReloadCountingAsync();
+        if ((await dialog.Result) is { Canceled: false }) await ReloadCountingAsync();
     }
 
     private async Task EditAsync(CourseRow row)
@@ -231,7 +359,7 @@ public sealed partial class CoursesPage : IDisposable
         var dialog = await Dialogs.ShowAsync<CourseDialog>($"Edit {row.Title}",
             new DialogParameters<CourseDialog> { { d => d.Actor, actor }, { d => d.CourseId, row.CourseId } },
             new DialogOptions { MaxWidth = MaxWidth.Medium, FullWidth = true });
-        if ((await dialog.Result) is { Canceled: false } && grid is not null) await ReloadCountingAsync();
+        if ((await dialog.Result) is { Canceled: false }) await ReloadCountingAsync();
     }
 
     private Task HistoryAsync(CourseRow row) =>
@@ -253,7 +381,7 @@ public sealed partial class CoursesPage : IDisposable
         {
             var result = await Store.DeleteAsync(actor, row.CourseId, cancellation.Token);
             Snackbar.Add(result.Deleted ? $"Deleted {row.Title}." : result.Message!, result.Deleted ? Severity.Success : Severity.Warning);
-            if (result.Deleted && grid is not null) await ReloadCountingAsync();
+            if (result.Deleted) await ReloadCountingAsync();
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -265,7 +393,7 @@ public sealed partial class CoursesPage : IDisposable
     private Task ReloadCountingAsync()
     {
         counted = null;
-        return grid?.ReloadServerData() ?? Task.CompletedTask;
+        return LoadAsync();
     }
 
     private string Describe(Exception e, string what)
@@ -278,6 +406,7 @@ public sealed partial class CoursesPage : IDisposable
 
     public void Dispose()
     {
+        loadingPage = null;
         cancellation.Cancel();
         cancellation.Dispose();
     }

@@ -69,6 +69,100 @@ public sealed class CoursesPageTests(DatabaseFixture database) : IClassFixture<D
     }
 
     [Fact]
+    public async Task The_filters_narrow_the_rows_keep_numbers_in_range_and_clear_together_and_the_url_follows()
+    {
+        var ada = await data.StaffAsync(StaffRoles.Instructor);
+        await data.CourseAsync(ada, "Cheap draft", 5m, published: false);
+        await data.CourseAsync(ada, "Dear", 500m, metadata: """{"difficulty": "Hard", "passing_score": 80}""");
+        await data.CourseAsync(ada, "Middle", 50m, metadata: """{"difficulty": "Easy", "passing_score": 60}""");
+        await using var context = Context(ada);
+        var navigation = context.Services.GetRequiredService<NavigationManager>();
+        var page = context.Render<CoursesPage>();
+        string[] Titles() => page.FindAll("[data-testid=courses-grid] tbody tr").Select(r => r.QuerySelector("td")!.TextContent.Trim()).ToArray();
+        page.WaitForAssertion(() => Assert.Equal(["Cheap draft", "Dear", "Middle"], Titles()), Wait);
+
+        await page.Find("select#courses-published").ChangeAsync(new ChangeEventArgs { Value = "true" });
+        page.WaitForAssertion(() => Assert.Equal(["Dear", "Middle"], Titles()), Wait);
+        await page.Find("input#courses-min-price").ChangeAsync(new ChangeEventArgs { Value = "49.99" });
+        await page.Find("input#courses-score").ChangeAsync(new ChangeEventArgs { Value = "250" });
+        page.WaitForAssertion(() => Assert.Equal("No courses match these filters.", page.Find("[data-testid=courses-grid] tbody").TextContent.Trim()), Wait);
+        Assert.Equal("100", page.Find("input#courses-score").GetAttribute("value"));
+        Assert.Contains("score=100", navigation.Uri, StringComparison.Ordinal);
+        await page.Find("input#courses-score").ChangeAsync(new ChangeEventArgs { Value = "60" });
+        await page.Find("select#courses-difficulty").ChangeAsync(new ChangeEventArgs { Value = "Easy" });
+        page.WaitForAssertion(() => Assert.Equal(["Middle"], Titles()), Wait);
+        Assert.Contains("published=true", navigation.Uri, StringComparison.Ordinal);
+        Assert.Contains("min=49.99", navigation.Uri, StringComparison.Ordinal);
+        Assert.Contains("difficulty=Easy", navigation.Uri, StringComparison.Ordinal);
+
+        await page.FindAll("button").Single(b => b.TextContent.Contains("Clear filters", StringComparison.Ordinal)).ClickAsync(new MouseEventArgs());
+
+        page.WaitForAssertion(() => Assert.Equal(["Cheap draft", "Dear", "Middle"], Titles()), Wait);
+        Assert.Null(page.Find("input#courses-score").GetAttribute("value"));
+        Assert.DoesNotContain("published=", navigation.Uri, StringComparison.Ordinal);
+        Assert.DoesNotContain("min=", navigation.Uri, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_admin_filters_by_an_instructor_picked_from_the_suggestions_and_an_unknown_email_changes_nothing()
+    {
+        var admin = await data.StaffAsync(StaffRoles.Admin, "root");
+        var ada = await data.StaffAsync(StaffRoles.Instructor);
+        var bob = await data.StaffAsync(StaffRoles.Instructor, "bob");
+        await data.CourseAsync(ada, "Ada's course");
+        await data.CourseAsync(bob, "Bob's course");
+        await using var context = Context(admin);
+        var navigation = context.Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo($"courses?q={Uri.EscapeDataString("'s course")}");
+        var page = context.Render<CoursesPage>();
+        string[] Titles() => page.FindAll("[data-testid=courses-grid] tbody tr").Select(r => r.QuerySelector("td")!.TextContent.Trim()).ToArray();
+        page.WaitForAssertion(() => Assert.Equal(["Ada's course", "Bob's course"], Titles()), Wait);
+
+        await page.Find("input#courses-instructor").InputAsync(new ChangeEventArgs { Value = bob.Email[..12] });
+        page.WaitForAssertion(() => Assert.Contains(bob.Email, page.FindAll("#courses-instructor-options option").Select(o => o.GetAttribute("value"))), Wait);
+        await page.Find("input#courses-instructor").InputAsync(new ChangeEventArgs { Value = bob.Email.ToUpperInvariant() });
+
+        page.WaitForAssertion(() => Assert.Equal(["Bob's course"], Titles()), Wait);
+        Assert.Contains($"instructor={bob.UserId}", navigation.Uri, StringComparison.Ordinal);
+        await page.Find("input#courses-instructor").ChangeAsync(new ChangeEventArgs { Value = "nobody@example.com" });
+        Assert.Contains("Pick an instructor from the suggestions", page.Find("[data-testid=instructor-problem]").TextContent, StringComparison.Ordinal);
+        Assert.Equal(["Bob's course"], Titles());
+
+        await page.Find("button[aria-label='Clear instructor']").ClickAsync(new MouseEventArgs());
+        page.WaitForAssertion(() => Assert.Equal(["Ada's course", "Bob's course"], Titles()), Wait);
+        Assert.Empty(page.FindAll("[data-testid=instructor-problem]"));
+        Assert.DoesNotContain("instructor=", navigation.Uri, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_column_header_sorts_ascending_then_descending_from_the_first_page_and_the_url_follows()
+    {
+        var ada = await data.StaffAsync(StaffRoles.Instructor);
+        await data.CourseAsync(ada, "Cheap", 5m);
+        await data.CourseAsync(ada, "Dear", 500m);
+        await data.CourseAsync(ada, "Middle", 50m);
+        await using var context = Context(ada);
+        var navigation = context.Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo("courses?size=10&page=3");
+        var page = context.Render<CoursesPage>();
+        string[] Titles() => page.FindAll("[data-testid=courses-grid] tbody tr").Select(r => r.QuerySelector("td")!.TextContent.Trim()).ToArray();
+        // A page past the end (an old link) shows the last page.
+        page.WaitForAssertion(() => Assert.Equal(["Cheap", "Dear", "Middle"], Titles()), Wait);
+        Assert.Equal("1-3 of 3", page.Find("[data-testid=courses-range]").TextContent);
+
+        await ClickInGridAsync(page, "button[aria-label='Sort by Price']");
+        page.WaitForAssertion(() => Assert.Equal(["Cheap", "Middle", "Dear"], Titles()), Wait);
+        Assert.Equal("ascending", page.Find("th[aria-sort]").GetAttribute("aria-sort"));
+        Assert.Contains("sort=price", navigation.Uri, StringComparison.Ordinal);
+
+        await ClickInGridAsync(page, "button[aria-label='Sort by Price']");
+        page.WaitForAssertion(() => Assert.Equal(["Dear", "Middle", "Cheap"], Titles()), Wait);
+        Assert.Equal("descending", page.Find("th[aria-sort]").GetAttribute("aria-sort"));
+        Assert.Contains("desc=true", navigation.Uri, StringComparison.Ordinal);
+        Assert.DoesNotContain("page=", navigation.Uri, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Only_the_row_being_priced_gets_an_editor_and_saving_updates_that_row_in_place()
     {
         var ada = await data.StaffAsync(StaffRoles.Instructor);
