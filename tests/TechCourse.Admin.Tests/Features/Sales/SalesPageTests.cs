@@ -71,7 +71,8 @@ public sealed class SalesPageTests
         await page.InvokeAsync(() => page.FindAll(".mud-tab")[2].Click());
 
         page.WaitForAssertion(() => Assert.Equal("4.20", page.Find("[data-testid=courses-in-range-total-revenue]").TextContent), TimeSpan.FromSeconds(10));
-        Assert.Contains("Opened late", page.Find("[data-testid=courses-in-range-table]").TextContent, StringComparison.Ordinal);
+        // The totals come with the page's answer; its rows render right after.
+        page.WaitForAssertion(() => Assert.Contains("Opened late", page.Find("[data-testid=courses-in-range-table]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
     }
 
     [Fact]
