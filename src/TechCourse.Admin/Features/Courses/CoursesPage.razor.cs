@@ -99,26 +99,6 @@ public sealed partial class CoursesPage : IDisposable
 
     private string? AriaSort(CourseSort column) => column != sort ? null : descending ? "descending" : "ascending";
 
-    private RenderFragment SortableHeader(string label, CourseSort column) => __builder =>
-    {
-        __builder.OpenElement(0, "th");
-        __builder.AddAttribute(1, "class", "mud-table-cell");
-        __builder.AddAttribute(2, "scope", "col");
-        __builder.AddAttribute(3, "aria-sort", AriaSort(column));
-        __builder.OpenElement(4, "button");
-        __builder.AddAttribute(5, "type", "button");
-        __builder.AddAttribute(6, "class", $"{PlainMarkup.TextButtonClass} sort-header");
-        __builder.AddAttribute(7, "aria-label", $"Sort by {label}");
-        __builder.AddAttribute(8, "onclick", EventCallback.Factory.Create<MouseEventArgs>(this, () => SortByAsync(column)));
-        __builder.OpenElement(9, "span");
-        __builder.AddAttribute(10, "class", "mud-button-label");
-        __builder.AddContent(11, label);
-        if (column == sort) __builder.AddContent(12, descending ? PlainMarkup.SortDescendingIcon : PlainMarkup.SortAscendingIcon);
-        __builder.CloseElement();
-        __builder.CloseElement();
-        __builder.CloseElement();
-    };
-
     private CourseFilter Filter() => new(
         Search: string.IsNullOrWhiteSpace(search) ? null : search.Trim(),
         Published: published switch { "true" => true, "false" => false, _ => null },
@@ -406,7 +386,6 @@ public sealed partial class CoursesPage : IDisposable
 
     public void Dispose()
     {
-        loadingPage = null;
         cancellation.Cancel();
         cancellation.Dispose();
     }

@@ -17,7 +17,7 @@ public partial class SalesPage
         ("this-month", "This month"), ("last-month", "Last month"), ("this-year", "This year"), ("custom", "Custom range"),
     ];
 
-    private const int ByDayTab = 0, AllTimeTab = 1, InRangeTab = 2, InstructorsTab = 3;
+    private const int ByDayTab = 0, InstructorsTab = 3;
     private const string PrerenderedDaysKey = "sales-days";
 
     private readonly CancellationTokenSource cancellation = new();
