@@ -38,10 +38,10 @@ public static class PlainMarkup
     public static readonly MarkupString PublishedChip = Chip("Published", "mud-chip-color-success");
     public static readonly MarkupString DraftChip = Chip("Draft", "mud-chip-color-default");
 
-    private static MarkupString Icon(string svgPaths, string size = "small") => new(
+    public static MarkupString Icon(string svgPaths, string size = "small") => new(
         $"""<svg class="mud-icon-root mud-svg-icon mud-icon-size-{size}" focusable="false" viewBox="0 0 24 24" aria-hidden="true" role="img">{svgPaths}</svg>""");
 
-    private static MarkupString IconButtonContent(string svgPaths, string size = "small") => new($"""<span class="mud-icon-button-label">{Icon(svgPaths, size)}</span>""");
+    public static MarkupString IconButtonContent(string svgPaths, string size = "small") => new($"""<span class="mud-icon-button-label">{Icon(svgPaths, size)}</span>""");
 
     private static MarkupString Chip(string text, string colorClass) => new(
         $"""<div class="mud-chip mud-chip-filled mud-chip-size-small {colorClass}"><span class="mud-chip-content">{text}</span></div>""");
