@@ -104,12 +104,12 @@ public static class Report
             md.AppendLine("## Server memory (app process; each figure read right after a full GC induced in it)").AppendLine();
             md.AppendLine("| state | resident set | live managed heap | goal (≤ 250 KiB per circuit, live heap) |");
             md.AppendLine("|---|--:|--:|---|");
-            md.AppendLine(Invariant, $"| idle (no circuit; after {MemoryRunner.WarmUpCircuits} warm-up circuits were opened and closed) | {m.IdleKiB / 1024.0:F1} MiB | {m.IdleHeapBytes / 1048576.0:F1} MiB | |");
+            md.AppendLine(Invariant, $"| idle (no circuit; {MemoryRunner.WarmUpCircuitsReleased.TotalSeconds:F0} s after {MemoryRunner.WarmUpCircuits} warm-up circuits were closed, past their retention for a reconnect) | {m.IdleKiB / 1024.0:F1} MiB | {m.IdleHeapBytes / 1048576.0:F1} MiB | |");
             if (m.Error is not null)
                 md.AppendLine($"| {m.Circuits} circuits on `{m.Page}` | | | failed: {Cell(m.Error)} |");
             else
             {
-                md.AppendLine(Invariant, $"| {m.Circuits} interactive circuits on `{m.Page}` (one Chromium context each) | {m.OpenKiB / 1024.0:F1} MiB | {m.OpenHeapBytes / 1048576.0:F1} MiB | |");
+                md.AppendLine(Invariant, $"| {m.Circuits} interactive circuits on `{m.Page}` (one Chromium context each), {MemoryRunner.PageLoadConnectionsClosed.TotalSeconds:F0} s after the last opened (past Kestrel's keep-alive for the page-load connections) | {m.OpenKiB / 1024.0:F1} MiB | {m.OpenHeapBytes / 1048576.0:F1} MiB | |");
                 md.AppendLine(Invariant, $"| **per circuit** | {m.PerCircuitKiB:F0} KiB | {m.HeapPerCircuitKiB:F0} KiB | {Goal(m.HeapPerCircuitKiB <= CircuitGoalKiB, true, "over 250 KiB")} |");
             }
             md.AppendLine();
