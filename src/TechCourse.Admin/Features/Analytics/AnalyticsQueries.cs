@@ -41,16 +41,18 @@ public sealed class AnalyticsQueries(NpgsqlDataSource dataSource)
         ORDER BY t.title, t.course_id
         """;
 
+    // sales_difficulty (0017) keeps, per difficulty, its courses, their numeric passing scores and folded sales; the
+    // sales not folded yet are added by their course's current difficulty, in the same snapshot.
     public const string ByDifficultySql = """
-        SELECT coalesce(c.quiz_metadata->>'difficulty', '(none)') AS difficulty,
-               count(*) AS courses,
-               round(avg((c.quiz_metadata->>'passing_score')::numeric) FILTER (WHERE jsonb_typeof(c.quiz_metadata->'passing_score') = 'number'), 1) AS average_passing_score,
-               coalesce(sum(t.enrollments), 0)::bigint AS enrollments,
-               coalesce(sum(t.gross_revenue), 0) AS gross_revenue
-        FROM courses c
-        LEFT JOIN course_sales_totals t ON t.course_id = c.course_id
-        GROUP BY 1
-        ORDER BY gross_revenue DESC, difficulty
+        SELECT d.difficulty, d.courses, round(d.passing_score_sum / nullif(d.scored_courses, 0), 1) AS average_passing_score,
+               d.enrollments + coalesce(p.enrollments, 0) AS enrollments,
+               CASE WHEN p.difficulty IS NULL THEN d.gross_revenue ELSE d.gross_revenue + p.gross_revenue END AS gross_revenue
+        FROM sales_difficulty d
+        LEFT JOIN (SELECT sales_difficulty_of(c.quiz_metadata) AS difficulty, sum(x.enrollments)::bigint AS enrollments, sum(x.gross_revenue) AS gross_revenue
+                   FROM sales_deltas x JOIN courses c ON c.course_id = x.course_id
+                   GROUP BY 1) p ON p.difficulty = d.difficulty
+        WHERE d.courses > 0
+        ORDER BY gross_revenue DESC, d.difficulty
         """;
 
     // quiz_metadata_problem (0015) names the first thing wrong with a course's metadata; its partial index holds only

@@ -7,7 +7,8 @@ namespace TechCourse.Admin.Infrastructure.DemoData;
 /// The sales rollups (sql/0010) of the enrollments a bulk load copies, counted while they stream to COPY, so the load
 /// writes the rollups in its own transaction instead of recomputing them from every enrollment afterwards. Same
 /// shapes as sales_rollups_rebuild(): per course, per course title, per UTC day (running totals per quarter hour),
-/// per course and UTC month (running totals per day), the grand total; money in cents.
+/// per course and UTC month (running totals per day), the grand total (then sales_difficulty from the courses and
+/// the per-course totals); money in cents.
 internal sealed class SalesTally
 {
     private const int QuartersPerDay = 96;
@@ -140,6 +141,7 @@ internal sealed class SalesTally
             SELECT c.title, sum(s.enrollments), sum(s.gross_revenue) FROM sales_course s JOIN courses c ON c.course_id = s.course_id GROUP BY c.title;
             UPDATE sales_total SET enrollments = x.enrollments, gross_revenue = x.gross_revenue
             FROM (SELECT coalesce(sum(enrollments), 0)::bigint AS enrollments, coalesce(sum(gross_revenue), 0.00) AS gross_revenue FROM sales_course) x;
+            SELECT sales_difficulty_rebuild();
             """, transaction: transaction, cancellationToken: ct));
     }
 

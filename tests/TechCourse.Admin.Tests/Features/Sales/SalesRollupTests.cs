@@ -2,6 +2,7 @@ using System.Globalization;
 using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using TechCourse.Admin.Features.Analytics;
 using TechCourse.Admin.Features.Sales;
 using TechCourse.Admin.Infrastructure.Cli;
 using TechCourse.Admin.Tests.Support;
@@ -14,7 +15,7 @@ public sealed class SalesRollupTests
     private const string PlainReport = "SELECT c.title, count(e.enrollment_id), sum(e.amount_paid) FROM courses c JOIN enrollments e ON c.course_id = e.course_id GROUP BY c.title ORDER BY 1";
 
     [Fact]
-    public async Task Rollups_stay_exact_under_parallel_writers_folds_title_changes_a_cascading_user_delete_and_a_truncate()
+    public async Task Rollups_stay_exact_under_parallel_writers_folds_title_and_difficulty_changes_a_cascading_user_delete_and_a_truncate()
     {
         await using var database = await TestDatabase.CreateAsync();
         var instructor = await SalesData.UserAsync(database.DataSource, "Instructor");
@@ -40,9 +41,9 @@ public sealed class SalesRollupTests
             await using var connection = await database.DataSource.OpenConnectionAsync();
             for (var round = 0; !writing.IsCancellationRequested; round++)
             {
-                // Titles move between courses, so some collide (the report groups by title) and some go away.
-                await RetryAsync(() => connection.ExecuteAsync("UPDATE courses SET title = @title WHERE course_id = @course",
-                    new { title = $"Course {round % 5}", course = courses[round % courses.Count] }));
+                // Titles move between courses, so some collide (the report groups by title) and some go away; so do difficulties.
+                await RetryAsync(() => connection.ExecuteAsync("UPDATE courses SET title = @title, quiz_metadata = @metadata::jsonb WHERE course_id = @course",
+                    new { title = $"Course {round % 5}", metadata = QuizMetadata[round % QuizMetadata.Length], course = courses[round % courses.Count] }));
                 await Task.Delay(15);
             }
         });
@@ -61,12 +62,72 @@ public sealed class SalesRollupTests
         Assert.True(await check.ExecuteScalarAsync<long>("SELECT count(*) FROM sales_deltas") > 0, "some deltas are still waiting to be folded");
         Assert.Empty(await SalesRollups.VerifyAsync(check, CancellationToken.None));
         Assert.Equal(await check.QueryAsync<(string, long, decimal)>(PlainReport), await check.QueryAsync<(string, long, decimal)>("SELECT * FROM daily_sales_report ORDER BY 1"));
+        Assert.Equal(await check.QueryAsync<(string, long, decimal?, long, decimal)>(PlainByDifficulty),
+            (await new AnalyticsQueries(database.DataSource).ByDifficultyAsync(CancellationToken.None)).Select(d => (d.Difficulty, d.Courses, d.AveragePassingScore, d.Enrollments, d.GrossRevenue)));
         Assert.Equal(0L, await check.ExecuteScalarAsync<long>("SELECT count(*) FROM enrollments WHERE student_id = @departing", new { departing }));
 
         Assert.True(await SalesRollups.FoldAsync(check, CancellationToken.None) > 0);
         Assert.Equal(0L, await check.ExecuteScalarAsync<long>("SELECT count(*) FROM sales_deltas"));
         Assert.Empty(await SalesRollups.VerifyAsync(check, CancellationToken.None));
         Assert.Equal(await check.QueryAsync<(string, long, decimal)>(PlainReport), await check.QueryAsync<(string, long, decimal)>("SELECT * FROM daily_sales_report ORDER BY 1"));
+    }
+
+    private static readonly string?[] QuizMetadata =
+        ["""{"difficulty": "Hard", "passing_score": 80}""", null, """{"difficulty": "Easy", "passing_score": 72.5}""", """{"difficulty": "Easy", "passing_score": "90"}""", """{"passing_score": 65}"""];
+
+    // The seed's way: every course grouped by its difficulty, with every enrollment of it.
+    private const string PlainByDifficulty = """
+        SELECT coalesce(c.quiz_metadata->>'difficulty', '(none)'), count(*),
+               round(avg((c.quiz_metadata->>'passing_score')::numeric) FILTER (WHERE jsonb_typeof(c.quiz_metadata->'passing_score') = 'number'), 1),
+               coalesce(sum(e.enrollments), 0)::bigint, coalesce(sum(e.gross_revenue), 0)
+        FROM courses c
+        LEFT JOIN (SELECT course_id, count(*) AS enrollments, sum(amount_paid) AS gross_revenue FROM enrollments GROUP BY course_id) e ON e.course_id = c.course_id
+        GROUP BY 1 ORDER BY 5 DESC, 1
+        """;
+
+    [Fact]
+    public async Task Figures_by_difficulty_follow_metadata_edits_new_and_deleted_courses_before_and_after_folding()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var at = DateTimeOffset.Parse("2026-06-01T10:00:00Z", CultureInfo.InvariantCulture);
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        var hard = await CourseAsync("""{"difficulty": "Hard", "passing_score": 90}""");
+        var easy = await CourseAsync("""{"difficulty": "Easy", "passing_score": 60.5}""");
+        var unscored = await CourseAsync(null);
+        var leaving = await CourseAsync("""{"difficulty": "Hard", "passing_score": 70}""");
+        await SalesData.EnrollAsync(database.DataSource, hard, 10.10m, at);
+        await SalesData.EnrollAsync(database.DataSource, easy, 20.20m, at);
+        await SalesData.EnrollAsync(database.DataSource, unscored, 30.30m, at);
+        await SalesData.EnrollAsync(database.DataSource, leaving, 40.40m, at);
+        var steps = new (string Sql, object? Args)[]
+        {
+            ("UPDATE courses SET quiz_metadata = '{\"difficulty\": \"Easy\", \"passing_score\": 75}' WHERE course_id = @hard", new { hard }),
+            ("SELECT sales_rollups_fold()", null),
+            ("UPDATE courses SET quiz_metadata = '{\"difficulty\": \"Medium\", \"passing_score\": \"80\"}' WHERE course_id = @easy", new { easy }),
+            ("UPDATE courses SET price = price + 1, title = 'Renamed' WHERE course_id = @unscored", new { unscored }),
+            ("UPDATE enrollments SET course_id = @hard WHERE course_id = @leaving", new { hard, leaving }),
+            ("DELETE FROM courses WHERE course_id = @leaving", new { leaving }),
+            ("INSERT INTO courses (title, price, quiz_metadata) VALUES ('New A', 5, '{\"difficulty\": \"Hard\", \"passing_score\": 50}'), ('New B', 5, NULL)", null),
+            ("SELECT sales_rollups_fold()", null),
+            ("UPDATE courses SET quiz_metadata = NULL WHERE course_id = @hard", new { hard }),
+        };
+
+        foreach (var (step, args) in steps)
+        {
+            await connection.ExecuteAsync(step, args);
+            Assert.Equal(await PlainAsync(), await ShownAsync());
+        }
+
+        Assert.Equal([("(none)", 3L, (decimal?)null, 3L, 80.80m), ("Medium", 1L, null, 1L, 20.20m), ("Hard", 1L, 50.0m, 0L, 0m)], await ShownAsync());
+        Assert.Empty(await SalesRollups.VerifyAsync(connection, CancellationToken.None));
+
+        async Task<int> CourseAsync(string? metadata) => await connection.ExecuteScalarAsync<int>(
+            "INSERT INTO courses (title, price, quiz_metadata) VALUES ('Course', 10, @metadata::jsonb) RETURNING course_id", new { metadata });
+        async Task<List<(string, long, decimal?, long, decimal)>> PlainAsync() =>
+            (await connection.QueryAsync<(string, long, decimal?, long, decimal)>(PlainByDifficulty)).AsList();
+        async Task<List<(string, long, decimal?, long, decimal)>> ShownAsync() =>
+            (await new AnalyticsQueries(database.DataSource).ByDifficultyAsync(CancellationToken.None))
+            .Select(d => (d.Difficulty, d.Courses, d.AveragePassingScore, d.Enrollments, d.GrossRevenue)).ToList();
     }
 
     [Fact]
@@ -117,7 +178,7 @@ public sealed class SalesRollupTests
         await using (var connection = await database.DataSource.OpenConnectionAsync())
         {
             await SalesRollups.FoldAsync(connection, CancellationToken.None);
-            await connection.ExecuteAsync("UPDATE sales_course SET gross_revenue = gross_revenue + 1; UPDATE sales_day SET running_enrollments[50] = running_enrollments[50] + 1");
+            await connection.ExecuteAsync("UPDATE sales_course SET gross_revenue = gross_revenue + 1; UPDATE sales_day SET running_enrollments[50] = running_enrollments[50] + 1; UPDATE sales_difficulty SET scored_courses = 1");
         }
 
         var (verifyExit, report) = await RunAsync(database, "rollups", "verify");
@@ -127,6 +188,7 @@ public sealed class SalesRollupTests
         Assert.Equal(1, verifyExit);
         Assert.Contains($"course {course}: expected 1 / 19.99, rollup has 1 / 20.99", report, StringComparison.Ordinal);
         Assert.Contains("quarter hour 2026-05-01 12:15 UTC: expected none / none, rollup has 1 / 0.00", report, StringComparison.Ordinal);
+        Assert.Contains("difficulty (none) (courses 1, scored 0, score sum 0 expected; 1, 1, 0 kept): expected 1 / 20.99, rollup has 1 / 19.99", report, StringComparison.Ordinal);
         Assert.Equal((0, 0), (rebuildExit, secondVerify));
         Assert.Contains("0 differences", secondReport, StringComparison.Ordinal);
     }
@@ -163,6 +225,7 @@ public sealed class SalesRollupTests
             SELECT (SELECT count(*) FROM sales_deltas) + (SELECT count(*) FROM sales_course WHERE enrollments <> 0 OR gross_revenue <> 0)
                  + (SELECT count(*) FROM sales_title WHERE enrollments <> 0) + (SELECT count(*) FROM sales_day)
                  + (SELECT count(*) FROM sales_course_month) + (SELECT enrollments FROM sales_total)
+                 + (SELECT count(*) FROM sales_difficulty WHERE enrollments <> 0 OR gross_revenue <> 0)
             """));
         Assert.Empty(await SalesRollups.VerifyAsync(connection, CancellationToken.None));
     }
