@@ -15,7 +15,7 @@ public static class MaintenanceCatalog
         {
             await using var connection = await OpenOwnerAsync(db, ct);
             await SalesRollups.RebuildAsync(connection, ct);
-            return "SalesRollups.RebuildAsync: sales_course, sales_title, sales_day, sales_course_month and sales_total from all enrollments";
+            return "SalesRollups.RebuildAsync: sales_course, sales_title, sales_day, sales_course_month, sales_total and sales_difficulty from all enrollments";
         }),
         new("sales rollups verify", async (db, ct) =>
         {
