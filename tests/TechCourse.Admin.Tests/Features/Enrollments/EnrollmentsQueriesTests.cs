@@ -85,7 +85,7 @@ public sealed class EnrollmentsQueriesTests(DatabaseFixture database) : IClassFi
         var (admin, student, course) = await SetUpAsync();
         var request = Request(student, course, 49.99m);
 
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Queries.EnrollAsync(admin, request, default)));
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Queries.EnrollAsync(admin, request, default)));
         var later = await Queries.EnrollAsync(admin, request, default);
 
         Assert.Single(outcomes, o => o.Kind == EnrollOutcomeKind.Created);
