@@ -17,13 +17,14 @@ public sealed class SalesJourneyTests(BrowserFixture browser, RunningAppFixture 
 
         await page.Locator("[data-testid=range]").ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = "Last 90 days" }).ClickAsync();
-        await Assertions.Expect(page.Locator("[data-testid=days-table] tbody tr")).ToHaveCountAsync(90);
+        // The whole suite shares two cores: the new range's render can take longer than Playwright's default 5 s.
+        await Assertions.Expect(page.Locator("[data-testid=days-table] tbody tr")).ToHaveCountAsync(90, new() { Timeout = 20_000 });
         var zone = page.GetByLabel("Time zone");
         await zone.ClickAsync();
         await zone.PressSequentiallyAsync("Kathmandu", new() { Delay = 50 });
         await page.GetByRole(AriaRole.Option, new() { Name = "Asia/Kathmandu" }).ClickAsync(new() { Timeout = 60_000 });
         await Assertions.Expect(page.GetByTestId("zone-statement")).ToContainTextAsync("Asia/Kathmandu");
-        await Assertions.Expect(page.Locator("[data-testid=days-table] tbody tr")).ToHaveCountAsync(90);
+        await Assertions.Expect(page.Locator("[data-testid=days-table] tbody tr")).ToHaveCountAsync(90, new() { Timeout = 20_000 });
         var shownRevenue = decimal.Parse(await page.GetByTestId("day-total-revenue").InnerTextAsync(), NumberStyles.Number, CultureInfo.InvariantCulture);
         var shownEnrollments = long.Parse(await page.GetByTestId("day-total-enrollments").InnerTextAsync(), NumberStyles.Number, CultureInfo.InvariantCulture);
         await BrowserFixture.ScreenshotAsync(page, "sales-by-day-kathmandu");
