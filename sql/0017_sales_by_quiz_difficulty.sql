@@ -63,20 +63,30 @@ END
 $$;
 
 -- Course triggers: a course counts in the difficulty of its metadata with its folded sales (deltas not folded yet are
--- attributed by readers and by the fold). Under the fold's lock, like the title triggers of 0010.
-CREATE FUNCTION sales_difficulty_on_course_insert() RETURNS TRIGGER
+-- attributed by readers and by the fold). Each adds (p_sign 1) or takes away (-1) the given courses, as they are or
+-- were, under the fold's lock, like the title triggers of 0010.
+CREATE FUNCTION sales_difficulty_add(p_sign INT, p_courses INT[], p_metadata JSONB[]) RETURNS VOID
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
     PERFORM pg_advisory_xact_lock(hashtext('techcourse.sales.fold'));
     INSERT INTO sales_difficulty AS t (difficulty, courses, scored_courses, passing_score_sum, enrollments, gross_revenue)
-    SELECT sales_difficulty_of(n.quiz_metadata), count(*), count(sales_passing_score_of(n.quiz_metadata)),
-           coalesce(sum(sales_passing_score_of(n.quiz_metadata)), 0), coalesce(sum(s.enrollments), 0)::bigint, coalesce(sum(s.gross_revenue), 0.00)
-    FROM new_courses n LEFT JOIN sales_course s ON s.course_id = n.course_id
+    SELECT sales_difficulty_of(m.metadata), p_sign * count(*), p_sign * count(sales_passing_score_of(m.metadata)),
+           p_sign * coalesce(sum(sales_passing_score_of(m.metadata)), 0), p_sign * coalesce(sum(s.enrollments), 0)::bigint,
+           p_sign * coalesce(sum(s.gross_revenue), 0.00)
+    FROM unnest(p_courses, p_metadata) AS m(course_id, metadata) LEFT JOIN sales_course s ON s.course_id = m.course_id
     GROUP BY 1 ORDER BY 1
     ON CONFLICT (difficulty) DO UPDATE
         SET courses = t.courses + excluded.courses, scored_courses = t.scored_courses + excluded.scored_courses,
             passing_score_sum = t.passing_score_sum + excluded.passing_score_sum,
             enrollments = t.enrollments + excluded.enrollments, gross_revenue = t.gross_revenue + excluded.gross_revenue;
+END
+$$;
+
+CREATE FUNCTION sales_difficulty_on_course_insert() RETURNS TRIGGER
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    PERFORM sales_difficulty_add(1, ARRAY(SELECT n.course_id FROM new_courses n ORDER BY n.course_id),
+                                    ARRAY(SELECT n.quiz_metadata FROM new_courses n ORDER BY n.course_id));
     RETURN NULL;
 END
 $$;
@@ -84,41 +94,17 @@ $$;
 CREATE FUNCTION sales_difficulty_on_course_delete() RETURNS TRIGGER
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
-    PERFORM pg_advisory_xact_lock(hashtext('techcourse.sales.fold'));
-    UPDATE sales_difficulty t
-    SET courses = t.courses - x.courses, scored_courses = t.scored_courses - x.scored_courses,
-        passing_score_sum = t.passing_score_sum - x.passing_score_sum,
-        enrollments = t.enrollments - x.enrollments, gross_revenue = t.gross_revenue - x.gross_revenue
-    FROM (SELECT sales_difficulty_of(o.quiz_metadata) AS difficulty, count(*) AS courses, count(sales_passing_score_of(o.quiz_metadata)) AS scored_courses,
-                 coalesce(sum(sales_passing_score_of(o.quiz_metadata)), 0) AS passing_score_sum,
-                 coalesce(sum(s.enrollments), 0)::bigint AS enrollments, coalesce(sum(s.gross_revenue), 0.00) AS gross_revenue
-          FROM old_courses o LEFT JOIN sales_course s ON s.course_id = o.course_id GROUP BY 1) x
-    WHERE t.difficulty = x.difficulty;
+    PERFORM sales_difficulty_add(-1, ARRAY(SELECT o.course_id FROM old_courses o ORDER BY o.course_id),
+                                     ARRAY(SELECT o.quiz_metadata FROM old_courses o ORDER BY o.course_id));
     RETURN NULL;
 END
 $$;
 
 CREATE FUNCTION sales_difficulty_on_course_update() RETURNS TRIGGER
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
-DECLARE
-    v_old_score NUMERIC := sales_passing_score_of(OLD.quiz_metadata);
-    v_new_score NUMERIC := sales_passing_score_of(NEW.quiz_metadata);
 BEGIN
-    PERFORM pg_advisory_xact_lock(hashtext('techcourse.sales.fold'));
-    UPDATE sales_difficulty t
-    SET courses = t.courses - 1, scored_courses = t.scored_courses - (v_old_score IS NOT NULL)::int,
-        passing_score_sum = t.passing_score_sum - coalesce(v_old_score, 0),
-        enrollments = t.enrollments - coalesce(s.enrollments, 0), gross_revenue = t.gross_revenue - coalesce(s.gross_revenue, 0)
-    FROM (SELECT NULL) AS one LEFT JOIN sales_course s ON s.course_id = OLD.course_id
-    WHERE t.difficulty = sales_difficulty_of(OLD.quiz_metadata);
-    INSERT INTO sales_difficulty AS t (difficulty, courses, scored_courses, passing_score_sum, enrollments, gross_revenue)
-    SELECT sales_difficulty_of(NEW.quiz_metadata), 1, (v_new_score IS NOT NULL)::int, coalesce(v_new_score, 0),
-           coalesce(s.enrollments, 0), coalesce(s.gross_revenue, 0.00)
-    FROM (SELECT NULL) AS one LEFT JOIN sales_course s ON s.course_id = NEW.course_id
-    ON CONFLICT (difficulty) DO UPDATE
-        SET courses = t.courses + excluded.courses, scored_courses = t.scored_courses + excluded.scored_courses,
-            passing_score_sum = t.passing_score_sum + excluded.passing_score_sum,
-            enrollments = t.enrollments + excluded.enrollments, gross_revenue = t.gross_revenue + excluded.gross_revenue;
+    PERFORM sales_difficulty_add(-1, ARRAY[OLD.course_id], ARRAY[OLD.quiz_metadata]);
+    PERFORM sales_difficulty_add(1, ARRAY[NEW.course_id], ARRAY[NEW.quiz_metadata]);
     RETURN NULL;
 END
 $$;
@@ -253,7 +239,8 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
 $$;
 
 REVOKE ALL ON FUNCTION sales_sums_clear(), sales_sums_rebuild(), sales_sums_differences(), sales_rollups_clear(), sales_rollups_rebuild(),
-    sales_rollups_differences(), sales_difficulty_expected(), sales_difficulty_rebuild(), sales_difficulty_differences() FROM PUBLIC;
+    sales_rollups_differences(), sales_difficulty_expected(), sales_difficulty_rebuild(), sales_difficulty_differences(),
+    sales_difficulty_add(INT, INT[], JSONB[]) FROM PUBLIC;
 GRANT SELECT ON sales_difficulty TO techcourse_app;
 
 SELECT sales_difficulty_rebuild();

@@ -62,8 +62,7 @@ public sealed class SalesRollupTests
         Assert.True(await check.ExecuteScalarAsync<long>("SELECT count(*) FROM sales_deltas") > 0, "some deltas are still waiting to be folded");
         Assert.Empty(await SalesRollups.VerifyAsync(check, CancellationToken.None));
         Assert.Equal(await check.QueryAsync<(string, long, decimal)>(PlainReport), await check.QueryAsync<(string, long, decimal)>("SELECT * FROM daily_sales_report ORDER BY 1"));
-        Assert.Equal(await check.QueryAsync<(string, long, decimal?, long, decimal)>(PlainByDifficulty),
-            (await new AnalyticsQueries(database.DataSource).ByDifficultyAsync(CancellationToken.None)).Select(d => (d.Difficulty, d.Courses, d.AveragePassingScore, d.Enrollments, d.GrossRevenue)));
+        Assert.Equal(await check.QueryAsync<(string, long, decimal?, long, decimal)>(PlainByDifficulty), await ShownByDifficultyAsync(database));
         Assert.Equal(0L, await check.ExecuteScalarAsync<long>("SELECT count(*) FROM enrollments WHERE student_id = @departing", new { departing }));
 
         Assert.True(await SalesRollups.FoldAsync(check, CancellationToken.None) > 0);
@@ -125,10 +124,12 @@ public sealed class SalesRollupTests
             "INSERT INTO courses (title, price, quiz_metadata) VALUES ('Course', 10, @metadata::jsonb) RETURNING course_id", new { metadata });
         async Task<List<(string, long, decimal?, long, decimal)>> PlainAsync() =>
             (await connection.QueryAsync<(string, long, decimal?, long, decimal)>(PlainByDifficulty)).AsList();
-        async Task<List<(string, long, decimal?, long, decimal)>> ShownAsync() =>
-            (await new AnalyticsQueries(database.DataSource).ByDifficultyAsync(CancellationToken.None))
-            .Select(d => (d.Difficulty, d.Courses, d.AveragePassingScore, d.Enrollments, d.GrossRevenue)).ToList();
+        Task<List<(string, long, decimal?, long, decimal)>> ShownAsync() => ShownByDifficultyAsync(database);
     }
+
+    private static async Task<List<(string, long, decimal?, long, decimal)>> ShownByDifficultyAsync(TestDatabase database) =>
+        (await new AnalyticsQueries(database.DataSource).ByDifficultyAsync(CancellationToken.None))
+        .Select(d => (d.Difficulty, d.Courses, d.AveragePassingScore, d.Enrollments, d.GrossRevenue)).ToList();
 
     [Fact]
     public async Task The_report_follows_title_changes_duplicate_titles_and_deleted_courses_before_and_after_folding()
