@@ -61,7 +61,7 @@ public static class QueryCatalog
 
     public static IReadOnlyList<QueryEntry> All { get; } =
     [
-        new("dashboard figures", NoArgs, (c, a, ct) => new DashboardQueries(c.DataSource).FiguresAsync(ct)),
+        new("dashboard figures", NoArgs, (c, a, ct) => new DashboardQueries(c.DataSource).FiguresAsync(c.Admin, ct)),
 
         // issue 4: courses grid (page of 25 + its count, as CoursesPage asks) and the price history dialog
         new("courses first page", (s, i) => new() { ["desc"] = i % 2 == 1 },

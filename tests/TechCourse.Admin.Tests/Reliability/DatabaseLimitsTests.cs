@@ -58,7 +58,7 @@ public sealed class DatabaseLimitsTests
         await blocker.OpenAsync();
         await using var lockHolder = await blocker.BeginTransactionAsync();
         await blocker.ExecuteAsync("LOCK TABLE courses IN ACCESS EXCLUSIVE MODE", transaction: lockHolder);
-        var context = MudTestContext.Create();
+        var context = MudTestContext.Create().SignedInAs(new TechCourse.Admin.Infrastructure.Auth.Actor(Guid.NewGuid(), "admin@example.com", "Admin"));
         context.Services.AddSingleton(new DashboardQueries(dataSource));
 
         context.Render<DashboardPage>();

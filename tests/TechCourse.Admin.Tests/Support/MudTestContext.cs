@@ -20,4 +20,11 @@ public static class MudTestContext
         });
         return context;
     }
+
+    /// The signed-in user as the app's pages read it (the cascading authentication state).
+    public static BunitContext SignedInAs(this BunitContext context, TechCourse.Admin.Infrastructure.Auth.Actor actor)
+    {
+        context.Services.AddCascadingValue(_ => Task.FromResult(new Microsoft.AspNetCore.Components.Authorization.AuthenticationState(actor.ToPrincipal("test"))));
+        return context;
+    }
 }

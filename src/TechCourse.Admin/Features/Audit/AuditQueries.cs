@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using Dapper;
 using Npgsql;
@@ -11,9 +12,23 @@ public sealed class AuditQueries(NpgsqlDataSource dataSource)
 {
     public const int MaxPageSize = 200;
 
+    // A deleted course's entries stay: its title and owner come from deleted_courses (sql/0020).
     private const string Columns = """
-        pc.log_id, pc.course_id, c.title AS course_title, pc.old_price, pc.new_price, pc.changed_at, pc.changed_by,
-        u.email AS actor_email, u.role AS actor_role, pc.source, pc.reason, pc.seal_seq
+        pc.log_id, pc.course_id, coalesce(c.title, d.title) AS course_title, pc.old_price, pc.new_price, pc.changed_at, pc.changed_by,
+        u.email AS actor_email, u.role AS actor_role, pc.source, pc.reason, pc.seal_seq, c.course_id IS NULL AS course_deleted
+        """;
+
+    private const string Joins = """
+        LEFT JOIN courses c ON c.course_id = pc.course_id
+        LEFT JOIN deleted_courses d ON c.course_id IS NULL AND d.course_id = pc.course_id
+        LEFT JOIN users u ON u.user_id = pc.changed_by
+        """;
+
+    /// Every course an entry can belong to with its owner: the live ones, and the deleted ones as they were at deletion.
+    private const string CourseOwners = """
+        (SELECT course_id, instructor_id FROM courses
+         UNION ALL
+         SELECT course_id, instructor_id FROM deleted_courses g WHERE NOT EXISTS (SELECT 1 FROM courses x WHERE x.course_id = g.course_id))
         """;
 
     public async Task<AuditSlice> PageAsync(Actor viewer, AuditFilter filter, AuditCursor? after, int size, CancellationToken ct)
@@ -122,12 +137,11 @@ public sealed class AuditQueries(NpgsqlDataSource dataSource)
 
         if (courseConditions.Count == 0 || logIds is not null || sealRange is not null)
         {
-            var scope = courseConditions.Count == 0 ? "" : "AND EXISTS (SELECT 1 FROM courses s WHERE s.course_id = pc.course_id AND " + string.Join(" AND ", courseConditions) + ")";
+            var scope = courseConditions.Count == 0 ? "" : $"AND pc.course_id IN (SELECT s.course_id FROM {CourseOwners} s WHERE {string.Join(" AND ", courseConditions)})";
             return ($"""
                 SELECT {Columns}
                 FROM (SELECT * FROM price_changes pc WHERE true {where} {scope} ORDER BY pc.changed_at DESC, pc.log_id DESC {limitClause}) pc
-                JOIN courses c ON c.course_id = pc.course_id
-                LEFT JOIN users u ON u.user_id = pc.changed_by
+                {Joins}
                 ORDER BY pc.changed_at DESC, pc.log_id DESC
                 """, args);
         }
@@ -135,15 +149,14 @@ public sealed class AuditQueries(NpgsqlDataSource dataSource)
         return ($"""
             SELECT {Columns}
             FROM (SELECT k.log_id
-                  FROM courses s
+                  FROM {CourseOwners} s
                   CROSS JOIN LATERAL (SELECT pc.changed_at, pc.log_id FROM price_changes pc WHERE pc.course_id = s.course_id {where}
                                       ORDER BY pc.changed_at DESC, pc.log_id DESC {limitClause}) k
                   WHERE {string.Join(" AND ", courseConditions)}
                   ORDER BY k.changed_at DESC, k.log_id DESC
                   {limitClause}) top
             JOIN price_changes pc ON pc.log_id = top.log_id
-            JOIN courses c ON c.course_id = pc.course_id
-            LEFT JOIN users u ON u.user_id = pc.changed_by
+            {Joins}
             ORDER BY pc.changed_at DESC, pc.log_id DESC
             """, args);
     }
@@ -197,20 +210,24 @@ public sealed class AuditQueries(NpgsqlDataSource dataSource)
         return new ChangeEffect(entry, days.ToList());
     }
 
+    /// Courses the viewer may filter by (an Instructor: their own, deleted ones included), by title or id.
     public async Task<IReadOnlyList<AuditOption>> CourseOptionsAsync(Actor viewer, string? term, CancellationToken ct)
     {
+        if (Like.CannotMatch(term)) return [];
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<(int Id, string Title)>(new CommandDefinition("""
-            SELECT course_id, title FROM courses
+        var rows = await connection.QueryAsync<(int Id, string Title, bool Deleted)>(new CommandDefinition($"""
+            SELECT course_id, title, deleted FROM {CourseTitles} s
             WHERE (@isAdmin OR instructor_id = @viewer)
               AND (@term = '' OR title ILIKE '%' || @term || '%' OR course_id::text = @term)
             ORDER BY title, course_id LIMIT 20
             """, new { isAdmin = viewer.IsAdmin, viewer = viewer.UserId, term = Like.Escape((term ?? "").Trim()) }, cancellationToken: ct));
-        return rows.Select(r => new AuditOption(r.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{r.Title} (#{r.Id})")).ToList();
+        return rows.Select(r => new AuditOption(r.Id.ToString(CultureInfo.InvariantCulture), CourseLabel(r.Id, r.Title, r.Deleted))).ToList();
     }
 
-    public async Task<IReadOnlyList<AuditOption>> InstructorOptionsAsync(string? term, CancellationToken ct)
+    /// Admins only: the instructor filter is not offered to anyone else.
+    public async Task<IReadOnlyList<AuditOption>> InstructorOptionsAsync(Actor viewer, string? term, CancellationToken ct)
     {
+        if (!viewer.IsAdmin || Like.CannotMatch(term)) return [];
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<(Guid Id, string Email)>(new CommandDefinition("""
             SELECT u.user_id, u.email FROM users u
@@ -221,32 +238,62 @@ public sealed class AuditQueries(NpgsqlDataSource dataSource)
         return rows.Select(r => new AuditOption(r.Id.ToString(), r.Email)).ToList();
     }
 
-    /// People who can act in the app: staff accounts (they have credentials).
-    public async Task<IReadOnlyList<AuditOption>> ActorOptionsAsync(string? term, CancellationToken ct)
+    /// Who may appear in the "Changed by" filter: for an Admin every staff account; for an Instructor only the people who
+    /// changed one of their courses (their own changes, an admin's), never the rest of the staff.
+    public async Task<IReadOnlyList<AuditOption>> ActorOptionsAsync(Actor viewer, string? term, CancellationToken ct)
     {
+        if (Like.CannotMatch(term)) return [];
+        var actors = viewer.IsAdmin ? "SELECT user_id FROM users WHERE role IN ('Admin', 'Instructor', 'Accounting')" : ActorsOfOwnCourses;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<(Guid Id, string Email, string Role)>(new CommandDefinition("""
-            SELECT u.user_id, u.email, u.role FROM users u JOIN user_credentials k ON k.user_id = u.user_id
-            WHERE @term = '' OR u.email ILIKE '%' || @term || '%'
+        var rows = await connection.QueryAsync<(Guid Id, string Email, string Role)>(new CommandDefinition($"""
+            SELECT u.user_id, u.email, u.role FROM users u
+            WHERE u.user_id IN ({actors})
+              AND (@term = '' OR u.email ILIKE '%' || @term || '%')
             ORDER BY u.email LIMIT 20
-            """, new { term = Like.Escape((term ?? "").Trim()) }, cancellationToken: ct));
+            """, new { viewer = viewer.UserId, term = Like.Escape((term ?? "").Trim()) }, cancellationToken: ct));
         return rows.Select(r => new AuditOption(r.Id.ToString(), $"{r.Email} ({r.Role})")).ToList();
     }
 
-    public async Task<string?> CourseLabelAsync(int courseId, CancellationToken ct)
+    /// The course's label, or null when it does not exist or is not the viewer's (the two look the same).
+    public async Task<string?> CourseLabelAsync(Actor viewer, int courseId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var title = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
-            "SELECT title FROM courses WHERE course_id = @courseId", new { courseId }, cancellationToken: ct));
-        return title is null ? null : $"{title} (#{courseId})";
+        var row = await connection.QuerySingleOrDefaultAsync<(string Title, bool Deleted)?>(new CommandDefinition($"""
+            SELECT title, deleted FROM {CourseTitles} s WHERE course_id = @courseId AND (@isAdmin OR instructor_id = @viewer)
+            """, new { courseId, isAdmin = viewer.IsAdmin, viewer = viewer.UserId }, cancellationToken: ct));
+        return row is { } r ? CourseLabel(courseId, r.Title, r.Deleted) : null;
     }
 
-    public async Task<string?> UserLabelAsync(Guid userId, CancellationToken ct)
+    /// An Admin may name any instructor; anyone else gets null.
+    public async Task<string?> InstructorLabelAsync(Actor viewer, Guid userId, CancellationToken ct) =>
+        viewer.IsAdmin ? await UserLabelAsync("SELECT @userId", userId, viewer, ct) : null;
+
+    /// An Admin sees any user's label; an Instructor only that of someone who changed one of their courses, else null.
+    public Task<string?> ActorLabelAsync(Actor viewer, Guid userId, CancellationToken ct) =>
+        UserLabelAsync(viewer.IsAdmin ? "SELECT @userId" : ActorsOfOwnCourses, userId, viewer, ct);
+
+    private async Task<string?> UserLabelAsync(string allowed, Guid userId, Actor viewer, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
-            "SELECT email || ' (' || role || ')' FROM users WHERE user_id = @userId", new { userId }, cancellationToken: ct));
+        return await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition($"""
+            SELECT email || ' (' || role || ')' FROM users WHERE user_id = @userId AND user_id IN ({allowed})
+            """, new { userId, viewer = viewer.UserId }, cancellationToken: ct));
     }
+
+    public static string CourseLabel(int courseId, string? title, bool deleted) =>
+        deleted ? $"deleted course #{courseId}{(title is null ? "" : $" ({title})")}" : $"{title} (#{courseId})";
+
+    /// The people who changed a course of @viewer (live or deleted), read from the per-course timeline index.
+    private const string ActorsOfOwnCourses = $"""
+        SELECT pc.changed_by FROM {CourseOwners} s JOIN price_changes pc ON pc.course_id = s.course_id
+        WHERE s.instructor_id = @viewer AND pc.changed_by IS NOT NULL
+        """;
+
+    private const string CourseTitles = """
+        (SELECT course_id, title, instructor_id, false AS deleted FROM courses
+         UNION ALL
+         SELECT course_id, title, instructor_id, true FROM deleted_courses g WHERE NOT EXISTS (SELECT 1 FROM courses x WHERE x.course_id = g.course_id))
+        """;
 
     private sealed record PriceAtRow(decimal CurrentPrice, decimal? BeforePrice, DateTimeOffset? BeforeAt, decimal? AfterOldPrice,
         DateTimeOffset? AfterAt, DateTimeOffset? FirstAt, decimal? FirstOldPrice, DateTimeOffset? ArchivedThrough);

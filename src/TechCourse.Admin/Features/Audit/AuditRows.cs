@@ -34,7 +34,7 @@ public sealed record AuditCursor(DateTimeOffset ChangedAt, int LogId);
 public sealed record AuditEntry(
     int LogId,
     int CourseId,
-    string CourseTitle,
+    string? CourseTitle,
     decimal? OldPrice,
     decimal? NewPrice,
     DateTimeOffset ChangedAt,
@@ -43,8 +43,11 @@ public sealed record AuditEntry(
     string? ActorRole,
     string Source,
     string? Reason,
-    long? SealSeq)
+    long? SealSeq,
+    bool CourseDeleted)
 {
+    /// The title, or for a course deleted since the change "deleted course #N (its title then)".
+    public string Course => CourseDeleted ? AuditQueries.CourseLabel(CourseId, CourseTitle, deleted: true) : CourseTitle ?? $"#{CourseId}";
     public decimal? Difference => NewPrice - OldPrice;
     public decimal? PercentChange => OldPrice is > 0 && NewPrice is not null ? Math.Round((NewPrice.Value - OldPrice.Value) / OldPrice.Value * 100m, 1) : null;
     public string Who => ChangedBy is not null ? $"{ActorEmail ?? ChangedBy.ToString()} ({ActorRole ?? "unknown role"})" : $"outside the app: {Source}";

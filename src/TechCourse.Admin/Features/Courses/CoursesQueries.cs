@@ -24,6 +24,8 @@ public sealed class CoursesQueries(NpgsqlDataSource dataSource)
 
     public async Task<CoursePage> PageAsync(Actor actor, CoursePageRequest request, CancellationToken ct)
     {
+        // No title contains a NUL (PostgreSQL text cannot hold one): such a search matches nothing.
+        if (Like.CannotMatch(request.Filter.Search)) return new CoursePage([], 0);
         var (where, parameters) = Filter(actor, request.Filter);
         var direction = request.Descending ? "DESC" : "ASC";
         // Title and price are NOT NULL: a plain direction lets a descending page walk their index backwards.
@@ -56,7 +58,7 @@ public sealed class CoursesQueries(NpgsqlDataSource dataSource)
             {(request.KnownTotal is null ? $"SELECT count(*)::int FROM courses c WHERE {where};" : "")}
             """;
         parameters.Add("limit", Math.Clamp(request.PageSize, 1, 500));
-        parameters.Add("offset", Math.Max(0, request.Page) * Math.Clamp(request.PageSize, 1, 500));
+        parameters.Add("offset", Math.Max(0L, request.Page) * Math.Clamp(request.PageSize, 1, 500));
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, parameters, cancellationToken: ct));
         var rows = (await results.ReadAsync<CourseRow>()).AsList();
@@ -88,8 +90,10 @@ public sealed class CoursesQueries(NpgsqlDataSource dataSource)
             """, new { courseId, isAdmin = actor.IsAdmin, userId = actor.UserId, limit }, cancellationToken: ct))).AsList();
     }
 
-    public async Task<IReadOnlyList<InstructorOption>> InstructorsAsync(string? search, CancellationToken ct, int limit = 20)
+    /// Instructors to filter by or assign a course to: an Admin's choice only (no one else is offered the list).
+    public async Task<IReadOnlyList<InstructorOption>> InstructorsAsync(Actor viewer, string? search, CancellationToken ct, int limit = 20)
     {
+        if (!viewer.IsAdmin || Like.CannotMatch(search)) return [];
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return (await connection.QueryAsync<InstructorOption>(new CommandDefinition("""
             SELECT user_id, email FROM users
@@ -99,8 +103,9 @@ public sealed class CoursesQueries(NpgsqlDataSource dataSource)
             """, new { pattern = Like.Contains(search ?? ""), limit }, cancellationToken: ct))).AsList();
     }
 
-    public async Task<InstructorOption?> InstructorAsync(Guid userId, CancellationToken ct)
+    public async Task<InstructorOption?> InstructorAsync(Actor viewer, Guid userId, CancellationToken ct)
     {
+        if (!viewer.IsAdmin) return null;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<InstructorOption>(new CommandDefinition(
             "SELECT user_id, email FROM users WHERE user_id = @userId AND role = 'Instructor'", new { userId }, cancellationToken: ct));

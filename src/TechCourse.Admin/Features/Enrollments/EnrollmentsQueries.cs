@@ -101,18 +101,29 @@ public sealed class EnrollmentsQueries(NpgsqlDataSource dataSource)
                 reader.GetDecimal(6), reader.IsDBNull(7) ? null : reader.GetDecimal(7), reader.IsDBNull(8) ? null : reader.GetString(8));
     }
 
+    /// Published courses for the admin's enrollment form.
     public async Task<IReadOnlyList<CourseChoice>> PublishedCoursesMatchingAsync(string? term, CancellationToken ct, int limit = 10) =>
-        await CoursesMatchingAsync(term, publishedOnly: true, ct, limit);
+        await CoursesMatchingAsync(term, publishedOnly: true, instructor: null, ct, limit);
 
-    public async Task<IReadOnlyList<CourseChoice>> CoursesMatchingAsync(string? term, bool publishedOnly, CancellationToken ct, int limit = 10)
+    /// Courses the viewer may filter enrollments by: every course for Admin and Accounting, an Instructor's own only.
+    public async Task<IReadOnlyList<CourseChoice>> CoursesMatchingAsync(Actor viewer, string? term, CancellationToken ct, int limit = 10) =>
+        viewer.Role switch
+        {
+            StaffRoles.Admin or StaffRoles.Accounting => await CoursesMatchingAsync(term, publishedOnly: false, instructor: null, ct, limit),
+            StaffRoles.Instructor => await CoursesMatchingAsync(term, publishedOnly: false, viewer.UserId, ct, limit),
+            _ => [],
+        };
+
+    private async Task<IReadOnlyList<CourseChoice>> CoursesMatchingAsync(string? term, bool publishedOnly, Guid? instructor, CancellationToken ct, int limit)
     {
         term = term?.Trim() ?? "";
+        if (Like.CannotMatch(term)) return [];
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return (await connection.QueryAsync<CourseChoice>(new CommandDefinition("""
             SELECT course_id, title, price FROM courses
-            WHERE (is_published OR NOT @publishedOnly) AND title ILIKE @pattern
+            WHERE (is_published OR NOT @publishedOnly) AND (@instructor::uuid IS NULL OR instructor_id = @instructor) AND title ILIKE @pattern
             ORDER BY title, course_id LIMIT @limit
-            """, new { pattern = Like.Contains(term), publishedOnly, limit }, cancellationToken: ct))).ToList();
+            """, new { pattern = Like.Contains(term), publishedOnly, instructor, limit }, cancellationToken: ct))).ToList();
     }
 
     public async Task<CourseChoice?> PublishedCourseAsync(int courseId, CancellationToken ct)

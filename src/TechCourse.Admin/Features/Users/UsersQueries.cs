@@ -37,6 +37,7 @@ public sealed class UsersQueries(NpgsqlDataSource dataSource)
 
     public async Task<UserPage> PageAsync(UserFilter filter, UserCursor? after, CancellationToken ct, int pageSize = PageSize, int searchWindow = SearchWindow)
     {
+        if (Like.CannotMatch(filter.Search)) return new UserPage([], null, 0);
         var (sql, args) = UserListSql.Build(filter, after, pageSize + 1, searchWindow);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = (await connection.QueryAsync<UserListRow>(new CommandDefinition(sql, args, cancellationToken: ct))).ToList();
@@ -49,7 +50,7 @@ public sealed class UsersQueries(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<UserChoice>> StudentsMatchingAsync(string? term, CancellationToken ct, int limit = 10)
     {
         term = term?.Trim().ToLowerInvariant() ?? "";
-        if (term.Length == 0) return [];
+        if (term.Length == 0 || Like.CannotMatch(term)) return [];
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         if (term.Length >= 3)
         {
@@ -61,6 +62,22 @@ public sealed class UsersQueries(NpgsqlDataSource dataSource)
             WHERE role = 'Student' AND anonymised_at IS NULL AND lower(email) >= @prefix AND lower(email) < @prefixEnd
             ORDER BY lower(email) LIMIT @limit
             """, new { prefix = term, prefixEnd = Like.PrefixEnd(term), limit }, cancellationToken: ct))).ToList();
+    }
+
+    /// Students the viewer may filter enrollments by: any active student for Admin and Accounting; for an Instructor only
+    /// those enrolled in one of their courses (substring of the email), never the rest of the platform's students.
+    public async Task<IReadOnlyList<UserChoice>> StudentsMatchingAsync(Actor viewer, string? term, CancellationToken ct, int limit = 10)
+    {
+        if (viewer.Role is StaffRoles.Admin or StaffRoles.Accounting) return await StudentsMatchingAsync(term, ct, limit);
+        term = term?.Trim().ToLowerInvariant() ?? "";
+        if (viewer.Role != StaffRoles.Instructor || term.Length == 0 || Like.CannotMatch(term)) return [];
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<UserChoice>(new CommandDefinition("""
+            SELECT u.user_id, u.email FROM users u
+            WHERE u.user_id IN (SELECT e.student_id FROM courses c JOIN enrollments e ON e.course_id = c.course_id WHERE c.instructor_id = @viewer)
+              AND u.role = 'Student' AND u.anonymised_at IS NULL AND strpos(lower(u.email), @term) > 0
+            ORDER BY lower(u.email) LIMIT @limit
+            """, new { viewer = viewer.UserId, term, limit }, cancellationToken: ct))).ToList();
     }
 
     public async Task<IReadOnlyList<UserChoice>> InstructorsAsync(Guid except, CancellationToken ct)

@@ -122,13 +122,16 @@ public sealed class CoursesQueriesTests(DatabaseFixture database) : IClassFixtur
     }
 
     [Fact]
-    public async Task Instructors_are_found_by_part_of_their_email()
+    public async Task Instructors_are_found_by_part_of_their_email_by_an_admin_and_by_no_one_else()
     {
         var ada = await data.StaffAsync(StaffRoles.Instructor, "zelda-quinn");
+        var admin = await data.StaffAsync(StaffRoles.Admin, "root");
 
-        var found = await Queries.InstructorsAsync("ZELDA-q", default);
+        var found = await Queries.InstructorsAsync(admin, "ZELDA-q", default);
 
         Assert.Contains(found, i => i.UserId == ada.UserId && i.Email == ada.Email);
+        Assert.Empty(await Queries.InstructorsAsync(ada, "ZELDA-q", default));
+        Assert.Null(await Queries.InstructorAsync(ada, ada.UserId, default));
     }
 
     [Fact]

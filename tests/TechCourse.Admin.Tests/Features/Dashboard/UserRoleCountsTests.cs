@@ -58,7 +58,7 @@ public sealed class UserRoleCountsTests
                 INSERT INTO users (email, role) VALUES ('a@example.com', 'Student'), ('b@example.com', 'Student'), ('c@example.com', 'Instructor');
                 """);
 
-        var figures = await new DashboardQueries(database.DataSource).FiguresAsync(CancellationToken.None);
+        var figures = await new DashboardQueries(database.DataSource).FiguresAsync(new TechCourse.Admin.Infrastructure.Auth.Actor(Guid.NewGuid(), "admin@example.com", "Admin"), CancellationToken.None);
 
         Assert.Equal((2L, 1L), (figures.Students, figures.Instructors));
     }
