@@ -29,7 +29,9 @@ public sealed class HostileInputTests(HostileInputTests.App app, ITestOutputHelp
             foreach (var parameter in declared.Concat(CommonParameters).Distinct(StringComparer.OrdinalIgnoreCase)) data.Add(route, parameter);
         }
         foreach (var parameter in new[] { "courseId", "studentId", "from", "to" }) data.Add("/exports/enrollments.csv", parameter);
-        foreach (var parameter in new[] { "from", "to", "zone", "search", "sort", "desc" }) data.Add("/exports/sales/courses", parameter);
+        foreach (var report in new[] { "by-day", "by-course", "courses-in-range", "by-instructor" })
+            foreach (var parameter in new[] { "from", "to", "zone", "search", "sort", "desc" }) data.Add($"/exports/sales/{report}", parameter);
+        foreach (var parameter in new[] { "course", "instructor", "actor", "from", "to", "direction", "minpct", "tz" }) data.Add("/exports/audit.csv", parameter);
         return data;
     }
 
@@ -37,7 +39,8 @@ public sealed class HostileInputTests(HostileInputTests.App app, ITestOutputHelp
     [MemberData(nameof(QueryParameters))]
     public async Task A_hostile_query_parameter_gets_a_page_or_a_4xx_never_a_500_or_a_write(string route, string parameter)
     {
-        var baseline = route.StartsWith("/exports/sales", StringComparison.Ordinal) ? "from=2026-01-01&to=2026-01-31&zone=UTC&" : "";
+        var baseline = route.StartsWith("/exports/sales", StringComparison.Ordinal) ? "from=2026-01-01&to=2026-01-31&zone=UTC&"
+            : route == "/exports/audit.csv" ? "from=2026-01-01&tz=Asia/Tokyo&" : "";
         await app.CheckAllAsync(value => Get($"{route}?{baseline}{parameter}={value}"), output, $"{route}?{parameter}=");
     }
 
@@ -65,6 +68,24 @@ public sealed class HostileInputTests(HostileInputTests.App app, ITestOutputHelp
         }, output, $"POST sign-in {field}=", anonymous: true);
     }
 
+    [Theory]
+    [InlineData("/\t/evil.example", "/%09/evil.example")]
+    [InlineData("/\r\n/evil.example", "/%0D%0A/evil.example")]
+    [InlineData("/\nSet-Cookie: x=1", "/%0ASet-Cookie:%20x=1")]
+    [InlineData("/\u3000", "/%E3%80%80")]
+    [InlineData("/courses?q=caf\u00e9 bar", "/courses?q=caf%C3%A9%20bar")]
+    [InlineData("\t//evil.example", "/")]
+    [InlineData("//evil.example", "/")]
+    public async Task A_return_url_with_control_characters_or_a_wide_space_signs_in_to_a_local_address_never_a_500(string returnUrl, string location)
+    {
+        using var client = ExternalApp.NewClient(app.Process);
+
+        var response = await ExternalApp.PostSignInAsync(client, ExternalApp.AdminEmail, ExternalApp.AdminPassword, returnUrl);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(location, response.Headers.Location?.OriginalString);
+    }
+
     private static HttpRequestMessage Get(string url) => new(HttpMethod.Get, url);
 
     public sealed class App : IAsyncLifetime
@@ -74,6 +95,7 @@ public sealed class HostileInputTests(HostileInputTests.App app, ITestOutputHelp
         private static int casesTried;
 
         public HttpClient Client { get; private set; } = null!;
+        public AppProcess Process => process!;
         public HttpClient Anonymous { get; private set; } = null!;
 
         public async Task InitializeAsync()
@@ -91,6 +113,8 @@ public sealed class HostileInputTests(HostileInputTests.App app, ITestOutputHelp
             {
                 ["RateLimiting__SignInPerAccountPerMinute"] = "100000",
                 ["RateLimiting__SignInPerIpPerMinute"] = "100000",
+                // Four requests at a time: the export limit has its own test.
+                ["Exports__MaxConcurrentPerUser"] = "100",
             });
             Client = await ExternalApp.SignedInClientAsync(process);
             Anonymous = ExternalApp.NewClient(process);

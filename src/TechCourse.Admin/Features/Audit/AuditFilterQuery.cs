@@ -1,10 +1,11 @@
 using System.Globalization;
 using Microsoft.Extensions.Primitives;
+using TechCourse.Admin.Infrastructure.Http;
 
 namespace TechCourse.Admin.Features.Audit;
 
-/// The filter as URL query parameters (the page's address and the CSV export share them). Unknown or malformed
-/// values are dropped, never an error.
+/// The filter as URL query parameters (the page's address and the CSV export share them). The page drops unknown or
+/// malformed values and shows the rest; the export refuses them with a message (ParseStrict) before its first byte.
 public static class AuditFilterQuery
 {
     public const string Outside = "outside";
@@ -25,20 +26,35 @@ public static class AuditFilterQuery
             .Select(p => $"{p.Key}={Uri.EscapeDataString(Convert.ToString(p.Value, CultureInfo.InvariantCulture)!)}")
             .Concat(withTimeZone ? [$"tz={Uri.EscapeDataString(filter.TimeZone)}"] : []));
 
-    public static AuditFilter Parse(IReadOnlyDictionary<string, StringValues> query, string timeZone)
+    public static AuditFilter Parse(IReadOnlyDictionary<string, StringValues> query, string timeZone) => Read(new QueryStringReader(query), timeZone);
+
+    public static (AuditFilter? Filter, string? Problem) ParseStrict(IReadOnlyDictionary<string, StringValues> query, string timeZone)
     {
-        string? Get(string key) => query.TryGetValue(key, out var v) && !StringValues.IsNullOrEmpty(v) ? v.ToString() : null;
-        var actor = Get("actor");
-        var zone = Get("tz") is { } tz && TimeZoneInfo.TryFindSystemTimeZoneById(tz, out _) ? tz : timeZone;
+        var reader = new QueryStringReader(query);
+        var filter = Read(reader, timeZone);
+        if (filter is { From: { } from, To: { } to } && to < from) reader.Refuse("to is before from.");
+        return reader.Problem is { } problem ? (null, problem) : (filter, null);
+    }
+
+    private static AuditFilter Read(QueryStringReader query, string timeZone)
+    {
+        var actor = query.Raw("actor");
+        Guid? actorId = null;
+        if (actor is not null && actor != Outside)
+        {
+            if (Guid.TryParseExact(actor, "D", out var id)) actorId = id;
+            else query.Refuse($"actor must be a user id or '{Outside}'.");
+        }
+        var direction = query.OneOf("direction", ["up", "down"]);
         return new AuditFilter(
-            CourseId: int.TryParse(Get("course"), NumberStyles.None, CultureInfo.InvariantCulture, out var course) ? course : null,
-            InstructorId: Guid.TryParse(Get("instructor"), out var instructor) ? instructor : null,
-            ActorId: Guid.TryParse(actor, out var actorId) ? actorId : null,
+            CourseId: query.Id("course"),
+            InstructorId: query.Guid("instructor"),
+            ActorId: actorId,
             OutsideAppOnly: actor == Outside,
-            From: DateOnly.TryParseExact(Get("from"), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var from) ? from : null,
-            To: DateOnly.TryParseExact(Get("to"), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var to) ? to : null,
-            Direction: Get("direction") switch { "up" => PriceDirection.Increases, "down" => PriceDirection.Decreases, _ => PriceDirection.Any },
-            MinPercent: decimal.TryParse(Get("minpct"), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var pct) && pct is >= 0 and <= 100000 ? pct : null,
-            TimeZone: zone);
+            From: query.Day("from"),
+            To: query.Day("to"),
+            Direction: direction switch { "up" => PriceDirection.Increases, "down" => PriceDirection.Decreases, _ => PriceDirection.Any },
+            MinPercent: query.Decimal("minpct", 0, 100_000),
+            TimeZone: query.TimeZone("tz") ?? timeZone);
     }
 }

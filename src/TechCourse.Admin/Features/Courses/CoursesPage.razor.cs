@@ -13,7 +13,6 @@ namespace TechCourse.Admin.Features.Courses;
 public sealed partial class CoursesPage : IDisposable
 {
     internal static readonly CultureInfo Us = CultureInfo.GetCultureInfo("en-US");
-    private static readonly int[] PageSizes = [10, 25, 50, 100];
 
     private readonly CancellationTokenSource cancellation = new();
     private Actor? actor;
@@ -43,17 +42,18 @@ public sealed partial class CoursesPage : IDisposable
     [Inject] private ILogger<CoursesPage> Logger { get; set; } = null!;
     [CascadingParameter] private Task<AuthenticationState>? Authentication { get; set; }
 
+    // Read as text and parsed by CourseGridQuery: a malformed value in a link falls back to the default instead of failing the page.
     [SupplyParameterFromQuery(Name = "q")] public string? Q { get; set; }
-    [SupplyParameterFromQuery(Name = "published")] public bool? PublishedQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "published")] public string? PublishedQuery { get; set; }
     [SupplyParameterFromQuery(Name = "difficulty")] public string? DifficultyQuery { get; set; }
-    [SupplyParameterFromQuery(Name = "score")] public int? ScoreQuery { get; set; }
-    [SupplyParameterFromQuery(Name = "min")] public decimal? MinQuery { get; set; }
-    [SupplyParameterFromQuery(Name = "max")] public decimal? MaxQuery { get; set; }
-    [SupplyParameterFromQuery(Name = "instructor")] public Guid? InstructorQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "score")] public string? ScoreQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "min")] public string? MinQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "max")] public string? MaxQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "instructor")] public string? InstructorQuery { get; set; }
     [SupplyParameterFromQuery(Name = "sort")] public string? SortQuery { get; set; }
-    [SupplyParameterFromQuery(Name = "desc")] public bool? DescQuery { get; set; }
-    [SupplyParameterFromQuery(Name = "page")] public int? PageQuery { get; set; }
-    [SupplyParameterFromQuery(Name = "size")] public int? SizeQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "desc")] public string? DescQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "page")] public string? PageQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "size")] public string? SizeQuery { get; set; }
 
     protected override async Task OnInitializedAsync()
     {
@@ -62,21 +62,21 @@ public sealed partial class CoursesPage : IDisposable
         loading = true;
         if (Authentication is not null) actor = Actor.From((await Authentication).User);
         // Read once: later changes of the query string are our own (replace: true) echoes of the grid's state.
-        search = Q;
-        published = PublishedQuery switch { true => "true", false => "false", null => "" };
-        difficulty = CourseRules.Difficulties.Contains(DifficultyQuery) ? DifficultyQuery : "";
-        passingScore = ScoreQuery is >= 0 and <= 100 ? ScoreQuery : null;
-        minPrice = MinQuery is >= 0 ? MinQuery : null;
-        maxPrice = MaxQuery is >= 0 ? MaxQuery : null;
-        sort = Enum.TryParse<CourseSort>(SortQuery, ignoreCase: true, out var s) ? s : CourseSort.Title;
-        descending = DescQuery ?? false;
-        currentPage = Math.Max(0, (PageQuery ?? 1) - 1);
-        pageSize = PageSizes.Contains(SizeQuery ?? 0) ? SizeQuery!.Value : 25;
-        if (actor is { IsAdmin: true } && InstructorQuery is { } id)
+        var query = CourseGridQuery.Parse(new Dictionary<string, Microsoft.Extensions.Primitives.StringValues>
+        {
+            ["q"] = Q, ["published"] = PublishedQuery, ["difficulty"] = DifficultyQuery, ["score"] = ScoreQuery, ["min"] = MinQuery, ["max"] = MaxQuery,
+            ["instructor"] = InstructorQuery, ["sort"] = SortQuery, ["desc"] = DescQuery, ["page"] = PageQuery, ["size"] = SizeQuery,
+        });
+        search = query.Search;
+        published = query.Published switch { true => "true", false => "false", null => "" };
+        difficulty = query.Difficulty ?? "";
+        (passingScore, minPrice, maxPrice) = (query.PassingScore, query.MinPrice, query.MaxPrice);
+        (sort, descending, currentPage, pageSize) = (query.Sort, query.Descending, query.Page, query.PageSize);
+        if (actor is { IsAdmin: true } && query.InstructorId is { } id)
         {
             try
             {
-                instructor = await Queries.InstructorAsync(id, cancellation.Token);
+                instructor = await Queries.InstructorAsync(actor, id, cancellation.Token);
                 instructorText = instructor?.Email;
             }
             catch (Exception e) when (DatabaseErrors.Describe(e) is not null)
@@ -204,7 +204,7 @@ public sealed partial class CoursesPage : IDisposable
 
     private Task PageSizeChangedAsync(ChangeEventArgs e)
     {
-        if (!int.TryParse(e.Value?.ToString(), out var size) || !PageSizes.Contains(size)) return Task.CompletedTask;
+        if (!int.TryParse(e.Value?.ToString(), out var size) || !CourseGridQuery.PageSizes.Contains(size)) return Task.CompletedTask;
         pageSize = size;
         return ReloadFromFirstPageAsync();
     }
@@ -311,7 +311,7 @@ public sealed partial class CoursesPage : IDisposable
     {
         try
         {
-            return await Queries.InstructorsAsync(text, ct);
+            return actor is null ? [] : await Queries.InstructorsAsync(actor, text, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException && DatabaseErrors.Describe(e) is not null)
         {

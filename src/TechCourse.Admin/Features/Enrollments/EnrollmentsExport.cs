@@ -1,6 +1,8 @@
 using System.Globalization;
 using CsvHelper;
 using TechCourse.Admin.Infrastructure.Auth;
+using TechCourse.Admin.Infrastructure.Exports;
+using TechCourse.Admin.Infrastructure.Http;
 
 namespace TechCourse.Admin.Features.Enrollments;
 
@@ -21,25 +23,30 @@ public static class EnrollmentsExport
 
     public static IEndpointRouteBuilder MapEnrollmentsExport(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet(Path, WriteAsync).RequireAuthorization(policy => policy.RequireRole(StaffRoles.Admin, StaffRoles.Accounting, StaffRoles.Instructor));
+        endpoints.MapGet(Path, WriteAsync).RequireAuthorization(policy => policy.RequireRole(StaffRoles.Admin, StaffRoles.Accounting, StaffRoles.Instructor))
+            .WithExportLimits();
         return endpoints;
     }
 
-    private static async Task WriteAsync(HttpContext http, EnrollmentsQueries queries, int? courseId, Guid? studentId, DateTimeOffset? from, DateTimeOffset? to)
+    /// The filter of the query string, or a problem: an id, instant or range the grid could not have produced.
+    public static (EnrollmentFilter? Filter, string? Problem) Parse(QueryStringReader query)
     {
-        if (Actor.From(http.User) is not { } viewer)
-        {
-            http.Response.StatusCode = StatusCodes.Status403Forbidden;
-            return;
-        }
+        var filter = new EnrollmentFilter(query.Id("courseId"), query.Guid("studentId"), query.Instant("from"), query.Instant("to"));
+        if (filter is { From: { } from, To: { } to } && to <= from) query.Refuse("to must be after from.");
+        return query.Problem is { } problem ? (null, problem) : (filter, null);
+    }
+
+    private static async Task<IResult> WriteAsync(HttpContext http, EnrollmentsQueries queries)
+    {
+        if (Actor.From(http.User) is not { } viewer) return Results.Forbid();
+        var (filter, problem) = Parse(new QueryStringReader(http.Request.Query));
+        if (filter is null) return CsvExport.BadRequest(problem!);
         var ct = http.RequestAborted;
-        http.Response.ContentType = "text/csv; charset=utf-8";
-        http.Response.Headers.ContentDisposition = $"attachment; filename=\"enrollments-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.csv\"";
-        // Course titles and reasons are typed by people: a leading = + - @ is escaped so a spreadsheet never runs it.
-        await using var csv = CsvWriter.Create(http.Response.Body, new CsvWriterOptions { Injection = CsvInjection.Escape }, leaveOpen: true);
+        CsvExport.Begin(http.Response, $"enrollments-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.csv");
+        await using var csv = CsvWriter.Create(http.Response.Body, CsvExport.Options, leaveOpen: true);
         foreach (var header in Headers) csv.WriteField(header);
         await csv.EndRecordAsync(ct);
-        await foreach (var row in queries.StreamAsync(viewer, new EnrollmentFilter(courseId, studentId, from, to), ct))
+        await foreach (var row in queries.StreamAsync(viewer, filter, ct))
         {
             csv.WriteField(row.EnrollmentId, default);
             csv.WriteField(row.EnrolledAt.ToUniversalTime(), "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'");
@@ -53,6 +60,7 @@ public static class EnrollmentsExport
             await csv.EndRecordAsync(ct);
         }
         await csv.FlushAsync(ct);
+        return Results.Empty;
     }
 
     private static readonly string[] Headers =

@@ -1,9 +1,12 @@
 using System.Globalization;
 using CsvHelper;
+using TechCourse.Admin.Infrastructure.Exports;
 
 namespace TechCourse.Admin.Features.Sales;
 
-/// CSV files of the sales reports: amounts with two decimals and a dot, days as ISO-8601 with the zone's offset.
+/// CSV files of the sales reports: amounts with two decimals and a dot, days as ISO-8601 with the zone's offset. Text
+/// (titles, emails) is neutralised against formulas by the shared options; figures are written as numbers, so a
+/// negative change stays a number.
 public static class SalesCsv
 {
     public static string FileName(string report, SalesRange? range, string zone) =>
@@ -13,36 +16,60 @@ public static class SalesCsv
     {
         Header(csv, "course_id", "course", "instructor", "enrollments", "gross_revenue", "from", "to", "time_zone");
         foreach (var row in rows)
-            Record(csv, row.CourseId.ToString(CultureInfo.InvariantCulture), row.Title, row.InstructorEmail ?? "", Count(row.Enrollments), Money(row.GrossRevenue),
-                range is null ? "" : Start(range.From, zone), range is null ? "" : Start(range.To.AddDays(1), zone), zone);
+        {
+            csv.WriteField(row.CourseId, default);
+            Text(csv, row.Title, row.InstructorEmail ?? "");
+            Figures(csv, row.Enrollments, row.GrossRevenue);
+            Text(csv, range is null ? "" : Start(range.From, zone), range is null ? "" : Start(range.To.AddDays(1), zone), zone);
+            csv.EndRecord();
+        }
         var total = SalesTotals.Of(rows, r => r.Enrollments, r => r.GrossRevenue);
-        Record(csv, "", "Total", "", Count(total.Enrollments), Money(total.GrossRevenue), "", "", zone);
+        Text(csv, "", "Total", "");
+        Figures(csv, total.Enrollments, total.GrossRevenue);
+        Text(csv, "", "", zone);
+        csv.EndRecord();
     });
 
     public static string Instructors(IReadOnlyList<InstructorSales> rows, SalesRange range) => Write(csv =>
     {
         Header(csv, "instructor", "courses", "enrollments", "gross_revenue", "from", "to", "time_zone");
         foreach (var row in rows)
-            Record(csv, row.InstructorEmail ?? "(no instructor)", Count(row.Courses), Count(row.Enrollments), Money(row.GrossRevenue),
-                Start(range.From, range.TimeZone), Start(range.To.AddDays(1), range.TimeZone), range.TimeZone);
+        {
+            Text(csv, row.InstructorEmail ?? "(no instructor)");
+            csv.WriteField(row.Courses, default);
+            Figures(csv, row.Enrollments, row.GrossRevenue);
+            Text(csv, Start(range.From, range.TimeZone), Start(range.To.AddDays(1), range.TimeZone), range.TimeZone);
+            csv.EndRecord();
+        }
         var total = SalesTotals.Of(rows, r => r.Enrollments, r => r.GrossRevenue);
-        Record(csv, "Total", "", Count(total.Enrollments), Money(total.GrossRevenue), "", "", range.TimeZone);
+        Text(csv, "Total", "");
+        Figures(csv, total.Enrollments, total.GrossRevenue);
+        Text(csv, "", "", range.TimeZone);
+        csv.EndRecord();
     });
 
     public static string Days(IReadOnlyList<DaySales> rows, SalesRange range) => Write(csv =>
     {
         Header(csv, "day", "day_start", "enrollments", "gross_revenue", "previous_day", "previous_enrollments", "previous_gross_revenue", "revenue_change_percent", "time_zone");
         foreach (var row in rows)
-            Record(csv, Iso(row.Day), Start(row.Day, range.TimeZone), Count(row.Enrollments), Money(row.GrossRevenue), Iso(row.PreviousDay),
-                Count(row.PreviousEnrollments), Money(row.PreviousRevenue), row.RevenueChangePercent?.ToString("F1", CultureInfo.InvariantCulture) ?? "", range.TimeZone);
+        {
+            Text(csv, Iso(row.Day), Start(row.Day, range.TimeZone));
+            Figures(csv, row.Enrollments, row.GrossRevenue);
+            Text(csv, Iso(row.PreviousDay));
+            Figures(csv, row.PreviousEnrollments, row.PreviousRevenue);
+            csv.WriteField(row.RevenueChangePercent, "F1");
+            Text(csv, range.TimeZone);
+            csv.EndRecord();
+        }
         var total = SalesTotals.Of(rows, r => r.Enrollments, r => r.GrossRevenue);
         var previous = SalesTotals.Of(rows, r => r.PreviousEnrollments, r => r.PreviousRevenue);
-        Record(csv, "Total", "", Count(total.Enrollments), Money(total.GrossRevenue), "", Count(previous.Enrollments), Money(previous.GrossRevenue), "", range.TimeZone);
+        Text(csv, "Total", "");
+        Figures(csv, total.Enrollments, total.GrossRevenue);
+        Text(csv, "");
+        Figures(csv, previous.Enrollments, previous.GrossRevenue);
+        Text(csv, "", range.TimeZone);
+        csv.EndRecord();
     });
-
-    public static string Money(decimal amount) => amount.ToString("0.00", CultureInfo.InvariantCulture);
-
-    private static string Count(long count) => count.ToString(CultureInfo.InvariantCulture);
 
     private static string Iso(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
@@ -55,18 +82,27 @@ public static class SalesCsv
         return new DateTimeOffset(local, tz.GetUtcOffset(local)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
     }
 
-    private static void Header(CsvWriter csv, params string[] names) => Record(csv, names);
+    private static void Figures(CsvWriter csv, long enrollments, decimal revenue)
+    {
+        csv.WriteField(enrollments, default);
+        csv.WriteField(revenue, "0.00");
+    }
 
-    private static void Record(CsvWriter csv, params string[] fields)
+    private static void Text(CsvWriter csv, params string[] fields)
     {
         foreach (var field in fields) csv.WriteField(field);
+    }
+
+    private static void Header(CsvWriter csv, params string[] names)
+    {
+        Text(csv, names);
         csv.EndRecord();
     }
 
     private static string Write(Action<CsvWriter> body)
     {
         using var text = new StringWriter(CultureInfo.InvariantCulture);
-        using (var csv = CsvWriter.Create(text, new CsvWriterOptions(), true))
+        using (var csv = CsvWriter.Create(text, CsvExport.Options, true))
         {
             body(csv);
             csv.Flush();

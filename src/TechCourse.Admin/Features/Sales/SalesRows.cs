@@ -51,8 +51,12 @@ public sealed record SalesRange(DateOnly From, DateOnly To, string TimeZone)
     public DateOnly PreviousFrom => From.AddDays(-Days);
     public DateOnly PreviousTo => From.AddDays(-1);
 
+    /// Days the rollups answer exactly: every local midnight of every IANA zone in these years is a UTC quarter hour (sql/0010).
+    public static readonly DateOnly FirstDay = new(2000, 1, 1), LastDay = new(2037, 12, 31);
+
     public string? Problem() =>
-        To < From ? "The end of the range is before its start."
+        From < FirstDay || To > LastDay ? $"Choose days from {FirstDay:yyyy-MM-dd} to {LastDay:yyyy-MM-dd}."
+        : To < From ? "The end of the range is before its start."
         : Days > 3 * 366 ? "Choose a range of at most three years."
         : !SalesTimeZones.IsKnown(TimeZone) ? $"'{TimeZone}' is not an IANA time zone."
         : null;

@@ -41,11 +41,36 @@ public static class AccountEndpoints
         });
     }
 
-    public static string SafeReturnUrl(string? returnUrl) =>
-        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
-            && !returnUrl.StartsWith("/\\", StringComparison.Ordinal) && !returnUrl.StartsWith(SignInPath, StringComparison.OrdinalIgnoreCase)
-            ? returnUrl
+    /// A path of this site, or "/". Whatever is not printable ASCII is percent-encoded first (as a browser would send it): a
+    /// tab, CR, LF or U+3000 left raw would fail the Location header, and browsers drop tab, CR and LF from a URL, which
+    /// would turn "/\t/evil.example" into "//evil.example".
+    public static string SafeReturnUrl(string? returnUrl)
+    {
+        if (string.IsNullOrEmpty(returnUrl)) return "/";
+        var url = PercentEncodeNonPrintable(returnUrl);
+        return url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
+            && !url.StartsWith(SignInPath, StringComparison.OrdinalIgnoreCase)
+            ? url
             : "/";
+    }
+
+    private static string PercentEncodeNonPrintable(string url)
+    {
+        if (url.All(c => c is > ' ' and < '\u007f')) return url;
+        var encoded = new System.Text.StringBuilder(url.Length * 3);
+        Span<byte> utf8 = stackalloc byte[4];
+        foreach (var rune in url.EnumerateRunes())
+        {
+            if (rune.Value is > ' ' and < 0x7f)
+            {
+                encoded.Append((char)rune.Value);
+                continue;
+            }
+            var length = rune.EncodeToUtf8(utf8);
+            foreach (var b in utf8[..length]) encoded.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+        }
+        return encoded.ToString();
+    }
 
     public sealed class SignInForm
     {

@@ -8,6 +8,7 @@ using TechCourse.Admin.Features.Dashboard;
 using TechCourse.Admin.Features.Enrollments;
 using TechCourse.Admin.Features.Sales;
 using TechCourse.Admin.Infrastructure.Database;
+using TechCourse.Admin.Infrastructure.Exports;
 using TechCourse.Admin.Infrastructure.Reliability;
 using TechCourse.Admin.Infrastructure.Security;
 using TechCourse.Admin.Infrastructure.Time;
@@ -32,6 +33,7 @@ public static class ApplicationServices
         builder.Services.AddSingleton<AccountStore>();
         builder.Services.AddSingleton<SignInService>();
         builder.Services.AddAuditFeature();
+        ExportLimits.AddExportLimits(builder.Services);
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(options =>
         {
             options.LoginPath = AccountEndpoints.SignInPath;

@@ -68,6 +68,29 @@ public sealed class CoursesPageTests(DatabaseFixture database) : IClassFixture<D
         Assert.Equal(["Dear", "Cheap"], titles);
     }
 
+    [Theory]
+    [InlineData("courses?sort=99")]
+    [InlineData("courses?sort=-1&desc=maybe")]
+    [InlineData("courses?page=abc")]
+    [InlineData("courses?page=2147483647")]
+    [InlineData("courses?size=abc&score=high&min=NaN&max=-1&published=perhaps&instructor=nobody")]
+    [InlineData("courses?q=%00")]
+    [InlineData("courses?q=Rust%00")]
+    public async Task A_link_with_a_value_the_grid_cannot_use_opens_the_page_with_that_field_at_its_default_and_no_error(string url)
+    {
+        var ada = await data.StaffAsync(StaffRoles.Instructor);
+        await data.CourseAsync(ada, "Rust for beginners", 20m);
+        await data.CourseAsync(ada, "Go in depth", 30m);
+        await using var context = Context(ada);
+        context.Services.GetRequiredService<NavigationManager>().NavigateTo(url);
+
+        var page = context.Render<CoursesPage>();
+
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=courses-grid] tbody tr").Count), Wait);
+        Assert.DoesNotContain("went wrong", page.Markup, StringComparison.Ordinal);
+        Assert.Equal(["Go in depth", "Rust for beginners"], page.FindAll("[data-testid=courses-grid] tbody tr").Select(r => r.QuerySelector("td")!.TextContent.Trim()));
+    }
+
     [Fact]
     public async Task The_filters_narrow_the_rows_keep_numbers_in_range_and_clear_together_and_the_url_follows()
     {

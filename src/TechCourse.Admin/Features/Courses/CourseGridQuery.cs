@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Primitives;
+using TechCourse.Admin.Infrastructure.Http;
+
+namespace TechCourse.Admin.Features.Courses;
+
+/// The grid's state as it travels in the address (a bookmark, a shared link). A value the grid cannot use — an unknown
+/// or numeric sort, a page that is not a number, a search with control characters — falls back to that field's default,
+/// so any link opens the page instead of failing.
+public sealed record CourseGridQuery(
+    string? Search = null, bool? Published = null, string? Difficulty = null, int? PassingScore = null, decimal? MinPrice = null, decimal? MaxPrice = null,
+    Guid? InstructorId = null, CourseSort Sort = CourseSort.Title, bool Descending = false, int Page = 0, int PageSize = 25)
+{
+    public const int DefaultPageSize = 25, MaxSearchLength = 200, LastPage = 1_000_000;
+    public static readonly IReadOnlyList<int> PageSizes = [10, 25, 50, 100];
+    private static readonly string[] SortNames = Enum.GetNames<CourseSort>().Select(n => n.ToLowerInvariant()).ToArray();
+
+    public static CourseGridQuery Parse(IReadOnlyDictionary<string, StringValues> query)
+    {
+        var reader = new QueryStringReader(query);
+        var sort = reader.Raw("sort")?.ToLowerInvariant() is { } name && SortNames.Contains(name, StringComparer.Ordinal)
+            ? Enum.Parse<CourseSort>(name, ignoreCase: true)
+            : CourseSort.Title;
+        var size = reader.Int("size", 1, 1000);
+        return new CourseGridQuery(
+            Search: reader.Text("q", MaxSearchLength),
+            Published: reader.Bool("published"),
+            Difficulty: reader.OneOf("difficulty", CourseRules.Difficulties),
+            PassingScore: reader.Int("score", 0, 100),
+            MinPrice: reader.Decimal("min", 0, CourseRules.MaxPrice),
+            MaxPrice: reader.Decimal("max", 0, CourseRules.MaxPrice),
+            InstructorId: reader.Guid("instructor"),
+            Sort: sort,
+            Descending: reader.Bool("desc") ?? false,
+            Page: (reader.Int("page", 1, LastPage) ?? 1) - 1,
+            PageSize: size is { } s && PageSizes.Contains(s) ? s : DefaultPageSize);
+    }
+}
