@@ -11,6 +11,7 @@ public sealed class AppProcess : IAsyncDisposable
     private readonly Process process;
     private readonly StringBuilder output = new();
     private readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly string checkpointFolder;
 
     private AppProcess(IReadOnlyDictionary<string, string> environment)
     {
@@ -27,6 +28,10 @@ public sealed class AppProcess : IAsyncDisposable
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         info.Environment["ASPNETCORE_URLS"] = BaseAddress.ToString().TrimEnd('/');
         info.Environment["Logging__Console__FormatterName"] = "simple";
+        // Each app writes its audit checkpoints to a folder of its own (removed on dispose) unless the test names one.
+        checkpointFolder = Path.Combine(Path.GetTempPath(), $"tc-app-audit-{Guid.NewGuid():N}"[..25]);
+        info.Environment["Audit__CheckpointFile"] = Path.Combine(checkpointFolder, "checkpoints.log");
+        info.Environment["Audit__CheckpointKeyFile"] = Path.Combine(checkpointFolder, "checkpoint.key");
         foreach (var (key, value) in environment) info.Environment[key] = value;
         process = new Process { StartInfo = info, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => Collect(e.Data);
@@ -82,5 +87,6 @@ public sealed class AppProcess : IAsyncDisposable
     {
         await StopAsync();
         process.Dispose();
+        if (Directory.Exists(checkpointFolder)) Directory.Delete(checkpointFolder, recursive: true);
     }
 }

@@ -41,14 +41,22 @@ public sealed class AuditChain(NpgsqlDataSource dataSource)
 
     internal static async Task<ChainVerification> VerifyAsync(NpgsqlConnection connection, long unsealed, Stopwatch clock, CancellationToken ct, NpgsqlTransaction? transaction = null)
     {
-        var summary = await connection.QuerySingleAsync<(long Checked, long AnchorSeq, long? SealedUpTo, byte[]? HeadHash)>(new CommandDefinition("""
+        var summary = await connection.QuerySingleAsync<(long Checked, long AnchorSeq, byte[] AnchorHash, long? SealedUpTo, byte[]? HeadHash)>(new CommandDefinition("""
             SELECT (SELECT count(*) FROM price_changes WHERE seal_seq IS NOT NULL),
-                   a.anchor_seq,
+                   a.anchor_seq, a.anchor_hash,
                    (SELECT max(seal_seq) FROM price_changes),
                    (SELECT entry_hash FROM price_changes WHERE seal_seq IS NOT NULL ORDER BY seal_seq DESC LIMIT 1)
             FROM price_change_chain_anchor a
             """, transaction: transaction, cancellationToken: ct));
-        var broken = await connection.QueryFirstOrDefaultAsync<ChainBreak>(new CommandDefinition("""
+        var broken = await FirstBreakAsync(connection, summary.AnchorSeq, summary.AnchorHash, transaction, ct);
+        return new ChainVerification(summary.Checked, summary.AnchorSeq, summary.SealedUpTo ?? summary.AnchorSeq,
+            summary.HeadHash is null ? null : Convert.ToHexStringLower(summary.HeadHash), unsealed, broken, clock.Elapsed);
+    }
+
+    /// The first sealed entry after fromSeq whose sequence, link or content is wrong, starting from the link fromHash (the
+    /// chain's anchor for a whole walk, a checkpoint's head for the entries sealed since).
+    internal static Task<ChainBreak?> FirstBreakAsync(NpgsqlConnection connection, long fromSeq, byte[] fromHash, NpgsqlTransaction? transaction, CancellationToken ct) =>
+        connection.QueryFirstOrDefaultAsync<ChainBreak>(new CommandDefinition("""
             WITH chain AS (
                 SELECT p.seal_seq, p.log_id, p.prev_hash, p.entry_hash,
                        price_change_hash(p.prev_hash, p.log_id, p.course_id, p.old_price, p.new_price, p.changed_at,
@@ -56,22 +64,19 @@ public sealed class AuditChain(NpgsqlDataSource dataSource)
                        lag(p.entry_hash) OVER w AS previous_hash,
                        lag(p.seal_seq) OVER w AS previous_seq
                 FROM price_changes p
-                WHERE p.seal_seq IS NOT NULL
+                WHERE p.seal_seq > @fromSeq
                 WINDOW w AS (ORDER BY p.seal_seq))
             SELECT c.seal_seq, c.log_id,
-                   CASE WHEN c.seal_seq <> coalesce(c.previous_seq, a.anchor_seq) + 1
+                   CASE WHEN c.seal_seq <> coalesce(c.previous_seq, @fromSeq) + 1
                             THEN 'entries before this one are missing from the chain (deleted?)'
-                        WHEN c.prev_hash IS DISTINCT FROM coalesce(c.previous_hash, a.anchor_hash)
+                        WHEN c.prev_hash IS DISTINCT FROM coalesce(c.previous_hash, @fromHash)
                             THEN 'does not link to the entry before it (that entry or this link was rewritten)'
                         ELSE 'its content no longer matches its hash (the entry was edited)' END AS problem
-            FROM chain c CROSS JOIN price_change_chain_anchor a
-            WHERE c.seal_seq <> coalesce(c.previous_seq, a.anchor_seq) + 1
-               OR c.prev_hash IS DISTINCT FROM coalesce(c.previous_hash, a.anchor_hash)
+            FROM chain c
+            WHERE c.seal_seq <> coalesce(c.previous_seq, @fromSeq) + 1
+               OR c.prev_hash IS DISTINCT FROM coalesce(c.previous_hash, @fromHash)
                OR c.recomputed IS DISTINCT FROM c.entry_hash
             ORDER BY c.seal_seq
             LIMIT 1
-            """, transaction: transaction, commandTimeout: 0, cancellationToken: ct));
-        return new ChainVerification(summary.Checked, summary.AnchorSeq, summary.SealedUpTo ?? summary.AnchorSeq,
-            summary.HeadHash is null ? null : Convert.ToHexStringLower(summary.HeadHash), unsealed, broken, clock.Elapsed);
-    }
+            """, new { fromSeq, fromHash }, transaction, commandTimeout: 0, cancellationToken: ct));
 }

@@ -16,6 +16,9 @@ public sealed class AuditLiveFeed(ILogger<AuditLiveFeed> logger)
     public bool IsListening { get; private set; }
     public SealResult? LastSeal { get; private set; }
 
+    /// Why the last checkpoint was refused (the database no longer matches the newest one), or null.
+    public string? IntegrityProblem { get; private set; }
+
     public IDisposable Subscribe(Func<AuditNotice, Task> handler)
     {
         lock (gate) handlers = new ImmutableHandlers([.. handlers.Items, handler]);
@@ -33,6 +36,8 @@ public sealed class AuditLiveFeed(ILogger<AuditLiveFeed> logger)
     internal void SetListening(bool listening) => IsListening = listening;
 
     internal void SetSealed(SealResult seal) => LastSeal = seal;
+
+    internal void SetIntegrityProblem(string? problem) => IntegrityProblem = problem;
 
     private async Task DeliverAsync(Func<AuditNotice, Task> handler, AuditNotice notice)
     {

@@ -22,14 +22,14 @@ public sealed partial class AuditPage
     private AuditFilter filter = AuditFilter.None;
     private Actor? viewer;
     private IDisposable? subscription;
-    private ChainVerification? verification;
+    private IntegrityReport? verification;
     private ChangeEffect? effect;
     private int? effectFor;
     private string? error;
     private bool loading, verifying, refreshScheduled;
 
     [Inject] private AuditQueries Queries { get; set; } = default!;
-    [Inject] private AuditChain Chain { get; set; } = default!;
+    [Inject] private AuditIntegrity Integrity { get; set; } = default!;
     [Inject] private AuditLiveFeed Feed { get; set; } = default!;
     [Inject] private ViewerTimeZone Zone { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
@@ -178,11 +178,15 @@ public sealed partial class AuditPage
         verification = null;
         try
         {
-            verification = await Chain.VerifyAsync(cancellation.Token);
+            verification = await Integrity.VerifyAsync(cancellation.Token);
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
             error = "The integrity check could not finish because the database did not answer. Try again.";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            error = $"The integrity check could not read or write the checkpoint file: {e.Message}";
         }
         finally
         {

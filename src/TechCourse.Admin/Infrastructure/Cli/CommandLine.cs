@@ -124,9 +124,10 @@ public static class CommandLine
             {
                 await using var database = await DatabaseStartup.ConnectAsync(configuration, contentRoot, logger, ct);
                 Migrator.Apply(database.Connections.Migrations, logger);
+                var checkpoints = Features.Audit.AuditCheckpointOptions.From(configuration, contentRoot, database.Connections.Embedded);
                 return args[1] == "verify"
-                    ? await Features.Audit.AuditCommands.VerifyAsync(database.Connections.Migrations, Console.Out, ct)
-                    : await Features.Audit.AuditCommands.ArchiveAsync(database.Connections.Migrations, Options(args.Skip(2)), Console.Out, Console.Error, ct);
+                    ? await Features.Audit.AuditCommands.VerifyAsync(database.Connections.Migrations, checkpoints, Console.Out, ct)
+                    : await Features.Audit.AuditCommands.ArchiveAsync(database.Connections.Migrations, checkpoints, Options(args.Skip(2)), Console.Out, Console.Error, ct);
             }
             default:
                 Console.Error.WriteLine($"Unknown verb '{args[0]}'.{Environment.NewLine}{Usage}");

@@ -32,7 +32,7 @@ public static class ApplicationServices
         builder.AddSalesFeature();
         builder.Services.AddSingleton<AccountStore>();
         builder.Services.AddSingleton<SignInService>();
-        builder.Services.AddAuditFeature();
+        builder.Services.AddAuditFeature(AuditCheckpointOptions.From(builder.Configuration, builder.Environment.ContentRootPath, connections.Embedded));
         ExportLimits.AddExportLimits(builder.Services);
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(options =>
         {

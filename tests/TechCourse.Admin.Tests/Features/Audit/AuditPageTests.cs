@@ -17,6 +17,7 @@ public sealed class AuditPageTests
         var context = MudTestContext.Create();
         context.Services.AddSingleton(new AuditQueries(database.DataSource));
         context.Services.AddSingleton(new AuditChain(database.DataSource));
+        context.Services.AddSingleton(new AuditIntegrity(database.DataSource, new AuditChain(database.DataSource), new AuditCheckpointFile(AuditTestData.TemporaryCheckpoints())));
         context.Services.AddSingleton(new AuditLiveFeed(NullLogger<AuditLiveFeed>.Instance));
         context.Services.AddScoped<ViewerTimeZone>();
         var auth = context.AddAuthorization();

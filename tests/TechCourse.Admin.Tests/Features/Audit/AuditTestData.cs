@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using TechCourse.Admin.Features.Audit;
 using TechCourse.Admin.Infrastructure.Auth;
 
 namespace TechCourse.Admin.Tests.Features.Audit;
@@ -39,5 +40,12 @@ internal static class AuditTestData
         return await connection.ExecuteScalarAsync<int>(
             "INSERT INTO price_changes (course_id, old_price, new_price, changed_at) VALUES (@course, @oldPrice, @newPrice, @at) RETURNING log_id",
             new { course, oldPrice, newPrice, at = at.ToUniversalTime() });
+    }
+
+    /// A checkpoint file and key of their own (created only when first written), in a folder under the temp folder.
+    public static AuditCheckpointOptions TemporaryCheckpoints(TimeSpan? interval = null)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"tc-audit-{Guid.NewGuid():N}"[..21]);
+        return new AuditCheckpointOptions(Path.Combine(folder, "checkpoints.log"), Path.Combine(folder, "checkpoint.key"), interval ?? TimeSpan.FromMinutes(1));
     }
 }
