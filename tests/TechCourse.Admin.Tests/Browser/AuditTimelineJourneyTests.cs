@@ -41,7 +41,10 @@ public sealed class AuditTimelineJourneyTests(BrowserFixture browser, RunningApp
         await BrowserFixture.ScreenshotAsync(admin, "audit-timeline-live");
 
         await admin.GetByRole(AriaRole.Button, new() { Name = "Verify integrity" }).ClickAsync();
-        await Assertions.Expect(admin.GetByTestId("verify-result")).ToContainTextAsync("Chain intact", new() { Timeout = 60_000 });
+        await Assertions.Expect(admin.GetByTestId("verify-result")).ToContainTextAsync("Audit log intact.", new() { Timeout = 60_000 });
+        await Assertions.Expect(admin.GetByTestId("verify-result")).ToContainTextAsync("Chain intact");
+        await Assertions.Expect(admin.GetByTestId("verify-result")).ToContainTextAsync("Checkpoint written");
+        await admin.GetByTestId("verify-result").ScreenshotAsync(new() { Path = Path.Combine(RepositoryPaths.ArtifactsDirectory, "audit-verify-with-checkpoint.png") });
         await admin.Context.CloseAsync();
         await instructor.Context.CloseAsync();
     }

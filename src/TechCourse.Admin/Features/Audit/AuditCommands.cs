@@ -82,7 +82,7 @@ public static class AuditCommands
                 : $"Compared with the newest signed checkpoint {AuditIntegrity.Describe(newest)}:");
         lines.AddRange(r.Problems);
         lines.AddRange(r.Notes);
-        if (r.Written is { } written) lines.Add($"Checkpoint written: {AuditIntegrity.Describe(written)}.");
+        if (r.Written is { } written) lines.Add($"Checkpoint written: {AuditIntegrity.When(written)}.");
         return lines;
     }
 }

@@ -161,8 +161,9 @@ public sealed class AuditIntegrity(NpgsqlDataSource dataSource, AuditChain chain
         await connection.QuerySingleOrDefaultAsync<byte[]>(new CommandDefinition(
             "SELECT entry_hash FROM price_changes WHERE seal_seq = @seq", new { seq }, cancellationToken: ct)) is { } hash ? Convert.ToHexStringLower(hash) : null;
 
-    public static string Describe(AuditCheckpoint c) =>
-        $"of {c.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC (#{N(c.Seq)}, {c.Why})";
+    public static string Describe(AuditCheckpoint c) => "of " + When(c);
+
+    public static string When(AuditCheckpoint c) => $"{c.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC (#{N(c.Seq)}, {c.Why})";
 
     private static string Short(string hash) => hash.Length > 16 ? hash[..16] + "…" : hash;
 

@@ -1,0 +1,60 @@
+using Dapper;
+using Microsoft.Playwright;
+using Npgsql;
+using TechCourse.Admin.Tests.Support;
+
+namespace TechCourse.Admin.Tests.Browser;
+
+/// Issue 19, section 4 in a real browser, on the demo data (eight instructors): what the demo instructor is offered and shown.
+[Collection(BrowserCollection.Name)]
+public sealed class InstructorWorldJourneyTests(BrowserFixture browser, RunningAppFixture app) : IClassFixture<RunningAppFixture>
+{
+    private const string Instructor = "instructor@techcourse.com";
+
+    [Fact]
+    public async Task The_student_filter_suggests_to_an_instructor_only_students_of_their_own_courses()
+    {
+        HashSet<string> own;
+        await using (var owner = new NpgsqlConnection(app.OwnerConnectionString))
+            own = (await owner.QueryAsync<string>("""
+                SELECT DISTINCT u.email FROM users u JOIN enrollments e ON e.student_id = u.user_id JOIN courses c ON c.course_id = e.course_id
+                JOIN users i ON i.user_id = c.instructor_id WHERE i.email = @Instructor
+                """, new { Instructor })).ToHashSet(StringComparer.Ordinal);
+        var page = await browser.NewPageAsync(app.App.BaseAddress);
+        await BrowserFixture.SignInAsync(page, Instructor, "instructor-demo-password", "/enrollments");
+
+        var input = page.GetByLabel("Filter by student", new() { Exact = true });
+        await input.FillAsync("e");
+        var items = page.Locator(".mud-popover-open .mud-list-item");
+        await items.First.WaitForAsync(new() { Timeout = 15_000 });
+        var suggested = await items.AllInnerTextsAsync();
+        await BrowserFixture.ScreenshotAsync(page, "enrollments-student-filter-instructor");
+
+        Assert.NotEmpty(suggested);
+        Assert.All(suggested, email => Assert.Contains(email.Trim(), own));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task An_instructor_sees_their_own_figures_and_no_verify_button_in_light_and_dark_at_both_widths()
+    {
+        var page = await browser.NewPageAsync(app.App.BaseAddress);
+        await BrowserFixture.SignInAsync(page, Instructor, "instructor-demo-password", "/");
+
+        await Assertions.Expect(page.GetByTestId("gross-revenue")).ToContainTextAsync("Your courses' gross revenue");
+        await Assertions.Expect(page.GetByTestId("instructors")).ToHaveCountAsync(0);
+        await BrowserFixture.ScreenshotAsync(page, "dashboard-instructor-1440-light");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Switch to dark mode" }).ClickAsync();
+        await BrowserFixture.ScreenshotAsync(page, "dashboard-instructor-1440-dark");
+        await page.SetViewportSizeAsync(390, 844);
+        await BrowserFixture.ScreenshotAsync(page, "dashboard-instructor-390-dark");
+
+        await page.GotoAsync("/audit");
+        await BrowserFixture.WaitUntilInteractiveAsync(page);
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Export CSV of the filtered log" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Verify integrity" })).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("sealed-up-to")).ToHaveCountAsync(0);
+        await BrowserFixture.ScreenshotAsync(page, "audit-instructor-390-dark");
+        await page.Context.CloseAsync();
+    }
+}
