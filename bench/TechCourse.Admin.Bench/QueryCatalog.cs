@@ -275,6 +275,17 @@ public static class QueryCatalog
         {
             Naive = new("OFFSET paging", string.Format(NaiveTimeline, "SELECT * FROM price_changes ORDER BY changed_at DESC, log_id DESC OFFSET @offset LIMIT 51")),
         },
+        // issue 19: what an instructor is offered and shown — their own courses' students, courses, actors, timeline and figures
+        new("enrollments student filter as an instructor", (s, i) => new() { ["instructor"] = s.Instructor(i), ["term"] = s.EmailTerm(i) },
+            (c, a, ct) => new UsersQueries(c.DataSource).StudentsMatchingAsync(AsInstructor(a), a.Get<string>("term"), ct)),
+        new("enrollments course filter as an instructor", (s, i) => new() { ["instructor"] = s.Instructor(i), ["term"] = s.TitleTerm(i) },
+            (c, a, ct) => new EnrollmentsQueries(c.DataSource).CoursesMatchingAsync(AsInstructor(a), a.Get<string>("term"), ct)),
+        new("audit timeline as an instructor", (s, i) => new() { ["instructor"] = s.Instructor(i) },
+            (c, a, ct) => new AuditQueries(c.DataSource).PageAsync(AsInstructor(a), AuditFilter.None, null, 50, ct)),
+        new("audit changed-by list as an instructor", (s, i) => new() { ["instructor"] = s.Instructor(i) },
+            (c, a, ct) => new AuditQueries(c.DataSource).ActorOptionsAsync(AsInstructor(a), "", ct)),
+        new("dashboard figures as an instructor", (s, i) => new() { ["instructor"] = s.Instructor(i) },
+            (c, a, ct) => new DashboardQueries(c.DataSource).FiguresAsync(AsInstructor(a), ct)),
         new("point-in-time price", (s, i) => new() { ["course"] = s.Course(i), ["at"] = s.Instant(i) },
             (c, a, ct) => new AuditQueries(c.DataSource).PriceAtAsync(c.Admin, a.Get<int>("course"), a.Get<DateTimeOffset>("at"), ct))
         {
@@ -284,4 +295,6 @@ public static class QueryCatalog
                 """, SeqScan),
         },
     ];
+
+    private static Actor AsInstructor(Args a) => new(a.Get<Guid>("instructor"), "instructor@bench.invalid", StaffRoles.Instructor);
 }

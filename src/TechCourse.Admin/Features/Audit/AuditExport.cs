@@ -18,29 +18,24 @@ public static class AuditExport
         if (Actor.From(context.User) is not { } viewer) return Results.Forbid();
         var (filter, problem) = AuditFilterQuery.ParseStrict(QueryHelpers.ParseQuery(context.Request.QueryString.Value), "UTC");
         if (filter is null) return CsvExport.BadRequest(problem!);
-        var ct = context.RequestAborted;
-        CsvExport.Begin(context.Response, $"price-changes-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv");
-        await using var csv = CsvWriter.Create(context.Response.Body, CsvExport.Options, leaveOpen: true);
-        foreach (var header in Header) csv.WriteField(header);
-        await csv.EndRecordAsync(ct);
-        await foreach (var e in queries.StreamAsync(viewer, filter, ct))
-        {
-            csv.WriteField(e.LogId, default);
-            csv.WriteField(e.ChangedAt.ToUniversalTime(), "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'");
-            csv.WriteField(e.CourseId, default);
-            csv.WriteField(e.Course);
-            csv.WriteField(e.OldPrice, default);
-            csv.WriteField(e.NewPrice, default);
-            csv.WriteField(e.Difference, default);
-            csv.WriteField(e.PercentChange, default);
-            csv.WriteField(e.Who);
-            csv.WriteField(e.Source);
-            csv.WriteField(e.Reason);
-            csv.WriteField(e.SealSeq, default);
-            await csv.EndRecordAsync(ct);
-        }
-        await csv.FlushAsync(ct);
-        return Results.Empty;
+        return await CsvExport.StreamAsync(context.Response, $"price-changes-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv", Header,
+            queries.StreamAsync(viewer, filter, context.RequestAborted), WriteRow, context.RequestAborted);
+    }
+
+    private static void WriteRow(CsvWriter csv, AuditEntry e)
+    {
+        csv.WriteField(e.LogId, default);
+        csv.WriteField(e.ChangedAt.ToUniversalTime(), "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'");
+        csv.WriteField(e.CourseId, default);
+        csv.WriteField(e.Course);
+        csv.WriteField(e.OldPrice, default);
+        csv.WriteField(e.NewPrice, default);
+        csv.WriteField(e.Difference, default);
+        csv.WriteField(e.PercentChange, default);
+        csv.WriteField(e.Who);
+        csv.WriteField(e.Source);
+        csv.WriteField(e.Reason);
+        csv.WriteField(e.SealSeq, default);
     }
 
     private static readonly string[] Header =

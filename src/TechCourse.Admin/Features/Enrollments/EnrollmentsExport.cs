@@ -41,26 +41,21 @@ public static class EnrollmentsExport
         if (Actor.From(http.User) is not { } viewer) return Results.Forbid();
         var (filter, problem) = Parse(new QueryStringReader(http.Request.Query));
         if (filter is null) return CsvExport.BadRequest(problem!);
-        var ct = http.RequestAborted;
-        CsvExport.Begin(http.Response, $"enrollments-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.csv");
-        await using var csv = CsvWriter.Create(http.Response.Body, CsvExport.Options, leaveOpen: true);
-        foreach (var header in Headers) csv.WriteField(header);
-        await csv.EndRecordAsync(ct);
-        await foreach (var row in queries.StreamAsync(viewer, filter, ct))
-        {
-            csv.WriteField(row.EnrollmentId, default);
-            csv.WriteField(row.EnrolledAt.ToUniversalTime(), "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'");
-            csv.WriteField(row.StudentId, default);
-            csv.WriteField(row.StudentEmail);
-            csv.WriteField(row.CourseId, default);
-            csv.WriteField(row.CourseTitle);
-            csv.WriteField(row.AmountPaid, "0.00");
-            csv.WriteField(row.ListPrice, "0.00");
-            csv.WriteField(row.AmountOverrideReason ?? "");
-            await csv.EndRecordAsync(ct);
-        }
-        await csv.FlushAsync(ct);
-        return Results.Empty;
+        return await CsvExport.StreamAsync(http.Response, $"enrollments-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.csv", Headers,
+            queries.StreamAsync(viewer, filter, http.RequestAborted), WriteRow, http.RequestAborted);
+    }
+
+    private static void WriteRow(CsvWriter csv, EnrollmentRow row)
+    {
+        csv.WriteField(row.EnrollmentId, default);
+        csv.WriteField(row.EnrolledAt.ToUniversalTime(), "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'");
+        csv.WriteField(row.StudentId, default);
+        csv.WriteField(row.StudentEmail);
+        csv.WriteField(row.CourseId, default);
+        csv.WriteField(row.CourseTitle);
+        csv.WriteField(row.AmountPaid, "0.00");
+        csv.WriteField(row.ListPrice, "0.00");
+        csv.WriteField(row.AmountOverrideReason ?? "");
     }
 
     private static readonly string[] Headers =

@@ -72,10 +72,13 @@ public sealed class UsersQueries(NpgsqlDataSource dataSource)
         term = term?.Trim().ToLowerInvariant() ?? "";
         if (viewer.Role != StaffRoles.Instructor || term.Length == 0 || Like.CannotMatch(term)) return [];
         await using var connection = await dataSource.OpenConnectionAsync(ct);
+        // Their students first (a few thousand, from the per-course index), then their emails: walking all users in email
+        // order and testing each for membership read ~120,000 buffers at full scale instead of ~15,000.
         return (await connection.QueryAsync<UserChoice>(new CommandDefinition("""
-            SELECT u.user_id, u.email FROM users u
-            WHERE u.user_id IN (SELECT e.student_id FROM courses c JOIN enrollments e ON e.course_id = c.course_id WHERE c.instructor_id = @viewer)
-              AND u.role = 'Student' AND u.anonymised_at IS NULL AND strpos(lower(u.email), @term) > 0
+            WITH students AS MATERIALIZED (
+                SELECT DISTINCT e.student_id FROM courses c JOIN enrollments e ON e.course_id = c.course_id WHERE c.instructor_id = @viewer)
+            SELECT u.user_id, u.email FROM students s JOIN users u ON u.user_id = s.student_id
+            WHERE u.role = 'Student' AND u.anonymised_at IS NULL AND strpos(lower(u.email), @term) > 0
             ORDER BY lower(u.email) LIMIT @limit
             """, new { viewer = viewer.UserId, term, limit }, cancellationToken: ct))).ToList();
     }

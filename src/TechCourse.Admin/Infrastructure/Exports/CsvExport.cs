@@ -26,6 +26,23 @@ public static class CsvExport
         response.Headers.Pragma = "no-cache";
     }
 
+    /// Streams rows as a CSV download: the headers, the header row, then each row as the query yields it (one in memory).
+    public static async Task<IResult> StreamAsync<T>(HttpResponse response, string fileName, IReadOnlyList<string> header, IAsyncEnumerable<T> rows,
+        Action<CsvWriter, T> writeRow, CancellationToken ct)
+    {
+        Begin(response, fileName);
+        await using var csv = CsvWriter.Create(response.Body, Options, leaveOpen: true);
+        foreach (var name in header) csv.WriteField(name);
+        await csv.EndRecordAsync(ct);
+        await foreach (var row in rows.WithCancellation(ct))
+        {
+            writeRow(csv, row);
+            await csv.EndRecordAsync(ct);
+        }
+        await csv.FlushAsync(ct);
+        return Results.Empty;
+    }
+
     /// A 400 whose body says what to change; nothing of the file has been written.
     public static IResult BadRequest(string message) => Results.Text(message, "text/plain; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
 }
