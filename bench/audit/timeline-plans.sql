@@ -42,7 +42,8 @@ EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT :cols FROM (SELECT * FROM price_cha
 :joins ORDER BY pc.changed_at DESC, pc.log_id DESC;
 \echo '== 9. "Changed by" suggestions, as the instructor (actors of their courses only)'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT u.user_id, u.email, u.role FROM users u
-WHERE u.user_id IN (SELECT pc.changed_by FROM :owners s JOIN price_changes pc ON pc.course_id = s.course_id WHERE s.instructor_id = :'instructor' AND pc.changed_by IS NOT NULL)
+WHERE u.user_id IN (SELECT pc.changed_by FROM :owners s CROSS JOIN LATERAL (SELECT p.changed_by FROM price_changes p WHERE p.course_id = s.course_id OFFSET 0) pc
+                    WHERE s.instructor_id = :'instructor')
 ORDER BY u.email LIMIT 20;
 \echo '== 10. enrollments student filter, as the instructor (their students first, then their emails)'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) WITH students AS MATERIALIZED (
