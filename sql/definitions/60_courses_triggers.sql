@@ -21,3 +21,6 @@ CREATE OR REPLACE TRIGGER sales_difficulty_delete AFTER DELETE ON courses
 CREATE OR REPLACE TRIGGER sales_difficulty_update AFTER UPDATE OF quiz_metadata, course_id ON courses
     FOR EACH ROW WHEN (OLD.quiz_metadata IS DISTINCT FROM NEW.quiz_metadata OR OLD.course_id IS DISTINCT FROM NEW.course_id)
     EXECUTE FUNCTION sales_difficulty_on_course_update();
+
+-- A deleted course's title and owner stay in deleted_courses for its price changes in the audit log.
+CREATE OR REPLACE TRIGGER courses_remember_deleted AFTER DELETE ON courses FOR EACH ROW EXECUTE FUNCTION remember_deleted_course();
