@@ -95,6 +95,21 @@ public sealed class CsvExportSecurityTests(CsvExportSecurityTests.App app) : ICl
         Assert.Contains(message, body, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/exports/audit.csv?from=2020-01-01&to=2037-12-31&tz=Asia/Tokyo")]
+    [InlineData("/exports/audit.csv?from=2020-01-01&tz=America/St_Johns")]
+    [InlineData("/exports/enrollments.csv?from=2020-01-01T00:00:00%2B05:30&to=2037-12-31T00:00:00-03:00")]
+    public async Task A_range_in_any_time_zone_downloads_the_whole_file(string url)
+    {
+        using var response = await app.Admin.GetAsync(new Uri(url, UriKind.Relative));
+        var body = await response.Content.ReadAsStringAsync();
+
+        // Each of the six courses changed price once and has one enrollment: a row each, to the end of the file.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(6, body.Split("HYPERLINK(").Length - 1);
+        Assert.EndsWith("\r\n", body, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_third_export_of_one_account_while_two_run_gets_a_429_saying_an_export_is_already_running()
     {

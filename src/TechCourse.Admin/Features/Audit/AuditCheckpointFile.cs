@@ -18,7 +18,7 @@ public sealed record AuditCheckpointOptions(string File, string KeyFile, TimeSpa
         return new AuditCheckpointOptions(
             Resolve("Audit:CheckpointFile", Path.Combine(folder, "checkpoints.log")),
             Resolve("Audit:CheckpointKeyFile", Path.Combine(folder, "checkpoint.key")),
-            TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue("Audit:CheckpointIntervalSeconds", 60))));
+            TimeSpan.FromSeconds(Math.Max(0.5, configuration.GetValue("Audit:CheckpointIntervalSeconds", 60.0))));
     }
 }
 

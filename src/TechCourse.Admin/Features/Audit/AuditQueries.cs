@@ -163,6 +163,7 @@ public sealed class AuditQueries(NpgsqlDataSource dataSource)
 
     public async Task<PriceAtPoint?> PriceAtAsync(Actor viewer, int courseId, DateTimeOffset at, CancellationToken ct)
     {
+        at = at.ToUniversalTime(); // the viewer's local time; Npgsql writes timestamptz only at offset 0
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<PriceAtRow>(new CommandDefinition("""
             SELECT c.price AS current_price,

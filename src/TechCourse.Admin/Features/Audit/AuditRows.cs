@@ -16,7 +16,8 @@ public sealed record AuditFilter(
 {
     public static AuditFilter None { get; } = new();
 
-    /// The date range covers whole days in the viewer's time zone: From at 00:00 up to the end of To.
+    /// The date range covers whole days in the viewer's time zone: From at 00:00 up to the end of To, as UTC instants
+    /// (Npgsql writes a timestamptz parameter only at offset 0; a Tokyo midnight failed the export after its headers).
     public DateTimeOffset? FromInstant => From is { } day ? StartOf(day) : null;
     public DateTimeOffset? ToInstant => To is { } day ? StartOf(day.AddDays(1)) : null;
 
@@ -24,7 +25,7 @@ public sealed record AuditFilter(
     {
         var zone = TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out var found) ? found : TimeZoneInfo.Utc;
         var local = day.ToDateTime(TimeOnly.MinValue);
-        return new DateTimeOffset(local, zone.GetUtcOffset(local));
+        return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
     }
 }
 

@@ -184,12 +184,12 @@ public sealed class EnrollmentsQueries(NpgsqlDataSource dataSource)
         if (filter.From is { } from)
         {
             where.Enrollment.Add("e.enrolled_at >= @from");
-            args.Add("from", from);
+            args.Add("from", from.ToUniversalTime()); // an export's instant may carry any offset; Npgsql writes only UTC
         }
         if (filter.To is { } to)
         {
             where.Enrollment.Add("e.enrolled_at < @to");
-            args.Add("to", to);
+            args.Add("to", to.ToUniversalTime());
         }
         if (viewer.Role == StaffRoles.Instructor)
         {

@@ -55,6 +55,21 @@ public sealed class AuditQueriesTests(DatabaseFixture database) : IClassFixture<
     }
 
     [Fact]
+    public async Task Days_and_moments_in_a_time_zone_east_or_west_of_utc_filter_the_log_as_they_do_in_utc()
+    {
+        var (_, course) = await AuditTestData.InstructorWithCourseAsync(database.DataSource, price: 30m);
+        var change = await AuditTestData.LogAsync(database.DataSource, course, 10, 20, Jan1);
+
+        var tokyo = await Queries.PageAsync(Admin, new AuditFilter(CourseId: course, From: new DateOnly(2025, 1, 1), To: new DateOnly(2025, 1, 1), TimeZone: "Asia/Tokyo"), null, 50, CancellationToken.None);
+        var stJohns = await Queries.StreamAsync(Admin, new AuditFilter(CourseId: course, From: new DateOnly(2025, 1, 1), TimeZone: "America/St_Johns"), CancellationToken.None).ToListAsync();
+        var point = await Queries.PriceAtAsync(Admin, course, Jan1.ToOffset(TimeSpan.FromHours(5.5)).AddHours(1), CancellationToken.None);
+
+        Assert.Equal([change], tokyo.Entries.Select(e => e.LogId));
+        Assert.Equal([change], stJohns.Select(e => e.LogId));
+        Assert.Equal((PricePointKind.AfterLast, 20m), (point!.Kind, point.Price));
+    }
+
+    [Fact]
     public async Task A_course_without_logged_changes_says_so_at_any_point_in_time()
     {
         var (_, course) = await AuditTestData.InstructorWithCourseAsync(database.DataSource, price: 42m);
