@@ -38,7 +38,6 @@ public sealed class RuntimeLoginTests(DatabaseFixture database) : IClassFixture<
     [InlineData("SELECT * FROM auth_secrets")]
     [InlineData("SELECT * FROM identity_v3_parts((SELECT 'x'))")]
     [InlineData("SELECT sign_in_locked('someone@techcourse.com', '192.0.2.1')")]
-    [InlineData("SELECT * FROM app_session_actor()")]
     public async Task The_runtime_login_cannot_read_sessions_hashes_attempts_or_secrets(string sql)
     {
         await using var connection = await OpenAsync();
