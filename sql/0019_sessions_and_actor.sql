@@ -243,33 +243,42 @@ $$;
 
 -- The actor of a write: the live session named by the transaction's app.session. No token: nobody (no rights, as
 -- before without app.user_id). A token that names no live session: the write is refused at once with 28000.
--- One lookup by primary key; PL/pgSQL, so its plan is cached for the session (see 0013).
-CREATE FUNCTION app_actor(OUT user_id UUID, OUT role TEXT)
+-- Row-level security, require_admin(), the write functions and the audit trigger keep calling these two. Each does its
+-- own lookup by primary key (PL/pgSQL: its plan is cached for the session, see 0013) rather than share one: every
+-- write runs them two to four times, and a shared function returning both (a record) or called from a wrapper costs
+-- more per call than the lookup itself.
+CREATE OR REPLACE FUNCTION app_user_id() RETURNS UUID
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
-#variable_conflict use_column
 DECLARE
     v_token TEXT := current_setting('app.session', true);
+    v_user UUID;
 BEGIN
-    IF v_token IS NULL OR v_token = '' THEN RETURN; END IF;
-    SELECT s.user_id, s.role INTO user_id, role FROM sessions s
+    IF v_token IS NULL OR v_token = '' THEN RETURN NULL; END IF;
+    SELECT s.user_id INTO v_user FROM sessions s
     WHERE s.token_hash = sha256(convert_to(v_token, 'UTF8')) AND s.ended_at IS NULL
       AND now() < s.expires_at AND now() < s.last_seen_at + s.idle_timeout;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'the session has ended: sign in again' USING ERRCODE = '28000', CONSTRAINT = 'sessions_live';
     END IF;
+    RETURN v_user;
 END;
 $$;
 
--- Row-level security, require_admin(), the write functions and the audit trigger keep calling these two. Plain SQL,
--- so each call is inlined into its caller as one call of app_actor() (a PL/pgSQL wrapper would double the cost).
-CREATE OR REPLACE FUNCTION app_user_id() RETURNS UUID
-LANGUAGE sql STABLE AS $$
-    SELECT (public.app_actor()).user_id
-$$;
-
 CREATE OR REPLACE FUNCTION app_user_role() RETURNS TEXT
-LANGUAGE sql STABLE AS $$
-    SELECT (public.app_actor()).role
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    v_token TEXT := current_setting('app.session', true);
+    v_role TEXT;
+BEGIN
+    IF v_token IS NULL OR v_token = '' THEN RETURN NULL; END IF;
+    SELECT s.role INTO v_role FROM sessions s
+    WHERE s.token_hash = sha256(convert_to(v_token, 'UTF8')) AND s.ended_at IS NULL
+      AND now() < s.expires_at AND now() < s.last_seen_at + s.idle_timeout;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'the session has ended: sign in again' USING ERRCODE = '28000', CONSTRAINT = 'sessions_live';
+    END IF;
+    RETURN v_role;
+END;
 $$;
 
 -- 0007's audit trigger, resolving the actor once instead of twice (each is a session lookup now).
@@ -328,10 +337,10 @@ REVOKE ALL ON FUNCTION open_session_as_owner(UUID, TEXT, INTERVAL) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION sign_in_parameters(TEXT), sign_in(TEXT, BYTEA, TEXT, TEXT, INTERVAL, INTERVAL),
     session_check(TEXT, INTERVAL), session_end(TEXT, BOOLEAN), change_own_password(TEXT, BYTEA, TEXT, TEXT, TEXT),
-    app_actor(), app_user_id(), app_user_role(), sessions_end_for_user() FROM PUBLIC;
+    app_user_id(), app_user_role(), sessions_end_for_user() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION sign_in_parameters(TEXT), sign_in(TEXT, BYTEA, TEXT, TEXT, INTERVAL, INTERVAL),
     session_check(TEXT, INTERVAL), session_end(TEXT, BOOLEAN), change_own_password(TEXT, BYTEA, TEXT, TEXT, TEXT),
-    app_actor(), app_user_id(), app_user_role() TO techcourse_app;
+    app_user_id(), app_user_role() TO techcourse_app;
 
 -- Data Protection keys are written through the owner connection only, encrypted with a certificate the database never
 -- sees; the runtime login reads them. The plaintext keys written so far go (their cookies named no session anyway).
