@@ -3,3 +3,19 @@ window.techCourse = {
     // MudBlazor's md breakpoint: below it the layout's drawer opens over the page.
     isNarrow: () => window.matchMedia("(max-width: 959px)").matches
 };
+
+// While someone types, clicks or scrolls, tell the server now and then (at most every data-seconds): an open circuit
+// sends no request of its own, and the session's idle timeout is enforced on the server. Only on signed-in pages.
+(() => {
+    const meta = document.querySelector('meta[name="techcourse-activity"]');
+    if (!meta) return;
+    const interval = Number(meta.content) * 1000;
+    let last = Date.now();
+    const beacon = () => {
+        const now = Date.now();
+        if (now - last < interval) return;
+        last = now;
+        fetch(meta.dataset.path, { method: "POST", credentials: "same-origin", headers: { "X-TechCourse-Activity": "1" } }).catch(() => { });
+    };
+    for (const type of ["pointerdown", "keydown", "wheel", "touchstart"]) document.addEventListener(type, beacon, { capture: true, passive: true });
+})();

@@ -12,7 +12,7 @@ public sealed class LayoutJourneyTests(BrowserFixture browser, RunningAppFixture
         var page = await browser.NewPageAsync(app.App.BaseAddress);
         await BrowserFixture.SignInAsync(page, "admin@techcourse.com", "admin-demo-password");
         var menuButton = page.GetByTestId("signed-in-as");
-        var signOut = page.GetByRole(AriaRole.Button, new() { Name = "Sign out" });
+        var signOut = page.GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true });
 
         await menuButton.ClickAsync();
         await signOut.WaitForAsync();

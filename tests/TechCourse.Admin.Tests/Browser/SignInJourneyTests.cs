@@ -28,7 +28,7 @@ public sealed class SignInJourneyTests(BrowserFixture browser, RunningAppFixture
             await BrowserFixture.ScreenshotAsync(page, $"navigation-{role.ToLowerInvariant()}");
 
             await page.GetByTestId("signed-in-as").ClickAsync();
-            await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true }).ClickAsync();
             await page.WaitForURLAsync("**/account/sign-in?signedOut=true");
             await page.GotoAsync("/");
             Assert.Contains("/account/sign-in", page.Url, StringComparison.Ordinal);
@@ -54,7 +54,7 @@ public sealed class SignInJourneyTests(BrowserFixture browser, RunningAppFixture
         Assert.EndsWith("/users", page.Url, StringComparison.Ordinal);
 
         await page.GotoAsync("/account/session");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true }).ClickAsync();
         Assert.Equal("You are signed out.", await page.GetByRole(AriaRole.Alert).InnerTextAsync());
         await page.GotoAsync("/");
         Assert.Contains("/account/sign-in", page.Url, StringComparison.Ordinal);
