@@ -33,6 +33,7 @@ public partial class SalesPage
     private SalesTotals dayTotals = new(0, 0), previousTotals = new(0, 0);
     private List<ChartSeries<double>> chartSeries = [];
     private string[] chartLabels = [];
+    private BarChartOptions chartOptions = new();
 
     [Inject] private SalesQueries Queries { get; set; } = default!;
     [Inject] private IOptions<ReportingOptions> Reporting { get; set; } = default!;
@@ -170,7 +171,16 @@ public partial class SalesPage
         days = loaded;
         dayTotals = SalesTotals.Of(days, d => d.Enrollments, d => d.GrossRevenue);
         previousTotals = SalesTotals.Of(days, d => d.PreviousEnrollments, d => d.PreviousRevenue);
-        chartLabels = days.Select((d, i) => days.Count <= 31 || i % (days.Count / 12 + 1) == 0 ? d.Day.ToString("MM-dd", Invariant) : "").ToArray();
+        chartLabels = days.Select(d => d.Day.ToString("MMM d", Invariant)).ToArray();
+        // About ten date labels whatever the range: every day's label would overprint the next one.
+        chartOptions = new BarChartOptions
+        {
+            XAxisLabelInterval = Math.Max(1, (int)Math.Ceiling(days.Count / 10.0)),
+            YAxisToStringFunc = value => value.ToString("$#,0", Invariant),
+            YAxisTitle = "USD",
+            ShowLegend = true,
+            ChartPalette = ["#594AE2", "#9E9E9E"],
+        };
         chartSeries =
         [
             new ChartSeries<double> { Name = "Gross revenue", Data = new ChartData<double>(days.Select(d => (double)d.GrossRevenue).ToArray()) },
@@ -178,7 +188,13 @@ public partial class SalesPage
         ];
     }
 
-    private static string Money(decimal amount) => amount.ToString("N2", Invariant);
+    private static string Money(decimal amount) => Components.Display.Shown.Money(amount);
+
+    private Task<TableData<DaySales>> ShowDays(TableState state, CancellationToken ct) =>
+        Task.FromResult(new TableData<DaySales> { Items = days ?? [], TotalItems = days?.Count ?? 0 });
+
+    private Task<TableData<InstructorSales>> ShowInstructors(TableState state, CancellationToken ct) =>
+        Task.FromResult(new TableData<InstructorSales> { Items = instructors ?? [], TotalItems = instructors?.Count ?? 0 });
 
     private static string ChangeText(decimal current, decimal previous) =>
         previous == 0 ? "" : $", {((current - previous) / previous * 100).ToString("+0.0;-0.0;0.0", Invariant)} %";

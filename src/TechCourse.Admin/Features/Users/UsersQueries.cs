@@ -63,6 +63,14 @@ public sealed class UsersQueries(NpgsqlDataSource dataSource)
             """, new { prefix = term, prefixEnd = Like.PrefixEnd(term), limit }, cancellationToken: ct))).ToList();
     }
 
+    /// The student a filter in the address names, to show their email.
+    public async Task<UserChoice?> StudentAsync(Guid userId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<UserChoice>(new CommandDefinition(
+            "SELECT user_id, email FROM users WHERE user_id = @userId AND role = 'Student'", new { userId }, cancellationToken: ct));
+    }
+
     public async Task<IReadOnlyList<UserChoice>> InstructorsAsync(Guid except, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
