@@ -59,6 +59,6 @@ public sealed class AnalyticsPageTests
             .Select(li => (Label: li.QuerySelector(".revenue-bar-label")!.TextContent, Width: li.QuerySelector(".revenue-bar-fill")!.GetAttribute("style"),
                 Amount: li.QuerySelector(".revenue-bar-value")!.TextContent))
             .ToList();
-        Assert.Equal([("Hard", "width: 100%", "200.00"), ("Easy", "width: 25.25%", "50.50")], bars);
+        Assert.Equal([("Hard", "width: 100%", "$200.00"), ("Easy", "width: 25.25%", "$50.50")], bars);
     }
 }

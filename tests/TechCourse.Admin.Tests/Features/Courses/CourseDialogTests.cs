@@ -80,7 +80,7 @@ public sealed class CourseDialogTests(DatabaseFixture database) : IClassFixture<
 
         await Field(dialogs, "Passing score").ChangeAsync(new ChangeEventArgs { Value = "75" });
         await Field(dialogs, "Price").InputAsync(new ChangeEventArgs { Value = "55.5" });
-        await Field(dialogs, "Reason for a price change (optional)").ChangeAsync(new ChangeEventArgs { Value = "new edition" });
+        await Field(dialogs, "Reason for a price change (optional)").InputAsync(new ChangeEventArgs { Value = "new edition" });
         await ClickAsync(dialogs, "Save");
 
         dialogs.WaitForAssertion(() => Assert.True(reference.Result.IsCompleted, dialogs.Markup), Wait);
