@@ -59,12 +59,15 @@ public static class Screens
         await SettledAsync(page);
     }
 
+    /// The app follows the browser's preference (the context's colour scheme) once it knows it; the toggle fixes any other case.
     public static async Task EnsureThemeAsync(IPage page, Theme theme)
     {
-        var toggle = page.GetByRole(AriaRole.Button, new() { Name = theme == Theme.Dark ? "Switch to dark mode" : "Switch to light mode" });
-        if (await toggle.CountAsync() > 0) await toggle.First.EvaluateAsync("b => b.click()");
-        await page.GetByRole(AriaRole.Button, new() { Name = theme == Theme.Dark ? "Switch to light mode" : "Switch to dark mode" }).First
-            .WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        var wanted = theme == Theme.Dark ? "dark" : "light";
+        var marker = page.GetByTestId("theme");
+        await marker.WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        if (await marker.GetAttributeAsync("data-theme") != wanted)
+            await page.GetByRole(AriaRole.Button, new() { Name = theme == Theme.Dark ? "Switch to dark mode" : "Switch to light mode" }).EvaluateAsync("b => b.click()");
+        await page.Locator($"[data-testid=theme][data-theme={wanted}]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
     }
 
     /// Nothing is loading any more (or 10 s have passed: a page that keeps loading is then checked as it stands).

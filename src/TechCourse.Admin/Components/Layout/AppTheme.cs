@@ -26,17 +26,17 @@ public static class AppTheme
         },
         PaletteDark = new PaletteDark
         {
-            Primary = "#A99FF5",
+            Primary = "#B8B0F8",
             PrimaryContrastText = "#000000",
-            Secondary = "#F48FB1",
+            Secondary = "#F8BBD0",
             SecondaryContrastText = "#000000",
-            Info = "#64B5F6",
+            Info = "#90CAF9",
             InfoContrastText = "#000000",
-            Success = "#66BB6A",
+            Success = "#81C784",
             SuccessContrastText = "#000000",
-            Warning = "#FFB74D",
+            Warning = "#FFCC80",
             WarningContrastText = "#000000",
-            Error = "#FF8A80",
+            Error = "#FFB4A9",
             ErrorContrastText = "#000000",
             TextPrimary = "rgba(255,255,255,0.87)",
             TextSecondary = "rgba(255,255,255,0.70)",
@@ -45,6 +45,8 @@ public static class AppTheme
             DrawerText = "rgba(255,255,255,0.87)",
             DrawerIcon = "rgba(255,255,255,0.75)",
             LinesInputs = "rgba(255,255,255,0.5)",
+            TableStriped = "rgba(255,255,255,0.04)",
+            TableHover = "rgba(255,255,255,0.08)",
         },
     };
 

@@ -19,6 +19,8 @@ public sealed partial class AuditPage
     private readonly Lock pendingGate = new();
     private List<AuditEntry>? entries;
     private MudTable<AuditEntry>? table;
+    // A new filter gets a new grid (its first load shows the new entries); live changes reload the same one.
+    private int generation;
     private TableGroupDefinition<AuditEntry> byDay = null!;
     private AuditCursor? next;
     private AuditFilter filter = AuditFilter.None;
@@ -87,7 +89,7 @@ public sealed partial class AuditPage
     {
         if (viewer is null) return;
         entries = null;
-        table = null;
+        generation++;
         effectFor = null;
         await LoadAsync(after: null);
     }

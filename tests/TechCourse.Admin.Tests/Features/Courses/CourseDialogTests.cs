@@ -20,6 +20,7 @@ public sealed class CourseDialogTests(DatabaseFixture database) : IClassFixture<
         var context = MudTestContext.Create();
         context.Services.AddSingleton(new CoursesQueries(data.Runtime));
         context.Services.AddSingleton(new CoursesStore(data.Runtime));
+        context.Services.AddScoped<TechCourse.Admin.Infrastructure.Time.ViewerTimeZone>();
         var dialogs = context.Render<MudDialogProvider>();
         IDialogReference? reference = null;
         await dialogs.InvokeAsync(async () => reference = await context.Services.GetRequiredService<IDialogService>().ShowAsync<CourseDialog>("Course",

@@ -259,6 +259,7 @@ public sealed class CoursesPageTests(DatabaseFixture database) : IClassFixture<D
         var course = await data.CourseAsync(ada, "Rust", 50m);
         await using var context = MudTestContext.Create();
         context.Services.AddSingleton(new CoursesStore(data.Runtime));
+        context.Services.AddScoped<ViewerTimeZone>();
         var dialogs = context.Render<MudDialogProvider>();
         CourseRow? saved = null;
         var editor = context.Render<InlinePriceEditor>(p => p.Add(e => e.Course, Row(course, ada, "Rust", 50m)).Add(e => e.Actor, ada).Add(e => e.Saved, (CourseRow r) => saved = r));
@@ -286,6 +287,7 @@ public sealed class CoursesPageTests(DatabaseFixture database) : IClassFixture<D
         var course = await data.CourseAsync(ada, "Rust", 50m);
         await using var context = MudTestContext.Create();
         context.Services.AddSingleton(new CoursesStore(data.Runtime));
+        context.Services.AddScoped<ViewerTimeZone>();
         var dialogs = context.Render<MudDialogProvider>();
         CourseRow? saved = null;
         var editor = context.Render<InlinePriceEditor>(p => p.Add(e => e.Course, Row(course, ada, "Rust", 50m)).Add(e => e.Actor, ada).Add(e => e.Saved, (CourseRow r) => saved = r));
