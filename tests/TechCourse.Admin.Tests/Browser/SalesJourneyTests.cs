@@ -19,7 +19,7 @@ public sealed class SalesJourneyTests(BrowserFixture browser, RunningAppFixture 
         await page.GetByRole(AriaRole.Option, new() { Name = "Last 90 days" }).ClickAsync();
         // The whole suite shares two cores: the new range's render can take longer than Playwright's default 5 s.
         await Assertions.Expect(page.Locator("[data-testid=days-table] tbody tr")).ToHaveCountAsync(90, new() { Timeout = 20_000 });
-        var zone = page.GetByLabel("Time zone");
+        var zone = page.GetByLabel("Time zone", new() { Exact = true });
         await zone.ClickAsync();
         await zone.PressSequentiallyAsync("Kathmandu", new() { Delay = 50 });
         await page.GetByRole(AriaRole.Option, new() { Name = "Asia/Kathmandu" }).ClickAsync(new() { Timeout = 60_000 });

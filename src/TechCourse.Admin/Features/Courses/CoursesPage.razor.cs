@@ -120,6 +120,7 @@ public sealed partial class CoursesPage : IDisposable
         (currentPage, pageSize) = (state.Page, state.PageSize);
         CoursePage? page = FirstPage;
         FirstPage = null;
+        var shownError = loadError;
         try
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, cancellation.Token);
@@ -136,6 +137,7 @@ public sealed partial class CoursesPage : IDisposable
             page = new CoursePage([], 0);
         }
         KeepInUrl();
+        if (loadError != shownError) StateHasChanged(); // the error above the grid comes and goes with the loads
         rows = [.. page.Rows];
         return new TableData<CourseRow> { Items = rows, TotalItems = page.TotalCount };
     }

@@ -64,6 +64,7 @@ public sealed partial class EnrollmentsPage : IDisposable
         {
             error = Describe(e);
         }
+        if (FirstPage is { } restored) (next, estimate) = (restored.Next, restored.Estimate);
         if (FirstPage is not null || RendererInfo.IsInteractive || actor is null) return;
         var page = await GuardAsync(() => Queries.PageAsync(actor, Filter, null, cancellation.Token));
         if (page is not null) (FirstPage, next, estimate) = (page, page.Next, page.Estimate);
@@ -101,6 +102,7 @@ public sealed partial class EnrollmentsPage : IDisposable
             }
         }
         KeepInUrl();
+        StateHasChanged(); // the count above the grid and "Load 50 more" follow the rows
         return new TableData<EnrollmentRow> { Items = rows, TotalItems = rows.Count };
     }
 

@@ -82,7 +82,11 @@ public sealed partial class UsersPage : IDisposable
         FirstPage = null;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, cancellation.Token);
         loaded ??= await GuardAsync(() => Queries.PageAsync(Filter, index == 0 ? null : pageStarts[index], linked.Token));
-        if (loaded is null) return new TableData<UserRow> { Items = [], TotalItems = 0 };
+        if (loaded is null)
+        {
+            StateHasChanged(); // the error above the grid
+            return new TableData<UserRow> { Items = [], TotalItems = 0 };
+        }
         (page, pageIndex) = (loaded, index);
         if (index == 0) estimate = loaded.Estimate;
         KeepInUrl();
