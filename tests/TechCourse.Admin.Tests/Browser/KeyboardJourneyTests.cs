@@ -139,7 +139,7 @@ public sealed partial class KeyboardJourneyTests(BrowserFixture browser, Running
 
         await Assertions.Expect(page).ToHaveURLAsync(new Regex($"course={course}(&|$)"));
         var rows = page.Locator("tr.audit-entry");
-        await Assertions.Expect(rows).ToHaveCountAsync((int)Math.Min(changes, 50), new() { Timeout = 20_000 });
+        await Assertions.Expect(rows).ToHaveCountAsync((int)Math.Min(changes, 25), new() { Timeout = 20_000 });
         foreach (var text in await rows.AllInnerTextsAsync()) Assert.Contains(title, text, StringComparison.Ordinal);
         await BrowserFixture.ScreenshotAsync(page, "keyboard-audit-by-course");
         await page.Context.CloseAsync();

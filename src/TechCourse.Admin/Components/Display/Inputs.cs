@@ -8,5 +8,5 @@ public static class Inputs
     public const Variant Variant = MudBlazor.Variant.Outlined;
     public const Margin Margin = MudBlazor.Margin.Dense;
     public const int Debounce = 300;
-    public static readonly int[] PageSizes = [10, 25, 50, 100];
+    public static readonly int[] PageSizes = [15, 25, 50, 100];
 }

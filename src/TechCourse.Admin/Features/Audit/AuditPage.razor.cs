@@ -10,7 +10,8 @@ namespace TechCourse.Admin.Features.Audit;
 
 public sealed partial class AuditPage
 {
-    private const int PageSize = 50;
+    // A screenful of entries per page ("Load older" adds the next): every entry's components stay in the circuit.
+    private const int PageSize = 25;
     private static readonly CultureInfo Culture = CultureInfo.GetCultureInfo("en-US");
     private readonly CancellationTokenSource cancellation = new();
     private readonly HashSet<int> fresh = [];

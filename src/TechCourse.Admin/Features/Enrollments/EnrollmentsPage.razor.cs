@@ -57,8 +57,8 @@ public sealed partial class EnrollmentsPage : IDisposable
         to = Day(ToQuery);
         try
         {
-            if (CourseQuery is { } c) course = await Queries.CourseAsync(c, cancellation.Token);
-            if (StudentQuery is { } s) student = await Users.StudentAsync(s, cancellation.Token);
+            if (actor is not null && CourseQuery is { } c) course = await Queries.CourseAsync(actor, c, cancellation.Token);
+            if (actor is not null && StudentQuery is { } s) student = await Users.StudentAsync(actor, s, cancellation.Token);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
