@@ -53,6 +53,7 @@ public sealed class LayoutJourneyTests(BrowserFixture browser, RunningAppFixture
         var page = await browser.NewPageAsync(app.App.BaseAddress);
         await page.SetViewportSizeAsync(600, 800);
         await BrowserFixture.SignInAsync(page, "admin@techcourse.com", "admin-demo-password");
+        await Screens.SettledLayoutAsync(page);
         var courses = Navigation(page).GetByRole(AriaRole.Link, new() { Name = "Courses" });
         await Assertions.Expect(courses).Not.ToBeVisibleAsync();
 

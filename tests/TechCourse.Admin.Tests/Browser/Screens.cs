@@ -70,6 +70,14 @@ public static class Screens
         await page.Locator($"[data-testid=theme][data-theme={wanted}]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
     }
 
+    /// The layout has applied the theme and the drawer has learnt the window's width from the browser (both after the
+    /// circuit's first render).
+    public static async Task SettledLayoutAsync(IPage page)
+    {
+        await page.GetByTestId("theme").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await page.WaitForTimeoutAsync(500);
+    }
+
     /// Nothing is loading any more (or 10 s have passed: a page that keeps loading is then checked as it stands).
     public static async Task SettledAsync(IPage page)
     {

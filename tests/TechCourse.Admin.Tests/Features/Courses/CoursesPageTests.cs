@@ -81,6 +81,7 @@ public sealed class CoursesPageTests(DatabaseFixture database) : IClassFixture<D
 
         await ChooseAsync(page, Select(page, "Published").Instance.ValueChanged, "true");
         page.WaitForAssertion(() => Assert.Equal(["Dear", "Middle"], Titles(page)), Wait);
+        await page.FindAll("button").Single(b => b.TextContent.Contains("More filters", StringComparison.Ordinal)).ClickAsync(new MouseEventArgs());
         await ChooseAsync<decimal?>(page, Number<decimal?>(page, "Min price ($)").Instance.ValueChanged, 49.99m);
         await ChooseAsync<int?>(page, Number<int?>(page, "Passing score").Instance.ValueChanged, 250);
         page.WaitForAssertion(() => Assert.Contains("No courses match these filters.", page.Find("[data-testid=courses-grid] tbody").TextContent, StringComparison.Ordinal), Wait);
@@ -114,6 +115,7 @@ public sealed class CoursesPageTests(DatabaseFixture database) : IClassFixture<D
         navigation.NavigateTo($"courses?q={Uri.EscapeDataString("'s course")}");
         var page = context.Render<CoursesPage>();
         page.WaitForAssertion(() => Assert.Equal(["Ada's course", "Bob's course"], Titles(page)), Wait);
+        await page.FindAll("button").Single(b => b.TextContent.Contains("More filters", StringComparison.Ordinal)).ClickAsync(new MouseEventArgs());
         var instructor = page.FindComponent<MudAutocomplete<InstructorOption>>();
 
         var suggestions = await instructor.Instance.SearchFunc!(bob.Email[..12], CancellationToken.None)!;
