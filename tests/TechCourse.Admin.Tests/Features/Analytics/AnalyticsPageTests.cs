@@ -25,7 +25,7 @@ public sealed class AnalyticsPageTests
 
         var page = context.Render<AnalyticsPage>();
         page.WaitForAssertion(() => Assert.Contains("a tie between 52 courses", page.Find("[data-testid=hardest-summary]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
-        Assert.Equal(50, page.FindAll("[data-testid=hardest] tbody tr").Count);
+        page.WaitForAssertion(() => Assert.Equal(50, page.FindAll("[data-testid=hardest] tbody tr").Count), TimeSpan.FromSeconds(10));
 
         await page.InvokeAsync(() => page.FindAll("button").Single(b => b.TextContent.Contains("Show all 52 tied courses", StringComparison.Ordinal)).Click());
 
