@@ -1,5 +1,25 @@
 window.techCourse = {
     timeZone: () => Intl.DateTimeFormat().resolvedOptions().timeZone ?? null,
-    // MudBlazor's md breakpoint: below it the layout's drawer opens over the page.
-    isNarrow: () => window.matchMedia("(max-width: 959px)").matches
+    // The theme the user chose, for a year: the server reads it to prerender the next page in that theme.
+    rememberTheme: (name, value) => {
+        document.cookie = `${name}=${value}; path=/; max-age=31536000; samesite=lax`;
+    },
+    submit: (id) => document.getElementById(id)?.requestSubmit(),
+    focus: (selector) => document.querySelector(selector)?.focus()
 };
+
+// While someone types, clicks or scrolls, tell the server now and then (at most every data-seconds): an open circuit
+// sends no request of its own, and the session's idle timeout is enforced on the server. Only on signed-in pages.
+(() => {
+    const meta = document.querySelector('meta[name="techcourse-activity"]');
+    if (!meta) return;
+    const interval = Number(meta.content) * 1000;
+    let last = Date.now();
+    const beacon = () => {
+        const now = Date.now();
+        if (now - last < interval) return;
+        last = now;
+        fetch(meta.dataset.path, { method: "POST", credentials: "same-origin", headers: { "X-TechCourse-Activity": "1" } }).catch(() => { });
+    };
+    for (const type of ["pointerdown", "keydown", "wheel", "touchstart"]) document.addEventListener(type, beacon, { capture: true, passive: true });
+})();

@@ -20,11 +20,12 @@ public sealed class BenchDatabase : IAsyncDisposable
     private const string ThrowawayDatabase = "techcourse_bench";
     private readonly LocalPostgresCluster? cluster;
 
-    private BenchDatabase(string owner, string runtime, Guid staffId, LoadFigures? load, LocalPostgresCluster? cluster)
+    private BenchDatabase(string owner, string runtime, Guid staffId, string staffSession, LoadFigures? load, LocalPostgresCluster? cluster)
     {
         OwnerConnectionString = owner;
         RuntimeConnectionString = runtime;
         StaffUserId = staffId;
+        StaffSession = staffSession;
         Load = load;
         this.cluster = cluster;
     }
@@ -32,8 +33,10 @@ public sealed class BenchDatabase : IAsyncDisposable
     public string OwnerConnectionString { get; }
     public string RuntimeConnectionString { get; }
     public Guid StaffUserId { get; }
+    /// A live session of the bench admin: the app's writes act through it, as a signed-in admin's do.
+    public string StaffSession { get; }
     public LoadFigures? Load { get; }
-    public Actor StaffActor => new(StaffUserId, StaffEmail, StaffRoles.Admin);
+    public Actor StaffActor => new(StaffUserId, StaffEmail, StaffRoles.Admin, StaffSession);
 
     public static async Task<BenchDatabase> OpenAsync(BenchOptions options, ILogger logger, CancellationToken ct)
     {
@@ -65,7 +68,8 @@ public sealed class BenchDatabase : IAsyncDisposable
         await using var connection = new NpgsqlConnection(owner);
         await connection.OpenAsync(ct);
         var staffId = await StaffAccounts.CreateOrResetAsync(connection, StaffEmail, StaffRoles.Admin, StaffPassword, ct);
-        return new BenchDatabase(owner, runtime, staffId, load, cluster);
+        var session = await SessionStore.OpenAsOwnerAsync(connection, staffId, TimeSpan.FromHours(12), ct);
+        return new BenchDatabase(owner, runtime, staffId, session, load, cluster);
     }
 
     private static async Task<LoadFigures> LoadCapstoneAsync(string owner, CancellationToken ct)

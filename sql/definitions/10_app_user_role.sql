@@ -1,11 +1,18 @@
--- The acting user's role, looked up rather than trusted from the session, so a bug that sets a wrong app.role cannot
--- widen what the database allows. PL/pgSQL so its plan is cached per session: a SECURITY DEFINER SQL function is never
--- inlined and would parse and plan its query on every call (twice per course update through the row-level security
--- policies, once per enrollment through require_admin()).
+-- The acting user's role: that of the live session named by app.session (see app_user_id()).
 CREATE OR REPLACE FUNCTION app_user_role() RETURNS TEXT
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    v_token TEXT := current_setting('app.session', true);
+    v_role TEXT;
 BEGIN
-    RETURN (SELECT role FROM users WHERE user_id = app_user_id());
+    IF v_token IS NULL OR v_token = '' THEN RETURN NULL; END IF;
+    SELECT s.role INTO v_role FROM sessions s
+    WHERE s.token_hash = sha256(convert_to(v_token, 'UTF8')) AND s.ended_at IS NULL
+      AND now() < s.expires_at AND now() < s.last_seen_at + s.idle_timeout;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'the session has ended: sign in again' USING ERRCODE = '28000', CONSTRAINT = 'sessions_live';
+    END IF;
+    RETURN v_role;
 END;
 $$;
 

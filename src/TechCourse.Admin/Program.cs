@@ -28,7 +28,8 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (Exception e) when (e is EnvironmentProblemException or MigrationFailedException or Npgsql.NpgsqlException or ArgumentException or FormatException or IOException)
+catch (Exception e) when (e is EnvironmentProblemException or MigrationFailedException or Npgsql.NpgsqlException or ArgumentException or FormatException or IOException
+    or Microsoft.Extensions.Options.OptionsValidationException)
 {
     Console.Error.WriteLine($"TechCourse Admin cannot start: {e.Message}");
     return 1;

@@ -17,26 +17,26 @@ public sealed class ActorWritesTests(DatabaseFixture database) : IClassFixture<D
         new ConfigurationBuilder().Build()));
 
     [Fact]
-    public async Task The_write_sees_the_actor_and_the_reason_and_the_pooled_connection_has_forgotten_them_afterwards()
+    public async Task The_write_sees_the_session_and_the_reason_and_the_pooled_connection_has_forgotten_them_afterwards()
     {
-        var actor = new Actor(Guid.NewGuid(), "ada@example.com", StaffRoles.Instructor);
+        var actor = new Actor(Guid.NewGuid(), "ada@example.com", StaffRoles.Instructor, "a-session-token-of-forty-three-characters--");
         int writer;
-        (string UserId, string Role, string Reason) seen;
+        (string Session, string Reason) seen;
         await using (var connection = await app.OpenConnectionAsync())
         {
             writer = connection.ProcessID;
             await using var grid = await connection.WriteAsActorAsync(actor,
-                "SELECT current_setting('app.user_id'), current_setting('app.role'), current_setting('app.change_reason')", null, default, " Black Friday ");
-            seen = await grid.ReadSingleAsync<(string, string, string)>();
+                "SELECT current_setting('app.session'), current_setting('app.change_reason')", null, default, " Black Friday ");
+            seen = await grid.ReadSingleAsync<(string, string)>();
         }
 
         await using var next = await app.OpenConnectionAsync();
-        var left = await next.QuerySingleAsync<(string? UserId, string? Role, string? Reason)>(
-            "SELECT current_setting('app.user_id', true), current_setting('app.role', true), current_setting('app.change_reason', true)");
+        var left = await next.QuerySingleAsync<(string? Session, string? Reason)>(
+            "SELECT current_setting('app.session', true), current_setting('app.change_reason', true)");
 
-        Assert.Equal((actor.UserId.ToString(), StaffRoles.Instructor, "Black Friday"), seen);
+        Assert.Equal((actor.Session, "Black Friday"), seen);
         Assert.Equal(writer, next.ProcessID);
-        Assert.Equal(("", "", ""), (left.UserId ?? "", left.Role ?? "", left.Reason ?? ""));
+        Assert.Equal(("", ""), (left.Session ?? "", left.Reason ?? ""));
     }
 
     [Fact]

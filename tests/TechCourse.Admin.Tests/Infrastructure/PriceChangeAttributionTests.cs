@@ -11,7 +11,8 @@ public sealed class PriceChangeAttributionTests(DatabaseFixture database) : ICla
     {
         var (instructor, course) = await InstructorWithCourseAsync();
         await using var connection = await database.DataSource.OpenConnectionAsync();
-        await using (var transaction = await connection.BeginAsActorAsync(new Actor(instructor, "ada@techcourse.com", StaffRoles.Instructor), CancellationToken.None))
+        var ada = await TestSessions.ActorAsync(database.DataSource, instructor, "ada@techcourse.com", StaffRoles.Instructor);
+        await using (var transaction = await connection.BeginAsActorAsync(ada, CancellationToken.None))
         {
             await connection.ExecuteAsync("SELECT set_config('app.change_reason', 'Black Friday', true)", transaction: transaction);
             await connection.ExecuteAsync("SET LOCAL ROLE techcourse_app", transaction: transaction);
@@ -42,7 +43,8 @@ public sealed class PriceChangeAttributionTests(DatabaseFixture database) : ICla
     {
         var (instructor, course) = await InstructorWithCourseAsync();
         await using var connection = await database.DataSource.OpenConnectionAsync();
-        await using (var transaction = await connection.BeginAsActorAsync(new Actor(instructor, "ada@techcourse.com", StaffRoles.Instructor), CancellationToken.None))
+        var ada = await TestSessions.ActorAsync(database.DataSource, instructor, "ada@techcourse.com", StaffRoles.Instructor);
+        await using (var transaction = await connection.BeginAsActorAsync(ada, CancellationToken.None))
         {
             await connection.ExecuteAsync("UPDATE courses SET price = 70 WHERE course_id = @course", new { course }, transaction);
             await connection.ExecuteAsync("UPDATE courses SET instructor_id = NULL WHERE course_id = @course", new { course }, transaction);

@@ -118,25 +118,31 @@ public sealed class DatabaseLimitsTests
     }
 
     [Fact]
-    public async Task A_read_only_database_refuses_writes_with_a_clear_message_while_sign_in_and_reads_keep_working()
+    public async Task A_read_only_database_refuses_writes_and_new_sign_ins_with_a_clear_message_while_signed_in_users_keep_reading()
     {
         await using var database = await TestDatabase.CreateAsync();
         await ExternalApp.CreateAdminAsync(database.ConnectionString);
         var runtime = await ExternalApp.CreateRuntimeLoginAsync(database.ConnectionString);
         var (adminId, courseId) = await InsertCourseAsync(database);
+        var admin = await TestSessions.ActorAsync(database.DataSource, adminId, ExternalApp.AdminEmail, StaffRoles.Admin);
+        var cookie = await ExternalApp.SignInCookieAsync(runtime, database.ConnectionString);
         await using (var owner = await database.DataSource.OpenConnectionAsync())
             await owner.ExecuteAsync($"ALTER DATABASE {database.Name} SET default_transaction_read_only = on");
         NpgsqlConnection.ClearAllPools();
         await using var app = await ExternalApp.StartAsync(runtime, database.ConnectionString);
-        using var client = await ExternalApp.SignedInClientAsync(app);
+        using var signedIn = ExternalApp.ClientWithCookie(app, cookie);
+        using var newcomer = ExternalApp.NewClient(app);
 
-        var dashboard = await client.GetStringAsync(new Uri("/", UriKind.Relative));
+        var dashboard = await signedIn.GetStringAsync(new Uri("/", UriKind.Relative));
+        var signIn = await ExternalApp.PostSignInAsync(newcomer, ExternalApp.AdminEmail, ExternalApp.AdminPassword);
         await using var connection = new NpgsqlConnection(runtime);
         await connection.OpenAsync();
-        await using var transaction = await connection.BeginAsActorAsync(new Actor(adminId, ExternalApp.AdminEmail, StaffRoles.Admin), CancellationToken.None);
+        await using var transaction = await connection.BeginAsActorAsync(admin, CancellationToken.None);
         var error = await Assert.ThrowsAsync<PostgresException>(() => connection.ExecuteAsync("UPDATE courses SET price = 99 WHERE course_id = @courseId", new { courseId }, transaction));
 
         Assert.Contains("data-testid=\"courses-value\"", dashboard, StringComparison.Ordinal);
+        Assert.Contains("error=ReadOnly", signIn.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Contains("read-only", System.Net.WebUtility.HtmlDecode(await newcomer.GetStringAsync(signIn.Headers.Location)), StringComparison.Ordinal);
         Assert.Equal(PostgresErrorCodes.ReadOnlySqlTransaction, error.SqlState);
         Assert.Equal(DatabaseErrors.ReadOnly, DatabaseErrors.Describe(error)?.Message);
         await using var check = new NpgsqlConnection(database.ConnectionString);

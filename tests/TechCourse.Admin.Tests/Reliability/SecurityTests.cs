@@ -109,15 +109,16 @@ public sealed class SecurityTests(BrowserFixture browser)
     }
 
     [Fact]
-    public async Task The_runtime_role_may_read_and_add_data_protection_keys_but_not_change_or_delete_them()
+    public async Task The_runtime_role_may_read_data_protection_keys_but_not_add_change_or_delete_them()
     {
         await using var database = await TestDatabase.CreateAsync();
         var runtime = await ExternalApp.CreateRuntimeLoginAsync(database.ConnectionString);
         await using var connection = new NpgsqlConnection(runtime);
         await connection.OpenAsync();
 
-        await connection.ExecuteAsync("INSERT INTO data_protection_keys (friendly_name, xml) VALUES ('key-1', '<key/>')");
-        Assert.Equal(1L, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM data_protection_keys"));
+        var insert = await Assert.ThrowsAsync<PostgresException>(() => connection.ExecuteAsync("INSERT INTO data_protection_keys (friendly_name, xml) VALUES ('key-1', '<key/>')"));
+        Assert.Equal(0L, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM data_protection_keys"));
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, insert.SqlState);
         var update = await Assert.ThrowsAsync<PostgresException>(() => connection.ExecuteAsync("UPDATE data_protection_keys SET xml = '<forged/>'"));
         var delete = await Assert.ThrowsAsync<PostgresException>(() => connection.ExecuteAsync("DELETE FROM data_protection_keys"));
 

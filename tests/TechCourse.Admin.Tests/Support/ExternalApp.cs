@@ -84,5 +84,25 @@ public static class ExternalApp
         }
     }
 
+    /// Signs the admin in on an app started for the moment and returns the auth cookie's value (the session stays live).
+    public static async Task<string> SignInCookieAsync(string runtime, string migrations, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        await using var app = await StartAsync(runtime, migrations, settings);
+        var cookies = new CookieContainer();
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = cookies }) { BaseAddress = app.BaseAddress };
+        var response = await PostSignInAsync(client, AdminEmail, AdminPassword);
+        if (response.StatusCode != HttpStatusCode.Redirect || response.Headers.Location?.OriginalString != "/")
+            throw new InvalidOperationException($"Signing in failed: {response.StatusCode} {response.Headers.Location}{Environment.NewLine}{app.Output}");
+        return cookies.GetCookies(app.BaseAddress)["TechCourse.Auth"]!.Value;
+    }
+
+    /// A client that sends only the given auth cookie (and keeps no other).
+    public static HttpClient ClientWithCookie(AppProcess app, string cookie)
+    {
+        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = app.BaseAddress };
+        client.DefaultRequestHeaders.Add("Cookie", $"TechCourse.Auth={cookie}");
+        return client;
+    }
+
     public static async Task<HttpStatusCode> HealthAsync(HttpClient client) => (await client.GetAsync(new Uri("/health", UriKind.Relative))).StatusCode;
 }

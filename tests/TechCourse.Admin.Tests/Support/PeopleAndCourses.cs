@@ -23,13 +23,14 @@ public sealed class PeopleAndCourses(TestDatabase database)
             new { email = email ?? Email(role.ToLowerInvariant()), role, createdAt });
     }
 
-    public async Task<Actor> AdminAsync()
-    {
-        var id = await UserAsync(StaffRoles.Admin);
-        return new Actor(id, "admin@example.com", StaffRoles.Admin);
-    }
+    /// A staff member signed in: their writes go through a live session.
+    public async Task<Actor> AdminAsync() => await StaffAsync(StaffRoles.Admin);
 
-    public async Task<Actor> StaffAsync(string role) => new(await UserAsync(role), $"{role}@example.com", role);
+    public async Task<Actor> StaffAsync(string role)
+    {
+        var email = Email(role.ToLowerInvariant());
+        return await TestSessions.ActorAsync(database.DataSource, await UserAsync(role, email), email, role);
+    }
 
     public async Task<int> CourseAsync(Guid instructor, decimal price, bool published = true, string? title = null)
     {

@@ -8,13 +8,13 @@ namespace TechCourse.Admin.Features.Courses;
 /// so any link opens the page instead of failing.
 public sealed record CourseGridQuery(
     string? Search = null, bool? Published = null, string? Difficulty = null, int? PassingScore = null, decimal? MinPrice = null, decimal? MaxPrice = null,
-    Guid? InstructorId = null, CourseSort Sort = CourseSort.Title, bool Descending = false, int Page = 0, int PageSize = 25)
+    Guid? InstructorId = null, CourseSort Sort = CourseSort.Title, bool Descending = false, int Page = 0, int? PageSize = null)
 {
-    public const int DefaultPageSize = 25, MaxSearchLength = 200, LastPage = 1_000_000;
-    public static readonly IReadOnlyList<int> PageSizes = [10, 25, 50, 100];
+    public const int MaxSearchLength = 200, LastPage = 1_000_000;
     private static readonly string[] SortNames = Enum.GetNames<CourseSort>().Select(n => n.ToLowerInvariant()).ToArray();
 
-    public static CourseGridQuery Parse(IReadOnlyDictionary<string, StringValues> query)
+    /// PageSize: one of pageSizes, or null for the grid's default.
+    public static CourseGridQuery Parse(IReadOnlyDictionary<string, StringValues> query, IReadOnlyCollection<int> pageSizes)
     {
         var reader = new QueryStringReader(query);
         var sort = reader.Raw("sort")?.ToLowerInvariant() is { } name && SortNames.Contains(name, StringComparer.Ordinal)
@@ -32,6 +32,6 @@ public sealed record CourseGridQuery(
             Sort: sort,
             Descending: reader.Bool("desc") ?? false,
             Page: (reader.Int("page", 1, LastPage) ?? 1) - 1,
-            PageSize: size is { } s && PageSizes.Contains(s) ? s : DefaultPageSize);
+            PageSize: size is { } s && pageSizes.Contains(s) ? s : null);
     }
 }

@@ -4,54 +4,47 @@ using Npgsql;
 
 namespace TechCourse.Admin.Infrastructure.Auth;
 
-public sealed record StaffCredentials(Guid UserId, string Email, string Role, string? PasswordHash);
+/// PBKDF2 parameters of an account's Identity V3 hash (or the decoy ones of an email without an account).
+public sealed record HashParameters(int Prf, int Iterations, byte[] Salt, int SubkeyLength);
 
+public sealed record SignInRow(string Outcome, Guid? UserId, string? Email, string? Role);
+
+/// Sign-in through sql/0019's functions: the runtime login never reads a hash or an attempt count.
 public sealed class AccountStore(NpgsqlDataSource dataSource)
 {
-    public async Task<StaffCredentials?> FindAsync(string email, CancellationToken ct)
+    public async Task<HashParameters> ParametersAsync(string email, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<StaffCredentials>(new CommandDefinition("""
-            SELECT u.user_id, u.email, u.role, c.password_hash
-            FROM users u LEFT JOIN user_credentials c ON c.user_id = u.user_id
-            WHERE lower(u.email) = lower(@email)
-            ORDER BY u.email = @email DESC
-            LIMIT 1
-            """, new { email }, cancellationToken: ct));
+        return await connection.QuerySingleAsync<HashParameters>(new CommandDefinition(
+            "SELECT prf, iterations, salt, subkey_length FROM sign_in_parameters(@email)", new { email }, cancellationToken: ct));
     }
 
-    public async Task<int> RecentFailuresAsync(Guid userId, TimeSpan window, CancellationToken ct)
+    public async Task<SignInRow> SignInAsync(string email, byte[] subkey, string? source, string token, AuthOptions options, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-            "SELECT recent_sign_in_failures(@userId, @window)", new { userId, window }, cancellationToken: ct));
+        return await connection.QuerySingleAsync<SignInRow>(new CommandDefinition("""
+            SELECT outcome, user_id, email, role
+            FROM sign_in(@email, @subkey, @source, @token, make_interval(secs => @idle), make_interval(secs => @absolute))
+            """, new { email, subkey, source, token, idle = options.IdleTimeout.TotalSeconds, absolute = options.AbsoluteTimeout.TotalSeconds },
+            cancellationToken: ct));
     }
 
-    public async Task RecordAttemptAsync(Guid userId, bool succeeded, string? remoteAddress, CancellationToken ct)
+    /// sql/0019's change_own_password: changed, invalid, locked or session_ended.
+    public async Task<string> ChangeOwnPasswordAsync(string token, byte[] currentSubkey, string newHash, string newToken, string? source, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        try
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                "SELECT record_sign_in_attempt(@userId, @succeeded, @remoteAddress)", new { userId, succeeded, remoteAddress }, cancellationToken: ct));
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ReadOnlySqlTransaction)
-        {
-            // A read-only database (maintenance, failover) must not lock staff out of reading: the attempt goes
-            // unrecorded, and the per-account and per-IP rate limits still hold.
-        }
+        return await connection.ExecuteScalarAsync<string>(new CommandDefinition(
+            "SELECT change_own_password(@token, @currentSubkey, @newHash, @newToken, @source)",
+            new { token, currentSubkey, newHash, newToken, source }, cancellationToken: ct)) ?? "invalid";
     }
 }
 
 /// Creates or resets staff accounts with the schema owner's connection (CLI and demo data; not reachable from pages).
 public static class StaffAccounts
 {
-    private static readonly PasswordHasher<StaffCredentials> Hasher = new();
+    private static readonly PasswordHasher<object> Hasher = new();
 
     public static string Hash(string password) => Hasher.HashPassword(null!, password);
-
-    public static bool Verify(string hash, string password) =>
-        Hasher.VerifyHashedPassword(null!, hash, password) is PasswordVerificationResult.Success or PasswordVerificationResult.SuccessRehashNeeded;
 
     public static async Task<Guid> CreateOrResetAsync(NpgsqlConnection ownerConnection, string email, string role, string password, CancellationToken ct)
     {
@@ -66,8 +59,8 @@ public static class StaffAccounts
         await ownerConnection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO user_credentials (user_id, password_hash) VALUES (@userId, @hash)
             ON CONFLICT (user_id) DO UPDATE SET password_hash = EXCLUDED.password_hash, updated_at = NOW();
-            DELETE FROM sign_in_attempts WHERE user_id = @userId;
-            """, new { userId, hash = Hash(password) }, transaction, cancellationToken: ct));
+            DELETE FROM sign_in_attempts WHERE user_id = @userId OR email_key = lower(@email);
+            """, new { userId, email, hash = Hash(password) }, transaction, cancellationToken: ct));
         await transaction.CommitAsync(ct);
         return userId;
     }

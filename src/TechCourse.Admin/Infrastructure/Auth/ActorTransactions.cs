@@ -5,17 +5,17 @@ namespace TechCourse.Admin.Infrastructure.Auth;
 
 public static class ActorTransactions
 {
-    private static readonly string ActorSettings = ActorSettingsSql("@actorUserId", "@actorRole", "@actorReason");
-    private static readonly string PositionalActorSettings = ActorSettingsSql("$1", "$2", "$3");
+    private static readonly string ActorSettings = ActorSettingsSql("@actorSession", "@actorReason");
+    private static readonly string PositionalActorSettings = ActorSettingsSql("$1", "$2");
 
-    private static string ActorSettingsSql(string userId, string role, string reason) =>
-        $"SELECT set_config('app.user_id', {userId}, true), set_config('app.role', {role}, true), set_config('app.change_reason', {reason}, true)";
+    // app.session names the actor's live session; the database resolves it (app_user_id(), app_user_role()) at write time.
+    private static string ActorSettingsSql(string session, string reason) =>
+        $"SELECT set_config('app.session', {session}, true), set_config('app.change_reason', {reason}, true)";
 
-    private static (string UserId, string Role, string Reason) ActorValues(Actor actor, string? reason) =>
-        (actor.UserId.ToString(), actor.Role, reason?.Trim() ?? "");
+    private static (string Session, string Reason) ActorValues(Actor actor, string? reason) => (actor.Session ?? "", reason?.Trim() ?? "");
 
-    /// Every write runs in a transaction that first tells the database who acts (transaction-local, so it is safe
-    /// under PgBouncer's transaction pooling); row-level security and the audit trigger read it back.
+    /// Every write runs in a transaction that first tells the database whose session acts (transaction-local, so it is
+    /// safe under PgBouncer's transaction pooling); row-level security and the audit trigger resolve it.
     public static async Task<NpgsqlTransaction> BeginAsActorAsync(this NpgsqlConnection connection, Actor actor, CancellationToken ct)
     {
         var transaction = await connection.BeginTransactionAsync(ct);
@@ -25,10 +25,9 @@ public static class ActorTransactions
 
     private static DynamicParameters ActorParameters(Actor actor, string? reason, object? args = null)
     {
-        var (userId, role, why) = ActorValues(actor, reason);
+        var (session, why) = ActorValues(actor, reason);
         var parameters = new DynamicParameters(args);
-        parameters.Add("actorUserId", userId);
-        parameters.Add("actorRole", role);
+        parameters.Add("actorSession", session);
         parameters.Add("actorReason", why);
         return parameters;
     }
@@ -61,7 +60,7 @@ public static class ActorTransactions
     public static async Task<T> WritePreparedAsActorAsync<T>(this NpgsqlConnection connection, Actor actor, string? reason,
         NpgsqlBatchCommand write, Func<NpgsqlDataReader, CancellationToken, Task<T>> read, CancellationToken ct)
     {
-        var (userId, role, why) = ActorValues(actor, reason);
+        var (session, why) = ActorValues(actor, reason);
         await using var batch = new NpgsqlBatch(connection)
         {
             BatchCommands =
@@ -70,8 +69,7 @@ public static class ActorTransactions
                 {
                     Parameters =
                     {
-                        new NpgsqlParameter<string> { TypedValue = userId },
-                        new NpgsqlParameter<string> { TypedValue = role },
+                        new NpgsqlParameter<string> { TypedValue = session },
                         new NpgsqlParameter<string> { TypedValue = why },
                     },
                 },

@@ -14,6 +14,7 @@ public static class DatabaseErrors
     public const string TimedOut = "The database took too long to answer and the request was stopped. Narrow the range or try again.";
     public const string Conflict = "Someone else was changing the same data at the same moment. Nothing was saved — try again.";
     public const string NotAllowed = "You are not allowed to make this change.";
+    public const string SessionEnded = "Your session has ended (signed out, or your password or role changed). Nothing was saved — sign in again.";
 
     /// Returns null when the failure is not one a user can act on: log it and show a calm message with a correlation id.
     public static FieldError? Describe(Exception exception, IReadOnlyDictionary<string, FieldError>? constraints = null)
@@ -39,6 +40,7 @@ public static class DatabaseErrors
             PostgresErrorCodes.ReadOnlySqlTransaction => new FieldError(null, ReadOnly),
             PostgresErrorCodes.QueryCanceled => new FieldError(null, TimedOut),
             PostgresErrorCodes.InsufficientPrivilege => new FieldError(null, NotAllowed),
+            PostgresErrorCodes.InvalidAuthorizationSpecification => new FieldError(null, SessionEnded),
             PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
                 or PostgresErrorCodes.TooManyConnections or PostgresErrorCodes.DiskFull => new FieldError(null, Unavailable),
             _ when e.SqlState.StartsWith("08", StringComparison.Ordinal) => new FieldError(null, Unavailable),

@@ -34,15 +34,19 @@ public static class ApplicationServices
         builder.Services.AddSingleton<SignInService>();
         builder.Services.AddAuditFeature(AuditCheckpointOptions.From(builder.Configuration, builder.Environment.ContentRootPath, connections.Embedded));
         ExportLimits.AddExportLimits(builder.Services);
+        builder.AddSessions();
+        var auth = builder.Configuration.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions();
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(options =>
         {
+            // Every request checks the cookie's server-side session (sql/0019).
+            options.EventsType = typeof(SessionCookieEvents);
             options.LoginPath = AccountEndpoints.SignInPath;
             options.AccessDeniedPath = "/account/access-denied";
             options.Cookie.Name = "TechCourse.Auth";
             options.Cookie.HttpOnly = true;
             options.Cookie.SameSite = SameSiteMode.Lax;
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            options.ExpireTimeSpan = TimeSpan.FromHours(8);
+            options.ExpireTimeSpan = auth.CookieLifetime;
             options.SlidingExpiration = true;
         });
         builder.Services.AddAuthorization();

@@ -220,6 +220,8 @@ public static class LoadTest
             SELECT 'loadtest-' || @run || '-student-' || n || '@loadtest.invalid', 'Student' FROM generate_series(1, @count) n RETURNING user_id
             """, new { run, count = options.Students }, transaction, cancellationToken: ct))).ToArray();
         await transaction.CommitAsync(ct);
-        return (new Actor(admin, $"loadtest-{run}-admin@loadtest.invalid", StaffRoles.Admin), courses, students);
+        // The writers act through a real session, as a signed-in admin's pages do (tooling opens it on the owner connection).
+        var session = await SessionStore.OpenAsOwnerAsync(connection, admin, options.Duration + TimeSpan.FromHours(1), ct);
+        return (new Actor(admin, $"loadtest-{run}-admin@loadtest.invalid", StaffRoles.Admin, session), courses, students);
     }
 }

@@ -8,7 +8,8 @@ namespace TechCourse.Admin.Infrastructure.Reliability;
 
 public static class ReliabilityServices
 {
-    /// Database outage handling, unexpected-error reporting, sign-in rate limits and Data Protection keys in PostgreSQL.
+    /// Database outage handling, unexpected-error reporting, sign-in rate limits and Data Protection keys in PostgreSQL
+    /// (encrypted with the key ring's certificate).
     public static void AddReliability(this IHostApplicationBuilder builder, DatabaseConnections connections)
     {
         var status = new DatabaseStatus();
@@ -21,7 +22,9 @@ public static class ReliabilityServices
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
         SignInRateLimits.AddSignInRateLimits(builder.Services, builder.Configuration);
         builder.Services.AddSingleton<PostgresXmlRepository>();
-        builder.Services.AddDataProtection().SetApplicationName("TechCourse.Admin");
+        using var loggers = LoggerFactory.Create(logging => logging.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true));
+        var certificate = KeyRingCertificate.Load(builder.Configuration, builder.Environment.ContentRootPath, connections.Embedded, loggers.CreateLogger("TechCourse.Admin"));
+        builder.Services.AddDataProtection().SetApplicationName("TechCourse.Admin").ProtectKeysWithCertificate(certificate);
         builder.Services.AddOptions<KeyManagementOptions>().Configure<PostgresXmlRepository>((options, repository) => options.XmlRepository = repository);
     }
 

@@ -5,9 +5,12 @@ using Npgsql;
 
 namespace TechCourse.Admin.Infrastructure.Security;
 
-/// Data Protection's key ring in the data_protection_keys table. While the database is unreachable the last ring read
-/// is served and new keys wait in memory; they are written on the next successful read, so nothing is lost.
-public sealed class PostgresXmlRepository(NpgsqlDataSource dataSource, ILogger<PostgresXmlRepository> logger) : IXmlRepository
+/// Data Protection's key ring in the data_protection_keys table, each key encrypted with the key ring's certificate
+/// (KeyRingCertificate) before it gets here. The runtime login reads the ring; new keys are written through the schema
+/// owner's connection, since a login that could insert a key it knows could forge cookies. While the database is
+/// unreachable the last ring read is served and new keys wait in memory; they are written on the next successful read,
+/// so nothing is lost.
+public sealed class PostgresXmlRepository(NpgsqlDataSource dataSource, Database.DatabaseConnections connections, ILogger<PostgresXmlRepository> logger) : IXmlRepository
 {
     private readonly Lock gate = new();
     private readonly List<(string Name, string Xml)> pending = [];
@@ -17,8 +20,8 @@ public sealed class PostgresXmlRepository(NpgsqlDataSource dataSource, ILogger<P
     {
         try
         {
+            FlushPending();
             using var connection = dataSource.OpenConnection();
-            FlushPending(connection);
             var rows = connection.Query<string>("SELECT xml FROM data_protection_keys ORDER BY created_at, friendly_name");
             var elements = rows.Select(xml => XElement.Parse(xml)).ToList();
             lock (gate)
@@ -40,8 +43,7 @@ public sealed class PostgresXmlRepository(NpgsqlDataSource dataSource, ILogger<P
         var xml = element.ToString(SaveOptions.DisableFormatting);
         try
         {
-            using var connection = dataSource.OpenConnection();
-            Insert(connection, friendlyName, xml);
+            Insert(friendlyName, xml);
         }
         catch (NpgsqlException e)
         {
@@ -50,17 +52,21 @@ public sealed class PostgresXmlRepository(NpgsqlDataSource dataSource, ILogger<P
         }
     }
 
-    private void FlushPending(NpgsqlConnection connection)
+    private void FlushPending()
     {
         (string Name, string Xml)[] toWrite;
         lock (gate) toWrite = [.. pending];
         foreach (var (name, xml) in toWrite)
         {
-            Insert(connection, name, xml);
+            Insert(name, xml);
             lock (gate) pending.Remove((name, xml));
         }
     }
 
-    private static void Insert(NpgsqlConnection connection, string name, string xml) =>
-        connection.Execute("INSERT INTO data_protection_keys (friendly_name, xml) VALUES (@name, @xml) ON CONFLICT (friendly_name) DO NOTHING", new { name, xml });
+    private void Insert(string name, string xml)
+    {
+        using var owner = new NpgsqlConnection(connections.Migrations);
+        owner.Open();
+        owner.Execute("INSERT INTO data_protection_keys (friendly_name, xml) VALUES (@name, @xml) ON CONFLICT (friendly_name) DO NOTHING", new { name, xml });
+    }
 }

@@ -5,8 +5,9 @@ using Microsoft.AspNetCore.RateLimiting;
 
 namespace TechCourse.Admin.Infrastructure.Security;
 
-/// Sign-in attempts are limited per client IP (the rate-limiting middleware) and per account (the email typed), on top
-/// of the database lockout after repeated failures. RateLimiting:SignInPerIpPerMinute / SignInPerAccountPerMinute.
+/// Sign-in attempts are limited per client IP (the rate-limiting middleware) and per account and IP (the email typed,
+/// from that address: someone else's attempts never hold the owner back), on top of the database lockout after repeated
+/// failures. RateLimiting:SignInPerIpPerMinute / SignInPerAccountPerMinute.
 public sealed class SignInRateLimits : IDisposable
 {
     public const string IpPolicy = "sign-in-per-ip";
@@ -26,9 +27,9 @@ public sealed class SignInRateLimits : IDisposable
         QueueLimit = 0,
     };
 
-    public bool TryAcquire(string? email, out TimeSpan retryAfter)
+    public bool TryAcquire(string? email, string? remoteAddress, out TimeSpan retryAfter)
     {
-        using var lease = perAccount.AttemptAcquire((email ?? "").Trim().ToLowerInvariant());
+        using var lease = perAccount.AttemptAcquire($"{(email ?? "").Trim().ToLowerInvariant()}\n{remoteAddress}");
         retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
         return lease.IsAcquired;
     }
@@ -80,15 +81,15 @@ public sealed class SignInRateLimits : IDisposable
 
 public static class SignInRateLimitEndpoints
 {
-    /// Applied to POST /account/sign-in: the IP policy, then the per-account limit on the email in the form.
+    /// Applied to POST /account/sign-in: the IP policy, then the per-account-and-IP limit on the email in the form.
     public static RouteHandlerBuilder WithSignInRateLimits(this RouteHandlerBuilder endpoint) => endpoint
         .RequireRateLimiting(SignInRateLimits.IpPolicy)
         .AddEndpointFilter(async (context, next) =>
         {
             var form = context.Arguments.OfType<Auth.AccountEndpoints.SignInForm>().FirstOrDefault();
             var limits = context.HttpContext.RequestServices.GetRequiredService<SignInRateLimits>();
-            return limits.TryAcquire(form?.Email, out var retryAfter)
+            return limits.TryAcquire(form?.Email, context.HttpContext.Connection.RemoteIpAddress?.ToString(), out var retryAfter)
                 ? await next(context)
-                : SignInRateLimits.TooManyAttempts(retryAfter, "for this account");
+                : SignInRateLimits.TooManyAttempts(retryAfter, "for this account from your network");
         });
 }

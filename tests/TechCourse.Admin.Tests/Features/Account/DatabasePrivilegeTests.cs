@@ -195,7 +195,7 @@ public sealed class DatabasePrivilegeTests(DatabaseFixture database) : IClassFix
     {
         var connection = await database.DataSource.OpenConnectionAsync();
         var transaction = userId is { } id
-            ? await connection.BeginAsActorAsync(new Actor(id, "someone@techcourse.com", role!), CancellationToken.None)
+            ? await connection.BeginAsActorAsync(await TestSessions.ActorAsync(database.DataSource, id, "someone@techcourse.com", role!), CancellationToken.None)
             : await connection.BeginTransactionAsync();
         await connection.ExecuteAsync("SET LOCAL ROLE techcourse_app", transaction: transaction);
         return new RuntimeSession(connection, transaction);

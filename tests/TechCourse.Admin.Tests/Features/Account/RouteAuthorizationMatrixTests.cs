@@ -24,6 +24,7 @@ public sealed class RouteAuthorizationMatrixTests(RunningAppFixture app) : IClas
         ["/analytics"] = [StaffRoles.Admin, StaffRoles.Accounting],
         ["/account/access-denied"] = [StaffRoles.Admin, StaffRoles.Instructor, StaffRoles.Accounting],
         ["/account/session"] = [StaffRoles.Admin, StaffRoles.Instructor, StaffRoles.Accounting],
+        ["/account/password"] = [StaffRoles.Admin, StaffRoles.Instructor, StaffRoles.Accounting],
     };
 
     public static IReadOnlyList<(string Route, Type Page)> DiscoveredRoutes { get; } = typeof(Program).Assembly.GetTypes()

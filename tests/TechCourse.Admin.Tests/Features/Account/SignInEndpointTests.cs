@@ -105,7 +105,9 @@ public sealed class SignInEndpointTests(RunningAppFixture app) : IClassFixture<R
         await using (var connection = await runtime.OpenConnectionAsync())
             adminId = await connection.ExecuteScalarAsync<Guid>("SELECT user_id FROM users WHERE email = 'admin@techcourse.com'");
         var email = $"accounting-{Guid.NewGuid():N}@techcourse.com";
-        var created = await new UsersQueries(runtime).CreateAsync(new Actor(adminId, "admin@techcourse.com", StaffRoles.Admin), email, StaffRoles.Accounting, default);
+        await using var owner = NpgsqlDataSource.Create(app.OwnerConnectionString);
+        var admin = await TestSessions.ActorAsync(owner, adminId, "admin@techcourse.com", StaffRoles.Admin);
+        var created = await new UsersQueries(runtime).CreateAsync(admin, email, StaffRoles.Accounting, default);
         using var client = app.NewClient();
 
         var response = await app.PostSignInAsync(client, email, created.Value!.Password!, "/sales");

@@ -23,9 +23,11 @@ internal static class AuditTestData
             new { instructor, title = $"Course {Guid.NewGuid():N}"[..15], price });
     }
 
-    /// A price change made the way the app makes it: as the runtime role, inside an actor transaction.
+    /// A price change made the way the app makes it: as the runtime role, inside an actor transaction (through a live
+    /// session of that actor's user, opened here when the actor has none).
     public static async Task ChangePriceAsAsync(NpgsqlDataSource dataSource, Actor actor, int course, decimal price, string? reason = null)
     {
+        if (actor.Session is null) actor = await Support.TestSessions.ActorAsync(dataSource, actor.UserId, actor.Email, actor.Role);
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginAsActorAsync(actor, CancellationToken.None);
         await connection.ExecuteAsync("SELECT set_config('app.change_reason', @reason, true)", new { reason = reason ?? "" }, transaction);

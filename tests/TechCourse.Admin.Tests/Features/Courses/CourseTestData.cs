@@ -17,7 +17,7 @@ public sealed class CourseTestData(TestDatabase database)
         await using var connection = await database.DataSource.OpenConnectionAsync();
         var email = $"{name}-{Guid.NewGuid():N}@techcourse.com";
         var id = await connection.ExecuteScalarAsync<Guid>("INSERT INTO users (email, role) VALUES (@email, @role) RETURNING user_id", new { email, role });
-        return new Actor(id, email, role);
+        return await TestSessions.ActorAsync(database.DataSource, id, email, role);
     }
 
     public async Task<int> CourseAsync(Actor instructor, string title, decimal price = 50m, bool published = true, string? metadata = null)
