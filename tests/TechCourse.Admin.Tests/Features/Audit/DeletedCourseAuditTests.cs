@@ -23,7 +23,8 @@ public sealed class DeletedCourseAuditTests(DatabaseFixture database) : IClassFi
                 new { id = world.Ada.UserId, title = $"Retired course {world.Tag}" });
             logIds = [await TwoInstructors.LogAsync(owner, course, 10, 12, world.Ada.UserId), await TwoInstructors.LogAsync(owner, course, 12, 9, world.Admin.UserId)];
         }
-        var deleted = await new CoursesStore(data.Runtime).DeleteAsync(world.Ada, course, default);
+        var ada = await TestSessions.ActorAsync(database.DataSource, world.Ada.UserId, world.Ada.Email, world.Ada.Role);
+        var deleted = await new CoursesStore(data.Runtime).DeleteAsync(ada, course, default);
         Assert.True(deleted.Deleted, deleted.Message);
         return (world, course, logIds);
     }
