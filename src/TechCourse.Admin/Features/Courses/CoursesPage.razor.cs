@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Web;
 using MudBlazor;
+using TechCourse.Admin.Infrastructure.Reliability;
 using TechCourse.Admin.Components;
 using TechCourse.Admin.Infrastructure.Auth;
 using TechCourse.Admin.Infrastructure.Database;
@@ -135,7 +136,7 @@ public sealed partial class CoursesPage : IDisposable
         }
         catch (Exception e)
         {
-            loadError = Describe(e, "The courses could not be loaded.");
+            loadError = PageErrors.Describe(Logger, e, "the courses cannot be shown");
             (rows, total) = ([], 0);
         }
         finally
@@ -365,7 +366,7 @@ public sealed partial class CoursesPage : IDisposable
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            Snackbar.Add(Describe(e, "The course was not deleted."), Severity.Error);
+            Snackbar.Add(PageErrors.Describe(Logger, e, "the course was not deleted"), Severity.Error);
         }
     }
 
@@ -374,14 +375,6 @@ public sealed partial class CoursesPage : IDisposable
     {
         counted = null;
         return LoadAsync();
-    }
-
-    private string Describe(Exception e, string what)
-    {
-        if (DatabaseErrors.Describe(e) is { } known) return known.Message;
-        var reference = Guid.NewGuid().ToString("N")[..8];
-        Logger.LogError(e, "Courses page failure {CorrelationId}", reference);
-        return $"{what} Something unexpected went wrong (reference {reference}).";
     }
 
     public void Dispose()

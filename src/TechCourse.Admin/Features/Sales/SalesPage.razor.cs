@@ -35,6 +35,7 @@ public partial class SalesPage
     private string[] chartLabels = [];
 
     [Inject] private SalesQueries Queries { get; set; } = default!;
+    [Inject] private ILogger<SalesPage> Logger { get; set; } = default!;
     [Inject] private IOptions<ReportingOptions> Reporting { get; set; } = default!;
     [Inject] private PersistentComponentState ApplicationState { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState>? AuthenticationState { get; set; }
@@ -145,16 +146,12 @@ public partial class SalesPage
                     break;
             }
         }
-        catch (Npgsql.NpgsqlException e) when (e is not Npgsql.PostgresException { SqlState: "22023" })
-        {
-            error = SalesStatus.DatabaseUnavailable;
-        }
-        catch (Npgsql.PostgresException)
-        {
-            error = SalesStatus.UnknownZone(zone);
-        }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
+        }
+        catch (Exception e)
+        {
+            error = SalesStatus.Describe(Logger, e, zone);
         }
     }
 

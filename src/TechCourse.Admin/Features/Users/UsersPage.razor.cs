@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
+using TechCourse.Admin.Infrastructure.Reliability;
 using TechCourse.Admin.Infrastructure.Auth;
 using TechCourse.Admin.Infrastructure.Database;
 
@@ -106,9 +107,7 @@ public sealed partial class UsersPage : IDisposable
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            var reference = Guid.NewGuid().ToString("N")[..8];
-            Logger.LogError(e, "Users page failed (reference {Reference})", reference);
-            error = DatabaseErrors.Describe(e)?.Message ?? $"Something went wrong loading users (reference {reference}).";
+            error = PageErrors.Describe(Logger, e, "the users cannot be shown");
         }
     }
 

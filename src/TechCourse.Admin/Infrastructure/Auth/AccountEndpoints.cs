@@ -19,7 +19,7 @@ public static class AccountEndpoints
             {
                 result = await signIn.SignInAsync(form.Email, form.Password, http.Connection.RemoteIpAddress?.ToString(), ct);
             }
-            catch (Npgsql.NpgsqlException e) when (Database.DatabaseMonitor.IsUnavailable(e))
+            catch (Npgsql.NpgsqlException e) when (Database.DatabaseErrors.IsTransient(e))
             {
                 result = new SignInResult(SignInOutcome.Unavailable);
             }

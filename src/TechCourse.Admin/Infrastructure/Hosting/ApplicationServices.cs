@@ -2,11 +2,13 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using MudBlazor.Services;
 using TechCourse.Admin.Infrastructure.Auth;
 using TechCourse.Admin.Components;
+using TechCourse.Admin.Features.Analytics;
 using TechCourse.Admin.Features.Courses;
 using TechCourse.Admin.Features.Audit;
 using TechCourse.Admin.Features.Dashboard;
 using TechCourse.Admin.Features.Enrollments;
 using TechCourse.Admin.Features.Sales;
+using TechCourse.Admin.Features.Users;
 using TechCourse.Admin.Infrastructure.Database;
 using TechCourse.Admin.Infrastructure.Reliability;
 using TechCourse.Admin.Infrastructure.Security;
@@ -16,22 +18,22 @@ namespace TechCourse.Admin.Infrastructure.Hosting;
 
 public static class ApplicationServices
 {
-    public static void AddApplicationServices(this IHostApplicationBuilder builder, DatabaseConnections connections)
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton(connections);
-        builder.Services.AddNpgsqlDataSource(DatabaseTuning.Runtime(connections.Runtime, builder.Configuration));
-        builder.AddReliability(connections);
-        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.AddDatabase(new DatabaseStartupWork(MigrateExternalDatabase: false, LoadDemoData: true));
+        builder.AddReliability();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
-        builder.Services.AddSingleton<DashboardQueries>();
-        builder.Services.AddCoursesFeature();
-        builder.Services.AddUsersAndEnrollmentsFeatures();
         builder.Services.AddScoped<ViewerTimeZone>();
-        builder.AddSalesFeature();
+        builder.Services.AddDashboardFeature();
+        builder.Services.AddCoursesFeature();
+        builder.Services.AddUsersFeature();
+        builder.Services.AddEnrollmentsFeature();
+        builder.Services.AddSalesFeature();
+        builder.Services.AddAnalyticsFeature();
+        builder.Services.AddAuditFeature();
         builder.Services.AddSingleton<AccountStore>();
         builder.Services.AddSingleton<SignInService>();
-        builder.Services.AddAuditFeature();
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(options =>
         {
             options.LoginPath = AccountEndpoints.SignInPath;
@@ -69,7 +71,7 @@ public static class ApplicationServices
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 
-    /// Serve the framework's and MudBlazor's _content/ files when a built (not published) app runs outside Development.
+    // Serves the framework's and MudBlazor's _content/ files when a built (not published) app runs outside Development.
     public static void UseBuildOutputStaticAssets(this WebApplicationBuilder builder)
     {
         var manifest = Path.Combine(AppContext.BaseDirectory, $"{builder.Environment.ApplicationName}.staticwebassets.runtime.json");

@@ -13,13 +13,9 @@ public static class PostgresBinaries
                 $"EmbeddedPostgres:BinDirectory is '{configuredDirectory}', but it holds no PostgreSQL server (pg_ctl, initdb, postgres).");
         }
 
-        var found = await FindAsync(ct);
-        if (found is not null) return found;
-
-        await SystemPackages.EnsureInstalledAsync("postgresql", () => FindInstalled() is not null,
-            "The embedded PostgreSQL cluster (used when ConnectionStrings:TechCourse is empty)", ct);
-        return FindInstalled() ?? throw new EnvironmentProblemException(
-            "PostgreSQL was installed but its server binaries were not found under /usr/lib/postgresql/*/bin.");
+        return await FindAsync(ct) ?? throw new EnvironmentProblemException(
+            "The embedded database (ConnectionStrings:TechCourse is empty) needs the PostgreSQL server, which is not installed: " +
+            "install the Debian package 'postgresql' (sudo apt-get install -y postgresql) or set EmbeddedPostgres:BinDirectory.");
     }
 
     private static async Task<string?> FindAsync(CancellationToken ct)
