@@ -19,8 +19,7 @@ public sealed class DatabaseLimitsTests
     public async Task A_query_longer_than_the_configured_statement_timeout_is_stopped_and_explained()
     {
         await using var database = await TestDatabase.CreateAsync();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Database:StatementTimeoutSeconds"] = "1" }).Build();
-        await using var dataSource = NpgsqlDataSource.Create(DatabaseTuning.Runtime(database.ConnectionString, configuration));
+        await using var dataSource = NpgsqlDataSource.Create(DatabaseTuning.Runtime(database.ConnectionString, statementTimeoutSeconds: 1));
         await using var connection = await dataSource.OpenConnectionAsync();
         var clock = Stopwatch.StartNew();
 
@@ -62,10 +61,10 @@ public sealed class DatabaseLimitsTests
         context.Services.AddSingleton(new DashboardQueries(dataSource));
 
         context.Render<DashboardPage>();
-        await ExternalApp.WaitForAsync(async () => await WaitingQueriesAsync(database, application) == 1, TimeSpan.FromSeconds(10), "the dashboard query to wait on the lock");
+        await Eventually.WaitForAsync(async () => await WaitingQueriesAsync(database, application) == 1, TimeSpan.FromSeconds(10), "the dashboard query to wait on the lock");
         await context.DisposeAsync();
 
-        await ExternalApp.WaitForAsync(async () => await WaitingQueriesAsync(database, application) == 0, TimeSpan.FromSeconds(5), "the server to drop the query");
+        await Eventually.WaitForAsync(async () => await WaitingQueriesAsync(database, application) == 0, TimeSpan.FromSeconds(5), "the server to drop the query");
         await lockHolder.RollbackAsync();
     }
 
