@@ -3,20 +3,19 @@ using TechCourse.Admin.Infrastructure.Hosting;
 
 if (CommandLine.IsVerb(args)) return await CommandLine.RunAsync(args);
 
-WebApplicationBuilder builder;
 try
 {
-    builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = ContentRoot.Locate(), WebRootPath = "wwwroot" });
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = ContentRoot.Locate(), WebRootPath = "wwwroot" });
+    builder.ReportStartupFailuresInOneLine();
+    builder.UseBuildOutputStaticAssets();
+    builder.AddApplicationServices();
+    var app = builder.Build();
+    app.UseApplicationPipeline();
+    return await app.RunUntilStoppedAsync();
 }
-catch (EnvironmentProblemException e)
+catch (Exception e) when (StartupFailure.IsExplained(e))
 {
     return StartupFailure.Report(e);
 }
-builder.ReportInOneLine();
-builder.UseBuildOutputStaticAssets();
-builder.AddApplicationServices();
-var app = builder.Build();
-app.UseApplicationPipeline();
-return await StartupFailure.RunAsync(app);
 
 public partial class Program;

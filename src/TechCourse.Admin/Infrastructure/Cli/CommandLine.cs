@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Runtime.InteropServices;
 using TechCourse.Admin.Infrastructure.Hosting;
 
@@ -33,7 +34,9 @@ public static class CommandLine
             .AddJsonFile($"appsettings.{Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? "Production"}.json", optional: true)
             .AddEnvironmentVariables()
             .Build();
-        using var loggers = LoggerFactory.Create(logging => logging.AddConfiguration(configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true));
+        // A verb's host only starts and stops; a failed start is reported in one line (StartupFailure), not logged with its stack.
+        using var loggers = LoggerFactory.Create(logging => logging.AddConfiguration(configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true)
+            .AddFilter(StartupFailure.HostCategory, LogLevel.None));
         using var stop = new CancellationTokenSource();
         void Cancel(PosixSignalContext context)
         {
@@ -52,7 +55,7 @@ public static class CommandLine
         var parsed = verbs.Root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            foreach (var error in parsed.Errors) Console.Error.WriteLine(error.Message);
+            foreach (var error in parsed.Errors) Console.Error.WriteLine(OptionOf(error) is { } option ? $"{option}: {error.Message}" : error.Message);
             Console.Error.WriteLine($"See '{parsed.CommandResult.Command.Name} --help' for the verb's options.");
             return UsageError;
         }
@@ -70,6 +73,13 @@ public static class CommandLine
             return StartupFailure.Report(e);
         }
     }
+
+    private static string? OptionOf(ParseError error) => error.SymbolResult switch
+    {
+        OptionResult option => option.Option.Name,
+        ArgumentResult { Parent: OptionResult option } => option.Option.Name,
+        _ => null,
+    };
 }
 
 public sealed record VerbContext(IConfiguration Configuration, string ContentRoot, ILoggerFactory Loggers, TextReader? PasswordInput);

@@ -8,18 +8,19 @@ namespace TechCourse.Admin.Infrastructure.Hosting;
 // with one line naming the problem and exit code 1, not a stack trace; a stop signal during start-up ends it quietly.
 public static class StartupFailure
 {
-    private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
+    public const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
 
     // The host logs a failed start with its stack trace before the app reports it in one line: silence that log until
     // the host has started (afterwards its errors, e.g. a failed background service, are logged as usual).
-    public static void ReportInOneLine(this IHostApplicationBuilder builder)
+    public static void ReportStartupFailuresInOneLine(this IHostApplicationBuilder builder)
     {
         var started = new HostStarted();
         builder.Services.AddSingleton(started);
         builder.Logging.AddFilter((_, category, level) => category != HostCategory || level < LogLevel.Error || started.Value);
     }
 
-    public static async Task<int> RunAsync(WebApplication app)
+    // Runs until a stop signal; a signal that arrives during start-up ends the start quietly.
+    public static async Task<int> RunUntilStoppedAsync(this WebApplication app)
     {
         var lifetime = app.Lifetime;
         lifetime.ApplicationStarted.Register(() =>
@@ -36,10 +37,6 @@ public static class StartupFailure
         {
             Console.Error.WriteLine("TechCourse Admin stopped before it was ready.");
             return 0;
-        }
-        catch (Exception e) when (IsExplained(e))
-        {
-            return Report(e);
         }
     }
 
