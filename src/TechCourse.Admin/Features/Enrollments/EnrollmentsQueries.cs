@@ -34,12 +34,7 @@ public sealed class EnrollmentsQueries(NpgsqlDataSource dataSource)
     {
         var (where, args) = Where(viewer, filter);
         var count = $"EXPLAIN (FORMAT JSON) SELECT 1 FROM enrollments e JOIN courses c ON c.course_id = e.course_id WHERE {where.Sql}";
-        if (after is not null)
-        {
-            where.Enrollment.Add("(e.enrolled_at, e.enrollment_id) < (@afterAt, @afterId)");
-            args.Add("afterAt", after.EnrolledAt);
-            args.Add("afterId", after.EnrollmentId);
-        }
+        where.Enrollment.Before("e.enrolled_at", "e.enrollment_id", after is null ? null : (after.EnrolledAt, after.EnrollmentId));
         args.Add("limit", pageSize + 1);
         var sql = viewer.Role == StaffRoles.Instructor
             // Per course of theirs, the newest keys from the (course, time, id) index, then the newest of those, then
@@ -148,45 +143,25 @@ public sealed class EnrollmentsQueries(NpgsqlDataSource dataSource)
         }
     }
 
-    /// The filter's conditions on the enrollment row and on its course (an instructor sees their own courses only).
-    private sealed record Conditions(List<string> Enrollment, List<string> Course)
+    // The filter's conditions on the enrollment row and on its course (an instructor sees their own courses only).
+    private sealed record Conditions(SqlConditions Enrollment, SqlConditions Course)
     {
-        public string EnrollmentSql => Enrollment.Count == 0 ? "true" : string.Join(" AND ", Enrollment);
-        public string CourseSql => Course.Count == 0 ? "true" : string.Join(" AND ", Course);
+        public string EnrollmentSql => Enrollment.Sql;
+        public string CourseSql => Course.Sql;
         public string Sql => $"{EnrollmentSql} AND {CourseSql}";
     }
 
     private static (Conditions Where, DynamicParameters Args) Where(Actor viewer, EnrollmentFilter filter)
     {
-        var where = new Conditions([], []);
         var args = new DynamicParameters();
-        if (filter.CourseId is { } courseId)
-        {
-            where.Enrollment.Add("e.course_id = @courseId");
-            args.Add("courseId", courseId);
-        }
-        if (filter.StudentId is { } studentId)
-        {
-            where.Enrollment.Add("e.student_id = @studentId");
-            args.Add("studentId", studentId);
-        }
-        if (filter.From is { } from)
-        {
-            where.Enrollment.Add("e.enrolled_at >= @from");
-            args.Add("from", from);
-        }
-        if (filter.To is { } to)
-        {
-            where.Enrollment.Add("e.enrolled_at < @to");
-            args.Add("to", to);
-        }
-        if (viewer.Role == StaffRoles.Instructor)
-        {
-            where.Course.Add("c.instructor_id = @viewerId");
-            args.Add("viewerId", viewer.UserId);
-        }
-        else if (viewer.Role is not (StaffRoles.Admin or StaffRoles.Accounting))
-            where.Course.Add("false");
-        return (where, args);
+        var enrollment = new SqlConditions(args)
+            .IfSet(filter.CourseId, "e.course_id = @courseId", "courseId")
+            .IfSet(filter.StudentId, "e.student_id = @studentId", "studentId")
+            .IfSet(filter.From, "e.enrolled_at >= @from", "from")
+            .IfSet(filter.To, "e.enrolled_at < @to", "to");
+        var course = new SqlConditions(args)
+            .IfSet(viewer.Role == StaffRoles.Instructor ? viewer.UserId : (Guid?)null, "c.instructor_id = @viewerId", "viewerId")
+            .If(viewer.Role is not (StaffRoles.Instructor or StaffRoles.Admin or StaffRoles.Accounting), "false");
+        return (new Conditions(enrollment, course), args);
     }
 }
