@@ -3,9 +3,9 @@ using MudBlazor;
 
 namespace TechCourse.Admin.Components;
 
-/// MudBlazor's look without a component per use, for what repeats on every grid row: each component instance keeps its
-/// own render-tree buffers and parameter state for the life of the circuit (a few KB each), markup costs a few frames.
-/// The classes and SVG are what MudButton, MudIconButton and MudChip render.
+// MudBlazor's look without a component per use, for what repeats on every grid row: each component instance keeps its
+// own render-tree buffers and parameter state for the life of the circuit (a few KB each), markup costs a few frames.
+// The classes and SVG are what MudButton, MudIconButton and MudChip render.
 public static class PlainMarkup
 {
     public const string TextButtonClass = "mud-button-root mud-button mud-button-text mud-button-text-default mud-button-text-size-small mud-ripple";

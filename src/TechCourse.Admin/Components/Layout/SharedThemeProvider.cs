@@ -5,8 +5,9 @@ using MudBlazor;
 
 namespace TechCourse.Admin.Components.Layout;
 
-/// MudThemeProvider whose generated stylesheet (~30k characters of CSS variables, rebuilt on every render) is shared by
-/// all circuits: each circuit's render tree used to keep its own copy. One entry per distinct stylesheet (light, dark).
+// MudThemeProvider whose generated stylesheet (tens of thousands of characters of CSS variables, rebuilt on every
+// render) is shared by all circuits instead of copied into each circuit's render tree. One entry per distinct
+// stylesheet (light, dark).
 public sealed class SharedThemeProvider : MudThemeProvider
 {
     private const string ChartStyle = "<style>.mud-chart-serie:hover, .mud-chart-serie-hovered { filter: url(#lighten); }</style>";

@@ -113,7 +113,7 @@ public sealed partial class AuditPage
         return Task.CompletedTask;
     }
 
-    /// Notifications arrive on the listener's thread: collect the ids and refresh at most every 250 ms.
+    // Notifications arrive on the listener's thread: collect the ids and refresh at most every 250 ms.
     private Task OnNoticeAsync(AuditNotice notice)
     {
         lock (pendingGate)

@@ -6,7 +6,7 @@ using TechCourse.Admin.Infrastructure.Database;
 
 namespace TechCourse.Admin.Features.Audit;
 
-/// Reads of the price-change log. Admins see every entry; Instructors only those of their own courses.
+// Reads of the price-change log. Admins see every entry; Instructors only those of their own courses.
 public sealed class AuditQueries(NpgsqlDataSource dataSource)
 {
     public const int MaxPageSize = 200;
@@ -25,7 +25,7 @@ public sealed class AuditQueries(NpgsqlDataSource dataSource)
         return rows.Count > size ? new AuditSlice(rows.Take(size).ToList(), rows[size - 1].Cursor) : new AuditSlice(rows, null);
     }
 
-    /// The given entries that this viewer may see and that match the filter (for live updates).
+    // The given entries that this viewer may see and that match the filter (for live updates).
     public async Task<IReadOnlyList<AuditEntry>> EntriesAsync(Actor viewer, AuditFilter filter, IReadOnlyCollection<int> logIds, CancellationToken ct)
     {
         if (logIds.Count == 0) return [];
@@ -34,7 +34,7 @@ public sealed class AuditQueries(NpgsqlDataSource dataSource)
         return (await connection.QueryAsync<AuditEntry>(new CommandDefinition(sql, args, cancellationToken: ct))).ToList();
     }
 
-    /// The newest matching entries among those sealed into the chain as FromSeq…ToSeq (for live updates).
+    // The newest matching entries among those sealed into the chain as FromSeq…ToSeq (for live updates).
     public async Task<IReadOnlyList<AuditEntry>> SealedAsync(Actor viewer, AuditFilter filter, long fromSeq, long toSeq, CancellationToken ct)
     {
         var (sql, args) = Build(viewer, filter, null, MaxPageSize, sealRange: (fromSeq, toSeq));
@@ -42,7 +42,7 @@ public sealed class AuditQueries(NpgsqlDataSource dataSource)
         return (await connection.QueryAsync<AuditEntry>(new CommandDefinition(sql, args, cancellationToken: ct))).ToList();
     }
 
-    /// Every matching entry, newest first, read as it streams (for the CSV export).
+    // Every matching entry, newest first, read as it streams (for the CSV export).
     public async IAsyncEnumerable<AuditEntry> StreamAsync(Actor viewer, AuditFilter filter, [EnumeratorCancellation] CancellationToken ct)
     {
         var (sql, args) = Build(viewer, filter, null, null);
@@ -51,9 +51,9 @@ public sealed class AuditQueries(NpgsqlDataSource dataSource)
             yield return entry;
     }
 
-    /// Keyset over (changed_at DESC, log_id DESC). When the rows come from a known set of courses (a course filter, an
-    /// instructor filter, or an Instructor viewing), each course is read from its own index range and merged, so a
-    /// page costs the same however rare those courses are in the whole log.
+    // Keyset over (changed_at DESC, log_id DESC). When the rows come from a known set of courses (a course filter, an
+    // instructor filter, or an Instructor viewing), each course is read from its own index range and merged, so a
+    // page costs the same however rare those courses are in the whole log.
     private static (string Sql, DynamicParameters Args) Build(Actor viewer, AuditFilter filter, AuditCursor? after, int? limit, int[]? logIds = null,
         (long From, long To)? sealRange = null)
     {
@@ -180,7 +180,7 @@ public sealed class AuditQueries(NpgsqlDataSource dataSource)
         return rows.Select(r => new AuditOption(r.Id.ToString(), r.Email)).ToList();
     }
 
-    /// People who can act in the app: staff accounts (they have credentials).
+    // People who can act in the app: staff accounts (they have credentials).
     public async Task<IReadOnlyList<AuditOption>> ActorOptionsAsync(string? term, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);

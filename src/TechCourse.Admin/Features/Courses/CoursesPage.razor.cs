@@ -10,7 +10,7 @@ using TechCourse.Admin.Infrastructure.Database;
 
 namespace TechCourse.Admin.Features.Courses;
 
-/// The grid's filters, sort, page and page size live in the query string, so a view can be bookmarked and shared.
+// The grid's filters, sort, page and page size live in the query string, so a view can be bookmarked and shared.
 public sealed partial class CoursesPage : IDisposable
 {
     internal static readonly CultureInfo Us = CultureInfo.GetCultureInfo("en-US");
@@ -107,7 +107,7 @@ public sealed partial class CoursesPage : IDisposable
         Difficulty: string.IsNullOrEmpty(difficulty) ? null : difficulty,
         PassingScore: passingScore, MinPrice: minPrice, MaxPrice: maxPrice);
 
-    /// Loads the page the fields say (sort, page, size, filters); a newer load cancels an older one still running.
+    // Loads the page the fields say (sort, page, size, filters); a newer load cancels an older one still running.
     private async Task LoadAsync()
     {
         if (actor is null) return;
@@ -210,7 +210,7 @@ public sealed partial class CoursesPage : IDisposable
         return ReloadFromFirstPageAsync();
     }
 
-    /// Typing reloads 300 ms after the last key (a newer key cancels the wait).
+    // Typing reloads 300 ms after the last key (a newer key cancels the wait).
     private async Task SearchInputAsync(ChangeEventArgs e)
     {
         search = e.Value?.ToString();
@@ -258,7 +258,7 @@ public sealed partial class CoursesPage : IDisposable
     private static decimal? Price(ChangeEventArgs e) =>
         decimal.TryParse(e.Value?.ToString(), NumberStyles.Number, CultureInfo.InvariantCulture, out var price) ? Math.Max(0, price) : null;
 
-    /// Typing asks for matching instructors 250 ms after the last key; a suggestion picked (the whole email typed) filters.
+    // Typing asks for matching instructors 250 ms after the last key; a suggestion picked (the whole email typed) filters.
     private async Task InstructorInputAsync(ChangeEventArgs e)
     {
         instructorText = e.Value?.ToString();
@@ -320,7 +320,7 @@ public sealed partial class CoursesPage : IDisposable
         }
     }
 
-    /// The grid row changes in place: no reload, the page and scroll position stay.
+    // The grid row changes in place: no reload, the page and scroll position stay.
     private void PriceSaved(CourseRow updated)
     {
         var index = rows.FindIndex(r => r.CourseId == updated.CourseId);
@@ -370,7 +370,7 @@ public sealed partial class CoursesPage : IDisposable
         }
     }
 
-    /// After a create, edit or delete the filter's count may have changed.
+    // After a create, edit or delete the filter's count may have changed.
     private Task ReloadCountingAsync()
     {
         counted = null;

@@ -5,7 +5,7 @@ using TechCourse.Admin.Infrastructure.Database;
 
 namespace TechCourse.Admin.Features.Enrollments;
 
-/// Admins and Accounting see every enrollment; an instructor sees those of their own courses only.
+// Admins and Accounting see every enrollment; an instructor sees those of their own courses only.
 public sealed class EnrollmentsQueries(NpgsqlDataSource dataSource)
 {
     public const int PageSize = 50;
@@ -29,7 +29,7 @@ public sealed class EnrollmentsQueries(NpgsqlDataSource dataSource)
 
     private const string Newest = "e.enrolled_at DESC, e.enrollment_id DESC";
 
-    /// A page, newest first, and with the first page the planner's estimate of the filter's rows, in one round trip.
+    // A page, newest first, and with the first page the planner's estimate of the filter's rows, in one round trip.
     public async Task<EnrollmentPage> PageAsync(Actor viewer, EnrollmentFilter filter, EnrollmentCursor? after, CancellationToken ct, int pageSize = PageSize)
     {
         var (where, args) = Where(viewer, filter);
@@ -69,12 +69,11 @@ public sealed class EnrollmentsQueries(NpgsqlDataSource dataSource)
         return new EnrollmentPage(rows.Take(pageSize).ToList(), next, estimate);
     }
 
-    /// Every row of the filter, in the order the server finds them (no ORDER BY), read as the server sends it, one row
-    /// in memory at a time. Any order costs the server a sort before the first row, or a lookup of each student by
-    /// index: in the primary key's order the users lookups took 3× the CPU of hashing the users once, and the server
-    /// is what bounds the rate on two cores (docs/perf/users-enrollments.md). One backend (no parallel workers) and no
-    /// synchronized scans: the rows leave in the table's own order, for a table only ever appended to the order they
-    /// were recorded in.
+    // Every row of the filter, in the order the server finds them (no ORDER BY), read as the server sends it, one row
+    // in memory at a time. Any order costs the server a sort before the first row, or a lookup of each student by
+    // index, which costs far more CPU than hashing the users once, and the server is what bounds the rate
+    // (docs/perf/users-enrollments.md). One backend (no parallel workers) and no synchronized scans: the rows leave in
+    // the table's own order, for a table only ever appended to the order they were recorded in.
     public async IAsyncEnumerable<EnrollmentRow> StreamAsync(Actor viewer, EnrollmentFilter filter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         var (where, args) = Where(viewer, filter);
@@ -117,8 +116,8 @@ public sealed class EnrollmentsQueries(NpgsqlDataSource dataSource)
             "SELECT course_id, title, price FROM courses WHERE course_id = @courseId AND is_published", new { courseId }, cancellationToken: ct));
     }
 
-    /// Reads the price and inserts in one transaction (enroll_student): a price that changed since the form showed it
-    /// comes back as PriceChanged and nothing is saved; the same request token saved twice gives the first row back.
+    // Reads the price and inserts in one transaction (enroll_student): a price that changed since the form showed it
+    // comes back as PriceChanged and nothing is saved; the same request token saved twice gives the first row back.
     public async Task<EnrollOutcome> EnrollAsync(Actor actor, EnrollRequest request, CancellationToken ct)
     {
         try

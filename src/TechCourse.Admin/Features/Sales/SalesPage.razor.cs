@@ -124,7 +124,7 @@ public partial class SalesPage
         await LoadAsync();
     }
 
-    /// Loads what the open tab shows, once per range: the other tabs wait until they are opened.
+    // Loads what the open tab shows, once per range: the other tabs wait until they are opened.
     private async Task LoadAsync()
     {
         rangeProblem = Range.Problem();

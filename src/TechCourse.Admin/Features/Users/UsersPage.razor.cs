@@ -30,7 +30,7 @@ public sealed partial class UsersPage : IDisposable
 
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = null!;
 
-    /// The first page as prerendering loaded it, handed to the interactive render so it does not query again.
+    // The first page as prerendering loaded it, handed to the interactive render so it does not query again.
     [PersistentState] public UserPage? FirstPage { get; set; }
 
     private UserFilter Filter => new(search, role == AllRoles ? null : role, sort);

@@ -43,7 +43,7 @@ public sealed class AccountStore(NpgsqlDataSource dataSource)
     }
 }
 
-/// Creates or resets staff accounts with the schema owner's connection (CLI and demo data; not reachable from pages).
+// Creates or resets staff accounts with the schema owner's connection (CLI and demo data; not reachable from pages).
 public static class StaffAccounts
 {
     private static readonly PasswordHasher<StaffCredentials> Hasher = new();

@@ -2,7 +2,7 @@ using System.Security.Claims;
 
 namespace TechCourse.Admin.Infrastructure.Auth;
 
-/// The signed-in staff member on whose behalf a write runs.
+// The signed-in staff member on whose behalf a write runs.
 public sealed record Actor(Guid UserId, string Email, string Role)
 {
     public bool IsAdmin => Role == StaffRoles.Admin;

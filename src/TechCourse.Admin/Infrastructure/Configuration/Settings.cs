@@ -22,7 +22,7 @@ public static class SettingsRegistration
 }
 
 // Checks the data annotations of a settings record and names each broken rule by its configuration key and value,
-// so an operator reads e.g. "Database:ProbeIntervalSeconds is 0: must be from 0.1 to 3600".
+// so an operator reads e.g. "Database:ProbeIntervalSeconds is '0': must be a number of seconds from 0.1 to 3600".
 public sealed class SettingsValidator<T> : IValidateOptions<T> where T : class, ISettings
 {
     public ValidateOptionsResult Validate(string? name, T options)

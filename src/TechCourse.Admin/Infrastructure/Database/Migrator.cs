@@ -4,7 +4,7 @@ using DbUp.Engine.Output;
 
 namespace TechCourse.Admin.Infrastructure.Database;
 
-/// Applies the numbered scripts of the top-level sql/ folder (embedded as sql.NNNN_name.sql) in file-name order.
+// Applies the numbered scripts of the top-level sql/ folder (embedded as sql.NNNN_name.sql) in file-name order.
 public static class Migrator
 {
     public const string JournalTable = "schemaversions";

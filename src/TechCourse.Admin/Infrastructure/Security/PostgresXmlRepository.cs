@@ -5,8 +5,8 @@ using Npgsql;
 
 namespace TechCourse.Admin.Infrastructure.Security;
 
-/// Data Protection's key ring in the data_protection_keys table. While the database is unreachable the last ring read
-/// is served and new keys wait in memory; they are written on the next successful read, so nothing is lost.
+// Data Protection's key ring in the data_protection_keys table. While the database is unreachable the last ring read
+// is served and new keys wait in memory; they are written on the next successful read, so nothing is lost.
 public sealed class PostgresXmlRepository(NpgsqlDataSource dataSource, ILogger<PostgresXmlRepository> logger) : IXmlRepository
 {
     private readonly Lock gate = new();
