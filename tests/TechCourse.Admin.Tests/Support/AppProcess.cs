@@ -50,6 +50,22 @@ public sealed class AppProcess : IAsyncDisposable
         return app;
     }
 
+    // Starts the web app and returns once it listens.
+    public static async Task<AppProcess> StartAsync(IReadOnlyDictionary<string, string> environment)
+    {
+        var app = Start(environment);
+        try
+        {
+            await app.WaitForOutputAsync("TechCourse Admin is ready at", TimeSpan.FromMinutes(3));
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
     public async Task WaitForOutputAsync(string text, TimeSpan timeout)
     {
         try

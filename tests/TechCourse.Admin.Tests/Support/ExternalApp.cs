@@ -73,5 +73,7 @@ public static class ExternalApp
         return client;
     }
 
+    public static Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) => Eventually.WaitForAsync(condition, timeout, what);
+
     public static async Task<HttpStatusCode> HealthAsync(HttpClient client) => (await client.GetAsync(new Uri("/health", UriKind.Relative))).StatusCode;
 }

@@ -41,6 +41,7 @@ public static class StartupFailure
     }
 
     public static bool IsExplained(Exception e) => e is EnvironmentProblemException or MigrationFailedException or OptionsValidationException or NpgsqlException
+        or IOException or UnauthorizedAccessException
         || e is InvalidOperationException { InnerException: ArgumentException or FormatException } && e.Message.Contains("configuration", StringComparison.Ordinal);
 
     public static int Report(Exception e)
