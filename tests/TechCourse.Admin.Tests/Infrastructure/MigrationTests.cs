@@ -10,48 +10,90 @@ namespace TechCourse.Admin.Tests.Infrastructure;
 public sealed class MigrationTests
 {
     [Fact]
-    public async Task Migrating_an_empty_database_applies_every_script_in_file_name_order_and_a_second_run_applies_nothing()
+    public async Task Migrating_an_empty_database_applies_every_numbered_script_then_every_definition_in_name_order_and_a_second_run_applies_nothing()
     {
         await using var database = await TestDatabase.CreateAsync(migrated: false);
 
         var first = Migrator.Apply(database.ConnectionString, NullLogger.Instance);
         var second = Migrator.Apply(database.ConnectionString, NullLogger.Instance);
 
-        var scriptFiles = Directory.GetFiles(RepositoryPaths.SqlDirectory, "*.sql").Select(f => $"sql.{Path.GetFileName(f)}").Order(StringComparer.Ordinal);
-        Assert.Equal(scriptFiles, first);
-        Assert.Equal(scriptFiles, Migrator.ScriptNames);
+        var numbered = RepositoryPaths.NumberedScripts.Select(file => $"sql.{Path.GetFileName(file)}").ToList();
+        Assert.Equal(numbered.Concat(RepositoryPaths.DefinitionScripts.Select(DefinitionJournalName)), first);
+        Assert.Equal(numbered.Concat(RepositoryPaths.DefinitionScripts.Select(file => $"sql.definitions.{Path.GetFileName(file)}")), Migrator.ScriptNames);
         Assert.Empty(second);
         Assert.Empty(Migrator.Pending(database.ConnectionString));
     }
 
     [Fact]
-    public void Script_files_are_numbered_so_that_file_name_order_is_the_order_they_shipped_in()
+    public async Task Two_migrators_starting_together_on_an_empty_database_both_succeed_and_run_each_script_once()
     {
-        var names = Directory.GetFiles(RepositoryPaths.SqlDirectory, "*.sql").Select(Path.GetFileName).ToList();
+        await using var database = await TestDatabase.CreateAsync(migrated: false);
+
+        var both = await Task.WhenAll(
+            Task.Run(() => Migrator.Apply(database.ConnectionString, NullLogger.Instance)),
+            Task.Run(() => Migrator.Apply(database.ConnectionString, NullLogger.Instance)));
+
+        Assert.Contains(both, applied => applied.Count == 0);
+        Assert.Equal(Migrator.ScriptNames.Count, both.Sum(applied => applied.Count));
+    }
+
+    [Fact]
+    public void Script_files_are_numbered_so_that_file_name_order_is_the_order_they_shipped_in_and_definitions_carry_their_layer()
+    {
+        var names = RepositoryPaths.NumberedScripts.Select(Path.GetFileName).ToList();
+        var definitions = RepositoryPaths.DefinitionScripts.Select(Path.GetFileName).ToList();
 
         Assert.NotEmpty(names);
         Assert.All(names, name => Assert.Matches(@"^\d{4}_[a-z0-9_]+\.sql$", name));
         Assert.Equal(names.Count, names.Select(name => name![..4]).Distinct().Count());
+        Assert.NotEmpty(definitions);
+        Assert.All(definitions, name => Assert.Matches(@"^\d{2}_[a-z0-9_]+\.sql$", name));
     }
 
     [Fact]
-    public async Task The_scripts_apply_with_plain_psql_in_file_name_order_and_accept_the_seed_rows()
+    public async Task The_READMEs_psql_command_applies_every_script_in_order_and_gives_the_migrated_schema_which_accepts_the_seed_rows()
     {
+        await using var migrated = await TestDatabase.CreateAsync();
         await using var database = await TestDatabase.CreateAsync(migrated: false);
-        var settings = new NpgsqlConnectionStringBuilder(database.ConnectionString);
-        var psql = database.Server.BinDirectory is { } bin ? Path.Combine(bin, "psql") : "psql";
-        var environment = new Dictionary<string, string> { ["PGPASSWORD"] = settings.Password ?? "" };
 
-        foreach (var script in Directory.GetFiles(RepositoryPaths.SqlDirectory, "*.sql").Order(StringComparer.Ordinal))
-        {
-            var result = await ProcessRunner.RunAsync(psql,
-                ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", settings.Host!, "-p", settings.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                 "-U", settings.Username!, "-d", settings.Database!, "-f", script], environment: environment);
-            Assert.True(result.ExitCode == 0, $"{Path.GetFileName(script)}: {result.CombinedOutput}");
-        }
+        var result = await RunReadmesPsqlCommandAsync(database);
 
+        Assert.True(result.ExitCode == 0, result.CombinedOutput);
+        SchemaSnapshot.AssertSameCatalog(await SchemaSnapshot.CatalogAsync(migrated.ConnectionString), await SchemaSnapshot.CatalogAsync(database.ConnectionString));
         await using var connection = new NpgsqlConnection(database.ConnectionString);
         foreach (var statement in SeedScript.DataStatementsAndQueries) await connection.ExecuteAsync(statement);
         Assert.Equal(99.99m, await connection.ExecuteScalarAsync<decimal>("SELECT gross_revenue FROM daily_sales_report"));
     }
+
+    [Fact]
+    public async Task The_READMEs_psql_command_stops_at_the_first_failing_script_and_leaves_the_database_as_it_was()
+    {
+        await using var database = await TestDatabase.CreateAsync(migrated: false);
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.ExecuteAsync("CREATE TABLE price_change_chain_anchor (taken BOOLEAN)");
+
+        var result = await RunReadmesPsqlCommandAsync(database);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("0007_price_change_audit_chain.sql", result.StandardError, StringComparison.Ordinal);
+        Assert.Null(await connection.ExecuteScalarAsync<string?>("SELECT to_regclass('users')::text"));
+    }
+
+    private static async Task<ProcessResult> RunReadmesPsqlCommandAsync(TestDatabase database)
+    {
+        var command = File.ReadLines(Path.Combine(RepositoryPaths.Root, "README.md"))
+            .Single(line => line.StartsWith("psql ", StringComparison.Ordinal) && line.Contains("ON_ERROR_STOP=1", StringComparison.Ordinal));
+        var settings = new NpgsqlConnectionStringBuilder(database.ConnectionString);
+        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
+        var environment = new Dictionary<string, string>
+        {
+            ["PGHOST"] = settings.Host!, ["PGPORT"] = settings.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PGUSER"] = settings.Username!, ["PGPASSWORD"] = settings.Password ?? "", ["PGDATABASE"] = settings.Database!,
+            ["PATH"] = database.Server.BinDirectory is { } bin ? $"{bin}:{path}" : path,
+        };
+        return await ProcessRunner.RunAsync("bash", ["-c", command], workingDirectory: RepositoryPaths.Root, environment: environment);
+    }
+
+    private static string DefinitionJournalName(string file) =>
+        Migrator.DefinitionJournalName($"sql.definitions.{Path.GetFileName(file)}", File.ReadAllText(file));
 }

@@ -6,6 +6,13 @@ public static class RepositoryPaths
 
     public static string SqlDirectory => Path.Combine(Root, "sql");
 
+    public static string DefinitionsDirectory => Path.Combine(SqlDirectory, "definitions");
+
+    // In the order the migrator runs them: numbered migrations, then definitions, each in ordinal name order.
+    public static IReadOnlyList<string> NumberedScripts => Directory.GetFiles(SqlDirectory, "*.sql").Order(StringComparer.Ordinal).ToList();
+
+    public static IReadOnlyList<string> DefinitionScripts => Directory.GetFiles(DefinitionsDirectory, "*.sql").Order(StringComparer.Ordinal).ToList();
+
     public static string BuildConfiguration =>
         AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
 

@@ -33,6 +33,23 @@ public static class SchemaSnapshot
         FROM information_schema.triggers WHERE trigger_schema = 'public' AND trigger_name = 'trigger_audit_price'
         """);
 
+    // The whole public schema as sorted lines (CatalogSnapshot.sql, which also runs by hand with psql).
+    public static async Task<IReadOnlyList<string>> CatalogAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        var sql = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Support", "CatalogSnapshot.sql"));
+        return (await connection.QueryAsync<string>(new CommandDefinition(sql, commandTimeout: 600))).ToList();
+    }
+
+    public static void AssertSameCatalog(IReadOnlyList<string> expected, IReadOnlyList<string> actual)
+    {
+        var missing = expected.Except(actual, StringComparer.Ordinal).ToList();
+        var extra = actual.Except(expected, StringComparer.Ordinal).ToList();
+        Assert.True(missing.Count == 0 && extra.Count == 0,
+            $"Catalogs differ.\nOnly in the expected one:\n{string.Join("\n", missing)}\nOnly in the actual one:\n{string.Join("\n", extra)}");
+        Assert.Equal(expected, actual);
+    }
+
     private static async Task<IReadOnlyList<string>> LinesAsync(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);

@@ -1,4 +1,8 @@
--- 0007's audit trigger body, restored after the seed-trigger run.
+-- The seed's audit trigger function: one price_changes row per price change, with who made it (app.user_id, else the
+-- database role), from where ('app' or the role) and the reason typed with it (app.change_reason). Only appends;
+-- seal_price_changes() links entries into the hash chain later. With techcourse.audit_notify_each = 'on' each new
+-- entry is also announced at once (delivered at commit, dropped on rollback). SECURITY DEFINER: the runtime role
+-- cannot write price_changes itself.
 CREATE OR REPLACE FUNCTION audit_course_price()
 RETURNS TRIGGER AS $$
 DECLARE

@@ -1,0 +1,18 @@
+-- Row-level security on courses binds the runtime role only (the owner, and so migrations and the seed's own
+-- statements, bypass it): everyone reads, an Admin writes any course, an Instructor only their own. Each policy is
+-- dropped and created again in this file's one transaction, so no session ever sees courses without it.
+DROP POLICY IF EXISTS courses_read ON courses;
+CREATE POLICY courses_read ON courses FOR SELECT TO techcourse_app USING (true);
+
+DROP POLICY IF EXISTS courses_insert ON courses;
+CREATE POLICY courses_insert ON courses FOR INSERT TO techcourse_app
+    WITH CHECK (app_user_role() = 'Admin' OR (app_user_role() = 'Instructor' AND instructor_id = app_user_id()));
+
+DROP POLICY IF EXISTS courses_update ON courses;
+CREATE POLICY courses_update ON courses FOR UPDATE TO techcourse_app
+    USING (app_user_role() = 'Admin' OR (app_user_role() = 'Instructor' AND instructor_id = app_user_id()))
+    WITH CHECK (app_user_role() = 'Admin' OR (app_user_role() = 'Instructor' AND instructor_id = app_user_id()));
+
+DROP POLICY IF EXISTS courses_delete ON courses;
+CREATE POLICY courses_delete ON courses FOR DELETE TO techcourse_app
+    USING (app_user_role() = 'Admin' OR (app_user_role() = 'Instructor' AND instructor_id = app_user_id()));
