@@ -41,7 +41,7 @@ public sealed class DashboardJourneyTests(BrowserFixture browser) : IDisposable
             await page.Context.CloseAsync();
         }
 
-        Assert.False(File.Exists(Path.Combine(dataDirectory, "pgdata", "postmaster.pid")), "stopping the app stops its cluster");
+        Assert.False(File.Exists(Path.Combine(dataDirectory, "pgdata", "postmaster.pid")), "stopping the app stops its cluster:" + Environment.NewLine + app.Output);
 
         await using var restarted = await TestApp.StartAsync(settings);
         Assert.DoesNotContain("Demo data loaded", restarted.Output, StringComparison.Ordinal);
