@@ -14,7 +14,7 @@ public sealed class ActorWritesTests(DatabaseFixture database) : IClassFixture<D
 {
     private readonly NpgsqlDataSource app = NpgsqlDataSource.Create(DatabaseTuning.Runtime(
         new NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxPoolSize = 1, Options = "-c role=techcourse_app" }.ConnectionString,
-        new ConfigurationBuilder().Build()));
+        new DatabaseOptions().StatementTimeoutSeconds));
 
     [Fact]
     public async Task The_write_sees_the_session_and_the_reason_and_the_pooled_connection_has_forgotten_them_afterwards()

@@ -70,7 +70,7 @@ public sealed class HostileInputTests(HostileInputTests.App app, ITestOutputHelp
     public sealed class App : IAsyncLifetime
     {
         private TestDatabase? database;
-        private AppProcess? process;
+        private TestApp? process;
         private static int casesTried;
 
         public HttpClient Client { get; private set; } = null!;

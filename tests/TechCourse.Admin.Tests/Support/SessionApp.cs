@@ -13,14 +13,14 @@ public class SessionApp : IAsyncLifetime
     private readonly IReadOnlyDictionary<string, string> settings;
     private readonly string certificate = Path.Combine(Path.GetTempPath(), $"tc-keyring-{Guid.NewGuid():N}.pfx");
     private TestDatabase? database;
-    private AppProcess? app;
+    private TestApp? app;
 
     public SessionApp() : this(new Dictionary<string, string>()) { }
 
     protected SessionApp(IReadOnlyDictionary<string, string> settings) => this.settings = settings;
 
     public TestDatabase Database => database ?? throw new InvalidOperationException("Fixture not initialised.");
-    public AppProcess App => app ?? throw new InvalidOperationException("Fixture not initialised.");
+    public TestApp App => app ?? throw new InvalidOperationException("Fixture not initialised.");
     public string Runtime { get; private set; } = "";
     public string CertificatePath => certificate;
 

@@ -39,7 +39,7 @@ public sealed class AccountStore(NpgsqlDataSource dataSource)
     }
 }
 
-/// Creates or resets staff accounts with the schema owner's connection (CLI and demo data; not reachable from pages).
+// Creates or resets staff accounts with the schema owner's connection (CLI and demo data; not reachable from pages).
 public static class StaffAccounts
 {
     private static readonly PasswordHasher<object> Hasher = new();
