@@ -6,6 +6,7 @@ using MudBlazor;
 using TechCourse.Admin.Components.Display;
 using TechCourse.Admin.Infrastructure.Auth;
 using TechCourse.Admin.Infrastructure.Database;
+using TechCourse.Admin.Infrastructure.Reliability;
 
 namespace TechCourse.Admin.Features.Courses;
 
@@ -134,7 +135,7 @@ public sealed partial class CoursesPage : IDisposable
         }
         catch (Exception e)
         {
-            loadError = Describe(e, "The courses could not be loaded.");
+            loadError = PageErrors.Describe(Logger, e, "the courses cannot be shown");
             page = new CoursePage([], 0);
         }
         KeepInUrl();
@@ -294,14 +295,6 @@ public sealed partial class CoursesPage : IDisposable
         await dialog.Result;
         focusAfterRender = $"[data-testid='history-{row.CourseId}']";
         StateHasChanged();
-    }
-
-    private string Describe(Exception e, string what)
-    {
-        if (DatabaseErrors.Describe(e) is { } known) return known.Message;
-        var reference = Guid.NewGuid().ToString("N")[..8];
-        Logger.LogError(e, "Courses page failure {CorrelationId}", reference);
-        return $"{what} Something unexpected went wrong (reference {reference}).";
     }
 
     public void Dispose()

@@ -6,6 +6,7 @@ using TechCourse.Admin.Components.Display;
 using TechCourse.Admin.Features.Users;
 using TechCourse.Admin.Infrastructure.Auth;
 using TechCourse.Admin.Infrastructure.Database;
+using TechCourse.Admin.Infrastructure.Reliability;
 using TechCourse.Admin.Infrastructure.Time;
 
 namespace TechCourse.Admin.Features.Enrollments;
@@ -62,7 +63,7 @@ public sealed partial class EnrollmentsPage : IDisposable
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            error = Describe(e);
+            error = PageErrors.Describe(Logger, e, "the filter cannot be shown");
         }
         if (FirstPage is { } restored) (next, estimate) = (restored.Next, restored.Estimate);
         if (FirstPage is not null || RendererInfo.IsInteractive || actor is null) return;
@@ -156,16 +157,9 @@ public sealed partial class EnrollmentsPage : IDisposable
         }
         catch (Exception e)
         {
-            error = Describe(e);
+            error = PageErrors.Describe(Logger, e, "the enrollments cannot be shown");
             return null;
         }
-    }
-
-    private string Describe(Exception e)
-    {
-        var reference = Guid.NewGuid().ToString("N")[..8];
-        Logger.LogError(e, "Enrollments page failed (reference {Reference})", reference);
-        return DatabaseErrors.Describe(e)?.Message ?? $"Something went wrong loading enrollments (reference {reference}).";
     }
 
     public void Dispose()

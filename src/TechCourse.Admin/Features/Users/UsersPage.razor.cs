@@ -5,6 +5,7 @@ using MudBlazor;
 using TechCourse.Admin.Components.Display;
 using TechCourse.Admin.Infrastructure.Auth;
 using TechCourse.Admin.Infrastructure.Database;
+using TechCourse.Admin.Infrastructure.Reliability;
 
 namespace TechCourse.Admin.Features.Users;
 
@@ -154,9 +155,7 @@ public sealed partial class UsersPage : IDisposable
         }
         catch (Exception e)
         {
-            var reference = Guid.NewGuid().ToString("N")[..8];
-            Logger.LogError(e, "Users page failed (reference {Reference})", reference);
-            error = DatabaseErrors.Describe(e)?.Message ?? $"Something went wrong loading users (reference {reference}).";
+            error = PageErrors.Describe(Logger, e, "the users cannot be shown");
             return null;
         }
     }
