@@ -6,8 +6,8 @@ using TechCourse.Admin.Tests.Support;
 
 namespace TechCourse.Admin.Tests.Browser;
 
-/// 390×844: no page scrolls sideways, the app bar fits, dialogs fill the screen, the drawer over the page keeps the
-/// focus and closes on Escape.
+// 390×844: no page scrolls sideways, the app bar fits, dialogs fill the screen, the drawer over the page keeps the
+// focus and closes on Escape.
 [Collection(BrowserCollection.Name)]
 public sealed partial class PhoneLayoutTests(BrowserFixture browser, RunningAppFixture app) : IClassFixture<RunningAppFixture>
 {

@@ -6,7 +6,7 @@ using TechCourse.Admin.Tests.Support;
 
 namespace TechCourse.Admin.Tests.Browser;
 
-/// Issue 19, section 1: an open circuit whose session ended elsewhere loses access within 30 s (the default settings).
+// Issue 19, section 1: an open circuit whose session ended elsewhere loses access within 30 s (the default settings).
 [Collection(BrowserCollection.Name)]
 public sealed class SessionCircuitJourneyTests(BrowserFixture browser, SessionApp app) : IClassFixture<SessionApp>
 {

@@ -7,9 +7,9 @@ using TechCourse.Admin.Tests.Support;
 
 namespace TechCourse.Admin.Tests.Infrastructure;
 
-/// WriteAsActorAsync sends the actor's settings and the write as one batch, without BEGIN: PostgreSQL must run it as
-/// one implicit transaction. Connections come from a one-connection pool tuned as the app's (reused without DISCARD ALL),
-/// so whatever the write left on its connection would be seen by the next use.
+// WriteAsActorAsync sends the actor's settings and the write as one batch, without BEGIN: PostgreSQL must run it as
+// one implicit transaction. Connections come from a one-connection pool tuned as the app's (reused without DISCARD ALL),
+// so whatever the write left on its connection would be seen by the next use.
 public sealed class ActorWritesTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IAsyncLifetime
 {
     private readonly NpgsqlDataSource app = NpgsqlDataSource.Create(DatabaseTuning.Runtime(

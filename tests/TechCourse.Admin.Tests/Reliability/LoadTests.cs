@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 
 namespace TechCourse.Admin.Tests.Reliability;
 
-/// The short CI form of `loadtest --writers 50 --seconds 60`.
+// The short CI form of `loadtest --writers 50 --seconds 60`.
 [Trait("Category", "Load")]
 public sealed class LoadTests(ITestOutputHelper output)
 {

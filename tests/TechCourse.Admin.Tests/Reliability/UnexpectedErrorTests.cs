@@ -95,7 +95,7 @@ public sealed partial class UnexpectedErrorTests
 
 public sealed record CapturedLog(LogLevel Level, string Message, Exception? Exception, IReadOnlyList<string> Scopes);
 
-/// Collects log entries (with their scopes) so a test can assert what reached the structured log.
+// Collects log entries (with their scopes) so a test can assert what reached the structured log.
 public sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExternalScope
 {
     private readonly List<CapturedLog> entries = [];

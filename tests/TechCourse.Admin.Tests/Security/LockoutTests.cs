@@ -5,7 +5,7 @@ using TechCourse.Admin.Tests.Support;
 
 namespace TechCourse.Admin.Tests.Security;
 
-/// Issue 19, section 7 (lockout): sign-in through the runtime login, counted atomically per email and source.
+// Issue 19, section 7 (lockout): sign-in through the runtime login, counted atomically per email and source.
 public sealed class LockoutTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IAsyncLifetime
 {
     private const string Password = "lockout-test-password-2026";

@@ -5,7 +5,7 @@ using TechCourse.Admin.Tests.Support;
 
 namespace TechCourse.Admin.Tests.Security;
 
-/// Issue 19, sections 1 and 3: what a holder of the runtime login's password alone can do, connected as that login.
+// Issue 19, sections 1 and 3: what a holder of the runtime login's password alone can do, connected as that login.
 public sealed class RuntimeLoginTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IAsyncLifetime
 {
     private const string Password = "runtime-test-password-2026";

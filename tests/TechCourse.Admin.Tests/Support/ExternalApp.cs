@@ -75,7 +75,7 @@ public static class ExternalApp
 
     public static Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) => Eventually.WaitForAsync(condition, timeout, what);
 
-    /// Signs the admin in on an app started for the moment and returns the auth cookie's value (the session stays live).
+    // Signs the admin in on an app started for the moment and returns the auth cookie's value (the session stays live).
     public static async Task<string> SignInCookieAsync(string runtime, string migrations, IReadOnlyDictionary<string, string>? settings = null)
     {
         await using var app = await StartAsync(runtime, migrations, settings);
@@ -87,7 +87,7 @@ public static class ExternalApp
         return cookies.GetCookies(app.BaseAddress)["TechCourse.Auth"]!.Value;
     }
 
-    /// A client that sends only the given auth cookie (and keeps no other).
+    // A client that sends only the given auth cookie (and keeps no other).
     public static HttpClient ClientWithCookie(TestApp app, string cookie)
     {
         var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = app.BaseAddress };

@@ -54,7 +54,7 @@ public sealed partial class AuditPage
     protected override void OnInitialized() =>
         byDay = new TableGroupDefinition<AuditEntry> { Selector = e => DateOnly.FromDateTime(Zone.ToViewer(e.ChangedAt).DateTime), Expandable = false };
 
-    /// The grid's ServerData: the entries loaded so far ("Load older" adds keyset pages, live changes merge in).
+    // The grid's ServerData: the entries loaded so far ("Load older" adds keyset pages, live changes merge in).
     private Task<TableData<AuditEntry>> ShowEntries(TableState state, CancellationToken ct) =>
         Task.FromResult(new TableData<AuditEntry> { Items = entries ?? [], TotalItems = entries?.Count ?? 0 });
 

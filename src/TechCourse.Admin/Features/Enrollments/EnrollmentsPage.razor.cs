@@ -11,7 +11,7 @@ using TechCourse.Admin.Infrastructure.Time;
 
 namespace TechCourse.Admin.Features.Enrollments;
 
-/// The filters live in the query string (course id, student id, days in the viewer's zone), so a view can be shared.
+// The filters live in the query string (course id, student id, days in the viewer's zone), so a view can be shared.
 public sealed partial class EnrollmentsPage : IDisposable
 {
     private readonly CancellationTokenSource cancellation = new();
@@ -38,7 +38,7 @@ public sealed partial class EnrollmentsPage : IDisposable
     [SupplyParameterFromQuery(Name = "from")] public string? FromQuery { get; set; }
     [SupplyParameterFromQuery(Name = "to")] public string? ToQuery { get; set; }
 
-    /// The first page as prerendering loaded it, handed to the grid's first interactive load so it does not query again.
+    // The first page as prerendering loaded it, handed to the grid's first interactive load so it does not query again.
     [PersistentState] public EnrollmentPage? FirstPage { get; set; }
 
     private EnrollmentFilter Filter => new(course?.CourseId, student?.UserId, StartOfDay(from), StartOfDay(to?.AddDays(1)));
@@ -79,7 +79,7 @@ public sealed partial class EnrollmentsPage : IDisposable
     private static DateTime? Day(string? text) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day.ToDateTime(TimeOnly.MinValue) : null;
 
-    /// The grid's ServerData: the rows shown so far, plus the next keyset page when "Load 50 more" asked for it.
+    // The grid's ServerData: the rows shown so far, plus the next keyset page when "Load 50 more" asked for it.
     private async Task<TableData<EnrollmentRow>> LoadAsync(TableState state, CancellationToken ct)
     {
         if (FirstPage is { } prerendered)

@@ -109,7 +109,7 @@ public sealed class EnrollmentsQueries(NpgsqlDataSource dataSource)
             """, new { pattern = Like.Contains(term), publishedOnly, limit }, cancellationToken: ct))).ToList();
     }
 
-    /// The course a filter in the address names, to show its title (an instructor's own courses only).
+    // The course a filter in the address names, to show its title (an instructor's own courses only).
     public async Task<CourseChoice?> CourseAsync(Actor viewer, int courseId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);

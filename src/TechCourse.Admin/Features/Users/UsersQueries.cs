@@ -63,7 +63,7 @@ public sealed class UsersQueries(NpgsqlDataSource dataSource)
             """, new { prefix = term, prefixEnd = Like.PrefixEnd(term), limit }, cancellationToken: ct))).ToList();
     }
 
-    /// The student a filter in the address names, to show their email (to an instructor, only a student of their courses).
+    // The student a filter in the address names, to show their email (to an instructor, only a student of their courses).
     public async Task<UserChoice?> StudentAsync(Actor viewer, Guid userId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
