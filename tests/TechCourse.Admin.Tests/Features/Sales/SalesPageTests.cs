@@ -59,7 +59,8 @@ public sealed class SalesPageTests
 
         page.WaitForAssertion(() => Assert.Equal("$10.15", page.Find("[data-testid=day-total-revenue]").TextContent), TimeSpan.FromSeconds(10));
         Assert.Equal("2", page.Find("[data-testid=day-total-enrollments]").TextContent);
-        Assert.Equal(30, page.FindAll("[data-testid=days-table] tbody tr").Count);
+        // The totals come with the page's answer; the table's rows render right after (its ServerData).
+        page.WaitForAssertion(() => Assert.Equal(30, page.FindAll("[data-testid=days-table] tbody tr").Count), TimeSpan.FromSeconds(10));
         Assert.Contains("previous period $7.00", page.Find("[data-testid=day-totals]").TextContent, StringComparison.Ordinal);
     }
 
