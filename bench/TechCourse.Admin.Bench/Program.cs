@@ -34,7 +34,7 @@ results.Load = database.Load;
 var machine = await Machine.DescribeAsync(database.OwnerConnectionString, options.Connection is null, ct);
 var sample = await Sample.LoadAsync(database.OwnerConnectionString, ct);
 // The app's data source settings (statement timeout, pooled connections reused without DISCARD ALL), as the app builds them.
-var appConnectionString = TechCourse.Admin.Infrastructure.Database.DatabaseTuning.Runtime(database.RuntimeConnectionString, new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+var appConnectionString = TechCourse.Admin.Infrastructure.Database.DatabaseTuning.Runtime(database.RuntimeConnectionString, new TechCourse.Admin.Infrastructure.Database.DatabaseOptions().StatementTimeoutSeconds);
 await using var runtime = CommandCapture.Untraced(appConnectionString);
 using var capture = new CommandCapture(appConnectionString);
 

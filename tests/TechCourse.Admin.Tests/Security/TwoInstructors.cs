@@ -5,9 +5,9 @@ using TechCourse.Admin.Tests.Support;
 
 namespace TechCourse.Admin.Tests.Security;
 
-/// Two instructors' worlds side by side, as the owner writes them: Ada (the viewer in most tests) and Bob, each with a
-/// published course, a draft, a student only they teach and price changes; Ada's course also changed by an admin;
-/// plus an accounting account that never changed anything. Every name carries a marker a test can look for.
+// Two instructors' worlds side by side, as the owner writes them: Ada (the viewer in most tests) and Bob, each with a
+// published course, a draft, a student only they teach and price changes; Ada's course also changed by an admin;
+// plus an accounting account that never changed anything. Every name carries a marker a test can look for.
 public sealed record TwoInstructors(
     Actor Admin, Actor Ada, Actor Bob, Actor Accountant,
     int AdaCourse, int AdaDraft, int BobCourse, int BobDraft,

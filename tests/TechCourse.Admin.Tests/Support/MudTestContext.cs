@@ -5,7 +5,7 @@ using MudBlazor.Services;
 
 namespace TechCourse.Admin.Tests.Support;
 
-/// The one way component tests get a bUnit context: MudBlazor services, no transitions, loose JS interop.
+// The one way component tests get a bUnit context: MudBlazor services, no transitions, loose JS interop.
 public static class MudTestContext
 {
     public static BunitContext Create()
@@ -21,7 +21,7 @@ public static class MudTestContext
         return context;
     }
 
-    /// The signed-in user as the app's pages read it (the cascading authentication state).
+    // The signed-in user as the app's pages read it (the cascading authentication state).
     public static BunitContext SignedInAs(this BunitContext context, TechCourse.Admin.Infrastructure.Auth.Actor actor)
     {
         context.Services.AddCascadingValue(_ => Task.FromResult(new Microsoft.AspNetCore.Components.Authorization.AuthenticationState(actor.ToPrincipal("test"))));

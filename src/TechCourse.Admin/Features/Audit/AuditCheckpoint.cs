@@ -5,18 +5,18 @@ using System.Text.Json;
 
 namespace TechCourse.Admin.Features.Audit;
 
-/// The chain as it stood at a moment, sealed outside the database: its head (the newest sealed entry's sequence and hash),
-/// how many sealed entries the table held, where the chain started (its anchor), and when and why it was written.
-/// Database names the database it belongs to (the cluster's system identifier and the database name), so one file can
-/// hold the checkpoints of several databases without mixing them.
+// The chain as it stood at a moment, sealed outside the database: its head (the newest sealed entry's sequence and hash),
+// how many sealed entries the table held, where the chain started (its anchor), and when and why it was written.
+// Database names the database it belongs to (the cluster's system identifier and the database name), so one file can
+// hold the checkpoints of several databases without mixing them.
 public sealed record AuditCheckpoint(string Database, long Seq, string Hash, long Count, long AnchorSeq, string AnchorHash, DateTimeOffset At, string By, string Why)
 {
     public const string Interval = "interval", Verify = "verify", Archive = "archive";
 
     private const string SignatureField = ",\"sig\":\"";
 
-    /// One line of JSON: the fields in a fixed order, then an HMAC-SHA256 of everything before it, so any change to the
-    /// line (or a line written without the key) no longer verifies.
+    // One line of JSON: the fields in a fixed order, then an HMAC-SHA256 of everything before it, so any change to the
+    // line (or a line written without the key) no longer verifies.
     public string ToLine(byte[] key)
     {
         using var buffer = new MemoryStream();
@@ -39,7 +39,7 @@ public sealed record AuditCheckpoint(string Database, long Seq, string Hash, lon
         return payload[..^1] + SignatureField + Sign(key, payload) + "\"}";
     }
 
-    /// The checkpoint of a line, or why the line cannot be trusted.
+    // The checkpoint of a line, or why the line cannot be trusted.
     public static (AuditCheckpoint? Checkpoint, string? Problem) Parse(string line, byte[] key)
     {
         var at = line.LastIndexOf(SignatureField, StringComparison.Ordinal);
@@ -62,7 +62,7 @@ public sealed record AuditCheckpoint(string Database, long Seq, string Hash, lon
         }
     }
 
-    /// The same chain state (what a new checkpoint would add nothing to).
+    // The same chain state (what a new checkpoint would add nothing to).
     public bool SameHeadAs(AuditCheckpoint other) =>
         Database == other.Database && Seq == other.Seq && Hash == other.Hash && Count == other.Count && AnchorSeq == other.AnchorSeq && AnchorHash == other.AnchorHash;
 

@@ -1,37 +1,38 @@
 using System.Security.Cryptography;
 using System.Text;
+using TechCourse.Admin.Infrastructure.Database;
 
 namespace TechCourse.Admin.Features.Audit;
 
-/// Where checkpoints go and how often. Audit:CheckpointFile and Audit:CheckpointKeyFile (relative paths are under the
-/// content root); by default the folder beside the embedded cluster's data folder ("<DataDirectory>-audit", so
-/// .data/postgres-audit, git-ignored), or .data/audit with an external database. Neither may be inside the database
-/// server's data folder: the point is that the database's owner cannot rewrite them.
+// Where checkpoints go and how often, resolved from the Audit settings: relative paths are under the content root; by
+// default the folder beside the embedded cluster's data folder ("<DataDirectory>-audit", so .data/postgres-audit,
+// git-ignored), or .data/audit with an external database. Neither may be inside the database server's data folder: the
+// point is that the database's owner cannot rewrite them.
 public sealed record AuditCheckpointOptions(string File, string KeyFile, TimeSpan Interval)
 {
-    public static AuditCheckpointOptions From(IConfiguration configuration, string contentRoot, bool embedded)
+    public static AuditCheckpointOptions From(AuditOptions settings, EmbeddedPostgresOptions embeddedSettings, string contentRoot, bool embedded)
     {
         var folder = embedded
-            ? Path.GetFullPath(Path.Combine(contentRoot, configuration["EmbeddedPostgres:DataDirectory"] ?? ".data/postgres")).TrimEnd(Path.DirectorySeparatorChar) + "-audit"
+            ? Path.GetFullPath(Path.Combine(contentRoot, embeddedSettings.DataDirectory)).TrimEnd(Path.DirectorySeparatorChar) + "-audit"
             : Path.Combine(contentRoot, ".data", "audit");
-        string Resolve(string key, string fallback) => Path.GetFullPath(Path.Combine(contentRoot, configuration[key] is { Length: > 0 } configured ? configured : fallback));
+        string Resolve(string configured, string fallback) => Path.GetFullPath(Path.Combine(contentRoot, configured is { Length: > 0 } ? configured : fallback));
         return new AuditCheckpointOptions(
-            Resolve("Audit:CheckpointFile", Path.Combine(folder, "checkpoints.log")),
-            Resolve("Audit:CheckpointKeyFile", Path.Combine(folder, "checkpoint.key")),
-            TimeSpan.FromSeconds(Math.Max(0.5, configuration.GetValue("Audit:CheckpointIntervalSeconds", 60.0))));
+            Resolve(settings.CheckpointFile, Path.Combine(folder, "checkpoints.log")),
+            Resolve(settings.CheckpointKeyFile, Path.Combine(folder, "checkpoint.key")),
+            TimeSpan.FromSeconds(settings.CheckpointIntervalSeconds));
     }
 }
 
-/// Every line of the file that belongs to one database: the checkpoints that verify (in file order), the lines that do
-/// not, and how many lines belong to other databases.
+// Every line of the file that belongs to one database: the checkpoints that verify (in file order), the lines that do
+// not, and how many lines belong to other databases.
 public sealed record AuditCheckpointLog(bool FileExists, IReadOnlyList<AuditCheckpoint> Checkpoints, IReadOnlyList<(long Line, string Problem)> BadLines, long OtherDatabases)
 {
     public AuditCheckpoint? Newest => Checkpoints.Count == 0 ? null : Checkpoints[^1];
 }
 
-/// The append-only checkpoint file and its HMAC key, both owned by the app (mode 0600, created on first use). Several
-/// app instances may share the file: every read and append happens under an exclusive lock on "<file>.lock" (flock,
-/// which .NET takes for FileShare.None), and each checkpoint is one line written in one call and flushed to disk.
+// The append-only checkpoint file and its HMAC key, both owned by the app (mode 0600, created on first use). Several
+// app instances may share the file: every read and append happens under an exclusive lock on "<file>.lock" (flock,
+// which .NET takes for FileShare.None), and each checkpoint is one line written in one call and flushed to disk.
 public sealed class AuditCheckpointFile(AuditCheckpointOptions options, ILogger<AuditCheckpointFile>? logger = null)
 {
     private const int TailBytes = 64 * 1024;
@@ -41,7 +42,7 @@ public sealed class AuditCheckpointFile(AuditCheckpointOptions options, ILogger<
 
     public AuditCheckpointOptions Options => options;
 
-    /// Holds the file for this caller alone (other threads, instances and processes wait) until disposed.
+    // Holds the file for this caller alone (other threads, instances and processes wait) until disposed.
     public async Task<IDisposable> LockAsync(CancellationToken ct)
     {
         CreateFolder(options.File);
@@ -59,7 +60,7 @@ public sealed class AuditCheckpointFile(AuditCheckpointOptions options, ILogger<
         }
     }
 
-    /// Every line (the caller holds the lock).
+    // Every line (the caller holds the lock).
     public async Task<AuditCheckpointLog> ReadAllAsync(string database, CancellationToken ct)
     {
         if (!File.Exists(options.File)) return new AuditCheckpointLog(false, [], [], 0);
@@ -79,7 +80,7 @@ public sealed class AuditCheckpointFile(AuditCheckpointOptions options, ILogger<
         return new AuditCheckpointLog(true, checkpoints, bad, others);
     }
 
-    /// The newest checkpoint of the database that verifies, read from the end of the file (the caller holds the lock).
+    // The newest checkpoint of the database that verifies, read from the end of the file (the caller holds the lock).
     public async Task<AuditCheckpoint?> NewestAsync(string database, CancellationToken ct)
     {
         if (!File.Exists(options.File)) return null;
@@ -99,8 +100,8 @@ public sealed class AuditCheckpointFile(AuditCheckpointOptions options, ILogger<
         return (await ReadAllAsync(database, ct)).Newest;
     }
 
-    /// Appends one line (the caller holds the lock). A line cut short by a crash is left as it is, and the new one starts
-    /// on a line of its own.
+    // Appends one line (the caller holds the lock). A line cut short by a crash is left as it is, and the new one starts
+    // on a line of its own.
     public async Task AppendAsync(AuditCheckpoint checkpoint, CancellationToken ct)
     {
         CreateFolder(options.File);
@@ -169,7 +170,7 @@ public sealed class AuditCheckpointFile(AuditCheckpointOptions options, ILogger<
         else Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
-    /// A file created readable and writable by its owner only (not created first and narrowed after).
+    // A file created readable and writable by its owner only (not created first and narrowed after).
     private static FileStreamOptions OwnerOnlyFile(FileMode mode, FileAccess access, FileShare share)
     {
         var options = new FileStreamOptions { Mode = mode, Access = access, Share = share };

@@ -2,9 +2,9 @@ using Npgsql;
 
 namespace TechCourse.Admin.Features.Audit;
 
-/// Writes a checkpoint of the audit chain every Audit:CheckpointIntervalSeconds (60) when it has grown since the newest
-/// one (the listener seals every second). When the database no longer matches the newest checkpoint none is written: the
-/// error is logged and shown to admins on the audit page until a checkpoint succeeds again.
+// Writes a checkpoint of the audit chain every Audit:CheckpointIntervalSeconds (60) when it has grown since the newest
+// one (the listener seals every second). When the database no longer matches the newest checkpoint none is written: the
+// error is logged and shown to admins on the audit page until a checkpoint succeeds again.
 public sealed class AuditCheckpointer(AuditIntegrity integrity, AuditLiveFeed feed, ILogger<AuditCheckpointer> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -1,17 +1,10 @@
-using System.Globalization;
 using Npgsql;
 
 namespace TechCourse.Admin.Features.Audit;
 
-/// The `audit verify` and `audit archive` verbs (exit code 3: the chain is broken).
+// The work of the `audit verify` and `audit archive` verbs (exit code 3: the chain is broken).
 public static class AuditCommands
 {
-    public const string Usage = """
-          audit verify                                     seal new price changes, walk the hash chain and compare it with the newest signed checkpoint
-                                                           (Audit:CheckpointFile); reports the first broken link, deleted or rewritten entries
-          audit archive --older-than-years N --file F      move entries older than N years to the CSV file F (keeps their hashes; the rest still verifies)
-        """;
-
     public static async Task<int> VerifyAsync(string connectionString, AuditCheckpointOptions checkpoints, TextWriter output, CancellationToken ct)
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
@@ -23,20 +16,9 @@ public static class AuditCommands
     private static AuditIntegrity Integrity(NpgsqlDataSource dataSource, AuditCheckpointOptions checkpoints) =>
         new(dataSource, new AuditChain(dataSource), new AuditCheckpointFile(checkpoints));
 
-    public static async Task<int> ArchiveAsync(string ownerConnectionString, AuditCheckpointOptions checkpoints, IReadOnlyDictionary<string, string> options,
+    public static async Task<int> ArchiveAsync(string ownerConnectionString, AuditCheckpointOptions checkpoints, int years, string file,
         TextWriter output, TextWriter error, CancellationToken ct)
     {
-        if (!options.TryGetValue("older-than-years", out var yearsText) || !int.TryParse(yearsText, NumberStyles.None, CultureInfo.InvariantCulture, out var years) || years < 1
-            || !options.TryGetValue("file", out var file) || string.IsNullOrWhiteSpace(file))
-        {
-            error.WriteLine("audit archive needs --older-than-years N (a whole number of years, at least 1) and --file F.");
-            return 2;
-        }
-        if (File.Exists(file))
-        {
-            error.WriteLine($"{file} already exists; choose a new file so no archive is overwritten.");
-            return 2;
-        }
         await using var dataSource = NpgsqlDataSource.Create(ownerConnectionString);
         var integrity = Integrity(dataSource, checkpoints);
         // Only a chain that still matches its newest checkpoint is archived; the archive then checkpoints the new anchor,
@@ -68,7 +50,7 @@ public static class AuditCommands
         ? $"Chain intact: {v.Checked:N0} entries checked (#{v.AnchorSeq + 1}…#{v.SealedUpTo}), head hash {v.HeadHash ?? "(none)"}, {v.Unsealed:N0} not yet sealed; {v.Elapsed.TotalSeconds:F1} s."
         : $"Chain BROKEN at #{v.FirstBreak!.SealSeq} (log id {v.FirstBreak.LogId}): {v.FirstBreak.Problem}. {v.Checked:N0} sealed entries; {v.Elapsed.TotalSeconds:F1} s.";
 
-    /// The verdict first, then the chain walk, the comparison with the newest checkpoint, every problem and note.
+    // The verdict first, then the chain walk, the comparison with the newest checkpoint, every problem and note.
     public static IReadOnlyList<string> Describe(IntegrityReport r)
     {
         var lines = new List<string>

@@ -5,7 +5,7 @@ using TechCourse.Admin.Infrastructure.Exports;
 
 namespace TechCourse.Admin.Features.Audit;
 
-/// GET /exports/audit.csv?{the timeline's filter}: the filtered log, streamed row by row (no size cap, no buffering).
+// GET /exports/audit.csv?{the timeline's filter}: the filtered log, streamed row by row (no size cap, no buffering).
 public static class AuditExport
 {
     public const string Path = "/exports/audit.csv";

@@ -1,13 +1,20 @@
+using Microsoft.Extensions.Options;
+using TechCourse.Admin.Infrastructure.Configuration;
+using TechCourse.Admin.Infrastructure.Database;
+
 namespace TechCourse.Admin.Features.Audit;
 
 public static class AuditFeature
 {
-    public static IServiceCollection AddAuditFeature(this IServiceCollection services, AuditCheckpointOptions checkpoints)
+    public static IServiceCollection AddAuditFeature(this IServiceCollection services)
     {
+        services.AddSettings<AuditOptions>();
         services.AddSingleton<AuditQueries>();
         services.AddSingleton<AuditChain>();
         services.AddSingleton<AuditLiveFeed>();
-        services.AddSingleton(checkpoints);
+        services.AddSingleton(provider => AuditCheckpointOptions.From(provider.GetRequiredService<IOptions<AuditOptions>>().Value,
+            provider.GetRequiredService<IOptions<EmbeddedPostgresOptions>>().Value, provider.GetRequiredService<IHostEnvironment>().ContentRootPath,
+            provider.GetRequiredService<DatabaseConnections>().Embedded));
         services.AddSingleton<AuditCheckpointFile>();
         services.AddSingleton<AuditIntegrity>();
         services.AddHostedService<AuditListener>();

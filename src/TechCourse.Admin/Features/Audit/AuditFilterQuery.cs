@@ -4,8 +4,8 @@ using TechCourse.Admin.Infrastructure.Http;
 
 namespace TechCourse.Admin.Features.Audit;
 
-/// The filter as URL query parameters (the page's address and the CSV export share them). The page drops unknown or
-/// malformed values and shows the rest; the export refuses them with a message (ParseStrict) before its first byte.
+// The filter as URL query parameters (the page's address and the CSV export share them). The page drops unknown or
+// malformed values and shows the rest; the export refuses them with a message (ParseStrict) before its first byte.
 public static class AuditFilterQuery
 {
     public const string Outside = "outside";

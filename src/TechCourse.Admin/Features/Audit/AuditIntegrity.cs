@@ -4,31 +4,34 @@ using Npgsql;
 
 namespace TechCourse.Admin.Features.Audit;
 
-/// What verification found: the chain walk, the newest checkpoint it was compared with, every problem (a broken chain
-/// is in Chain), notes that are not problems, and the checkpoint written when everything held.
+// What verification found: the chain walk, the newest checkpoint it was compared with, every problem (a broken chain
+// is in Chain), notes that are not problems, and the checkpoint written when everything held.
 public sealed record IntegrityReport(ChainVerification Chain, AuditCheckpoint? Newest, IReadOnlyList<string> Problems, IReadOnlyList<string> Notes, AuditCheckpoint? Written)
 {
     public bool Intact => Chain.Intact && Problems.Count == 0;
 }
 
-/// Refused: why no checkpoint was written (the database no longer matches the newest one). Written: the new one, or null
-/// when nothing changed since the newest one or nothing is sealed yet.
+// Refused: why no checkpoint was written (the database no longer matches the newest one). Written: the new one, or null
+// when nothing changed since the newest one or nothing is sealed yet.
 public sealed record CheckpointOutcome(AuditCheckpoint? Written, IReadOnlyList<string> Refused);
 
-/// Anchors the hash chain outside the database. The chain alone cannot tell whether its newest entries were deleted, the
-/// whole log emptied, or entries edited and every later hash recomputed: a database owner can do all of that and leave a
-/// chain that verifies. Checkpoints (head sequence and hash, entry count, anchor, time), signed with a key the database
-/// never sees and appended to a file it cannot write, pin the chain as it was; each new one is written only after the
-/// entries sealed since the previous one were checked to extend it, so the newest checkpoint vouches for the whole chain
-/// up to its head.
+// Anchors the hash chain outside the database. The chain alone cannot tell whether its newest entries were deleted, the
+// whole log emptied, or entries edited and every later hash recomputed: a database owner can do all of that and leave a
+// chain that verifies. Checkpoints (head sequence and hash, entry count, anchor, time), signed with a key the database
+// never sees and appended to a file it cannot write, pin the chain as it was; each new one is written only after the
+// entries sealed since the previous one were checked to extend it, so the newest checkpoint vouches for the whole chain
+// up to its head.
 public sealed class AuditIntegrity(NpgsqlDataSource dataSource, AuditChain chain, AuditCheckpointFile file, ILogger<AuditIntegrity>? logger = null)
 {
     private const int ListedBadLines = 5;
 
+    // Who wrote a checkpoint: the host, the process and this instance (two app instances may share a process or a pid).
+    private readonly string instance = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
+
     public AuditCheckpointFile File => file;
 
-    /// A checkpoint of the chain as it stands, unless it matches the newest one already, or no longer extends it.
-    /// archivedTo: the anchor the archive verb just moved the chain to (sequence, hash), the one move of the anchor allowed.
+    // A checkpoint of the chain as it stands, unless it matches the newest one already, or no longer extends it.
+    // archivedTo: the anchor the archive verb just moved the chain to (sequence, hash), the one move of the anchor allowed.
     public async Task<CheckpointOutcome> CheckpointAsync(string why, CancellationToken ct, (long Seq, string Hash)? archivedTo = null)
     {
         var (problems, written, _) = await AnchorAsync(why, fullLog: false, appendWhenUnchanged: false, mayAppend: true, archivedTo, ct);
@@ -36,8 +39,8 @@ public sealed class AuditIntegrity(NpgsqlDataSource dataSource, AuditChain chain
         return new CheckpointOutcome(written, problems);
     }
 
-    /// Seals what has committed, walks the whole chain, compares the database with the newest valid checkpoint (and reads
-    /// every line of the file, so an edited one is reported), and writes a checkpoint when all of it holds.
+    // Seals what has committed, walks the whole chain, compares the database with the newest valid checkpoint (and reads
+    // every line of the file, so an edited one is reported), and writes a checkpoint when all of it holds.
     public async Task<IntegrityReport> VerifyAsync(CancellationToken ct)
     {
         var walk = await chain.VerifyAsync(ct);
@@ -75,14 +78,14 @@ public sealed class AuditIntegrity(NpgsqlDataSource dataSource, AuditChain chain
         }
         if (problems.Count > 0 || !mayAppend || head.Seq is null) return (problems, null, log);
         var checkpoint = new AuditCheckpoint(head.Database, head.Seq.Value, Convert.ToHexStringLower(head.Hash!), head.Count, head.AnchorSeq,
-            Convert.ToHexStringLower(head.AnchorHash), DateTimeOffset.UtcNow, $"{Environment.MachineName}/{Environment.ProcessId}", why);
+            Convert.ToHexStringLower(head.AnchorHash), DateTimeOffset.UtcNow, instance, why);
         if (newest is not null && checkpoint.SameHeadAs(newest) && !appendWhenUnchanged) return (problems, null, log);
         await file.AppendAsync(checkpoint, ct);
         return (problems, checkpoint, log);
     }
 
-    /// How the database differs from the checkpoint c, most telling first. history: every valid checkpoint of the database,
-    /// to narrow down where a rewrite starts.
+    // How the database differs from the checkpoint c, most telling first. history: every valid checkpoint of the database,
+    // to narrow down where a rewrite starts.
     private static async Task<List<string>> CompareAsync(NpgsqlConnection connection, ChainHead head, AuditCheckpoint c, IReadOnlyList<AuditCheckpoint>? history,
         (long Seq, string Hash)? archivedTo, CancellationToken ct)
     {
@@ -117,8 +120,8 @@ public sealed class AuditIntegrity(NpgsqlDataSource dataSource, AuditChain chain
         return problems;
     }
 
-    /// Binary search over the older checkpoints: a rewrite that starts at entry k changes the hash of every entry from k on,
-    /// so the checkpoints before k still match and those from k on do not.
+    // Binary search over the older checkpoints: a rewrite that starts at entry k changes the hash of every entry from k on,
+    // so the checkpoints before k still match and those from k on do not.
     private static async Task<AuditCheckpoint?> NewestStillMatchingAsync(NpgsqlConnection connection, IReadOnlyList<AuditCheckpoint>? history, long anchorSeq, long below,
         CancellationToken ct)
     {

@@ -3,9 +3,9 @@ using TechCourse.Admin.Infrastructure.Http;
 
 namespace TechCourse.Admin.Features.Courses;
 
-/// The grid's state as it travels in the address (a bookmark, a shared link). A value the grid cannot use — an unknown
-/// or numeric sort, a page that is not a number, a search with control characters — falls back to that field's default,
-/// so any link opens the page instead of failing.
+// The grid's state as it travels in the address (a bookmark, a shared link). A value the grid cannot use — an unknown
+// or numeric sort, a page that is not a number, a search with control characters — falls back to that field's default,
+// so any link opens the page instead of failing.
 public sealed record CourseGridQuery(
     string? Search = null, bool? Published = null, string? Difficulty = null, int? PassingScore = null, decimal? MinPrice = null, decimal? MaxPrice = null,
     Guid? InstructorId = null, CourseSort Sort = CourseSort.Title, bool Descending = false, int Page = 0, int? PageSize = null)
@@ -13,7 +13,7 @@ public sealed record CourseGridQuery(
     public const int MaxSearchLength = 200, LastPage = 1_000_000;
     private static readonly string[] SortNames = Enum.GetNames<CourseSort>().Select(n => n.ToLowerInvariant()).ToArray();
 
-    /// PageSize: one of pageSizes, or null for the grid's default.
+    // PageSize: one of pageSizes, or null for the grid's default.
     public static CourseGridQuery Parse(IReadOnlyDictionary<string, StringValues> query, IReadOnlyCollection<int> pageSizes)
     {
         var reader = new QueryStringReader(query);

@@ -4,13 +4,13 @@ using TechCourse.Admin.Infrastructure.Auth;
 
 namespace TechCourse.Admin.Features.Dashboard;
 
-/// OwnCoursesOnly: the figures are the viewer's own courses' (an Instructor), with no platform-wide counts (Instructors null).
+// OwnCoursesOnly: the figures are the viewer's own courses' (an Instructor), with no platform-wide counts (Instructors null).
 public sealed record DashboardFigures(long Students, long? Instructors, long Courses, long PublishedCourses, long Enrollments, decimal GrossRevenue, bool OwnCoursesOnly);
 
 public sealed class DashboardQueries(NpgsqlDataSource dataSource)
 {
-    /// Admins and Accounting see the platform's figures; an Instructor only those of their own courses (the students
-    /// enrolled in them, their enrollments and revenue), never the platform's revenue or user counts.
+    // Admins and Accounting see the platform's figures; an Instructor only those of their own courses (the students
+    // enrolled in them, their enrollments and revenue), never the platform's revenue or user counts.
     public async Task<DashboardFigures> FiguresAsync(Actor viewer, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);

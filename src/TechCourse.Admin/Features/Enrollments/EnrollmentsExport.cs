@@ -6,7 +6,7 @@ using TechCourse.Admin.Infrastructure.Http;
 
 namespace TechCourse.Admin.Features.Enrollments;
 
-/// GET /exports/enrollments.csv?courseId=&studentId=&from=&to= — the grid's filter, every matching row, streamed.
+// GET /exports/enrollments.csv?courseId=&studentId=&from=&to= — the grid's filter, every matching row, streamed.
 public static class EnrollmentsExport
 {
     public const string Path = "/exports/enrollments.csv";
@@ -28,7 +28,7 @@ public static class EnrollmentsExport
         return endpoints;
     }
 
-    /// The filter of the query string, or a problem: an id, instant or range the grid could not have produced.
+    // The filter of the query string, or a problem: an id, instant or range the grid could not have produced.
     public static (EnrollmentFilter? Filter, string? Problem) Parse(QueryStringReader query)
     {
         var filter = new EnrollmentFilter(query.Id("courseId"), query.Guid("studentId"), query.Instant("from"), query.Instant("to"));

@@ -4,9 +4,9 @@ using TechCourse.Admin.Infrastructure.Exports;
 
 namespace TechCourse.Admin.Features.Sales;
 
-/// CSV files of the sales reports: amounts with two decimals and a dot, days as ISO-8601 with the zone's offset. Text
-/// (titles, emails) is neutralised against formulas by the shared options; figures are written as numbers, so a
-/// negative change stays a number.
+// CSV files of the sales reports: amounts with two decimals and a dot, days as ISO-8601 with the zone's offset. Text
+// (titles, emails) is neutralised against formulas by the shared options; figures are written as numbers, so a
+// negative change stays a number.
 public static class SalesCsv
 {
     public static string FileName(string report, SalesRange? range, string zone) =>
@@ -73,7 +73,7 @@ public static class SalesCsv
 
     private static string Iso(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    /// Local midnight starting the day, with the zone's offset at that instant.
+    // Local midnight starting the day, with the zone's offset at that instant.
     public static string Start(DateOnly day, string zone)
     {
         var tz = TimeZoneInfo.FindSystemTimeZoneById(zone);

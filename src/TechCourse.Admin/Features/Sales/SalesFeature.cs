@@ -1,6 +1,6 @@
 using System.Text;
-using TechCourse.Admin.Features.Analytics;
 using TechCourse.Admin.Infrastructure.Auth;
+using TechCourse.Admin.Infrastructure.Configuration;
 using TechCourse.Admin.Infrastructure.Exports;
 using TechCourse.Admin.Infrastructure.Http;
 
@@ -10,12 +10,12 @@ public static class SalesFeature
 {
     public const string ExportPath = "/exports/sales";
 
-    public static void AddSalesFeature(this IHostApplicationBuilder builder)
+    public static IServiceCollection AddSalesFeature(this IServiceCollection services)
     {
-        builder.Services.AddOptions<ReportingOptions>().BindConfiguration("Reporting");
-        builder.Services.AddSingleton<SalesQueries>();
-        builder.Services.AddSingleton<AnalyticsQueries>();
-        builder.Services.AddHostedService<SalesFolder>();
+        services.AddSettings<ReportingOptions>();
+        services.AddSingleton<SalesQueries>();
+        services.AddHostedService<SalesFolder>();
+        return services;
     }
 
     public static string ExportUrl(string report, SalesRange range, string? search = null, string? sort = null, bool descending = true) =>
@@ -24,8 +24,8 @@ public static class SalesFeature
 
     public static readonly IReadOnlyList<string> Reports = ["by-day", "by-course", "courses-in-range", "by-instructor"];
 
-    /// The range and the grid's view of the query string, or a problem (a day outside the reports' years, a range too
-    /// long, an unknown zone or sort): refused before anything is read or written.
+    // The range and the grid's view of the query string, or a problem (a day outside the reports' years, a range too
+    // long, an unknown zone or sort): refused before anything is read or written.
     public static (SalesExportRequest? Request, string? Problem) ParseExport(IQueryCollection query)
     {
         var reader = new QueryStringReader(query);

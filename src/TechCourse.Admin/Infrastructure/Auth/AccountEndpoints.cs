@@ -24,7 +24,7 @@ public static class AccountEndpoints
             {
                 result = await signIn.SignInAsync(form.Email, form.Password, http.Connection.RemoteIpAddress?.ToString(), ct);
             }
-            catch (Npgsql.NpgsqlException e) when (DatabaseMonitor.IsUnavailable(e))
+            catch (Exception e) when (DatabaseErrors.IsTransient(e))
             {
                 result = new SignInResult(SignInOutcome.Unavailable);
             }
@@ -63,7 +63,7 @@ public static class AccountEndpoints
                 await sessions.EndAsync(token, everywhere, http.RequestAborted);
                 http.RequestServices.GetRequiredService<SessionConfirmations>().Forget(token);
             }
-            catch (Exception e) when (DatabaseMonitor.IsUnavailable(e))
+            catch (Exception e) when (DatabaseErrors.IsTransient(e))
             {
                 logger.LogWarning("Sign-out could not end the session in the database ({Problem}); it ends at its idle timeout", e.Message);
             }
@@ -72,9 +72,9 @@ public static class AccountEndpoints
         return Results.Redirect($"{SignInPath}?signedOut={(everywhere ? "everywhere" : "true")}");
     }
 
-    /// A path of this site, or "/". Whatever is not printable ASCII is percent-encoded first (as a browser would send it): a
-    /// tab, CR, LF or U+3000 left raw would fail the Location header, and browsers drop tab, CR and LF from a URL, which
-    /// would turn "/\t/evil.example" into "//evil.example".
+    // A path of this site, or "/". Whatever is not printable ASCII is percent-encoded first (as a browser would send it): a
+    // tab, CR, LF or U+3000 left raw would fail the Location header, and browsers drop tab, CR and LF from a URL, which
+    // would turn "/\t/evil.example" into "//evil.example".
     public static string SafeReturnUrl(string? returnUrl)
     {
         if (string.IsNullOrEmpty(returnUrl)) return "/";

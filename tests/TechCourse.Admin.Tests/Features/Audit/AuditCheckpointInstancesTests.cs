@@ -5,7 +5,7 @@ using TechCourse.Admin.Tests.Support;
 
 namespace TechCourse.Admin.Tests.Features.Audit;
 
-/// Two app processes on one database append checkpoints to one file, as the running app does every interval.
+// Two app instances on one database append checkpoints to one file, as the running app does every interval.
 [Trait("Category", "Security")]
 public sealed class AuditCheckpointInstancesTests
 {
@@ -31,20 +31,20 @@ public sealed class AuditCheckpointInstancesTests
             var file = new AuditCheckpointFile(options);
             var changes = 0;
             await using (var connection = await database.DataSource.OpenConnectionAsync())
-                await ExternalApp.WaitForAsync(async () =>
+                await Eventually.WaitForAsync(async () =>
                 {
                     await connection.ExecuteAsync("UPDATE courses SET price = price + 1 WHERE course_id = @course", new { course });
                     changes++;
                     return changes >= 40 && (await CheckpointsAsync(file, database)).Select(c => c.By).Distinct().Count() == 2;
                 }, TimeSpan.FromSeconds(90), "checkpoints from both instances");
-            await ExternalApp.WaitForAsync(async () => (await CheckpointsAsync(file, database)).LastOrDefault()?.Seq == changes, TimeSpan.FromSeconds(20), "a checkpoint of every entry");
+            await Eventually.WaitForAsync(async () => (await CheckpointsAsync(file, database)).LastOrDefault()?.Seq == changes, TimeSpan.FromSeconds(20), "a checkpoint of every entry");
             var checkpoints = await CheckpointsAsync(file, database);
 
             await using (var connection = await database.DataSource.OpenConnectionAsync())
                 await connection.ExecuteAsync("BEGIN; SET LOCAL techcourse.audit_maintenance = 'on'; DELETE FROM price_changes WHERE seal_seq > @kept; COMMIT;", new { kept = changes - 5 });
             using var admin = await ExternalApp.SignedInClientAsync(first);
             string page = "";
-            await ExternalApp.WaitForAsync(async () => (page = await admin.GetStringAsync(new Uri("/audit", UriKind.Relative))).Contains("integrity-problem", StringComparison.Ordinal),
+            await Eventually.WaitForAsync(async () => (page = await admin.GetStringAsync(new Uri("/audit", UriKind.Relative))).Contains("integrity-problem", StringComparison.Ordinal),
                 TimeSpan.FromSeconds(20), "the audit page to report the deleted entries");
 
             Assert.Empty((await file.ReadAllAsync(checkpoints[0].Database, CancellationToken.None)).BadLines);

@@ -5,8 +5,8 @@ using TechCourse.Admin.Tests.Support;
 
 namespace TechCourse.Admin.Tests.Features.Audit;
 
-/// Issue 19, section 6: the attacks of a database owner on the hash chain, each against a chain pinned by signed
-/// checkpoints outside the database: which verification now reports, and which stay in the documented window.
+// Issue 19, section 6: the attacks of a database owner on the hash chain, each against a chain pinned by signed
+// checkpoints outside the database: which verification now reports, and which stay in the documented window.
 public sealed class AuditCheckpointTests : IAsyncLifetime
 {
     private readonly AuditCheckpointOptions options = AuditTestData.TemporaryCheckpoints();
@@ -27,7 +27,7 @@ public sealed class AuditCheckpointTests : IAsyncLifetime
 
     private AuditIntegrity Integrity() => new(database.DataSource, new AuditChain(database.DataSource), new AuditCheckpointFile(options));
 
-    /// Price changes through the courses trigger, sealed into the chain (seal_seq 1, 2, … in order).
+    // Price changes through the courses trigger, sealed into the chain (seal_seq 1, 2, … in order).
     private async Task ChangePricesAsync(int count)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync();
@@ -49,7 +49,7 @@ public sealed class AuditCheckpointTests : IAsyncLifetime
         await connection.ExecuteAsync($"BEGIN; SET LOCAL techcourse.audit_maintenance = 'on'; {sql}; COMMIT;");
     }
 
-    /// The attack that keeps the chain walk happy: every hash from the given entry on recomputed from its content.
+    // The attack that keeps the chain walk happy: every hash from the given entry on recomputed from its content.
     private const string RecomputeFrom = """
         DO $recompute$ DECLARE r record; h bytea; BEGIN
             SELECT coalesce((SELECT entry_hash FROM price_changes WHERE seal_seq = {0} - 1), (SELECT anchor_hash FROM price_change_chain_anchor)) INTO h;
@@ -133,8 +133,7 @@ public sealed class AuditCheckpointTests : IAsyncLifetime
         var output = new StringWriter();
         var error = new StringWriter();
 
-        var archived = await AuditCommands.ArchiveAsync(database.ConnectionString, options, new Dictionary<string, string> { ["older-than-years"] = "3", ["file"] = file },
-            output, error, CancellationToken.None);
+        var archived = await AuditCommands.ArchiveAsync(database.ConnectionString, options, 3, file, output, error, CancellationToken.None);
         var report = await Integrity().VerifyAsync(CancellationToken.None);
 
         Assert.True(archived == 0, error.ToString());

@@ -7,7 +7,7 @@ using TechCourse.Admin.Tests.Support;
 
 namespace TechCourse.Admin.Tests.Features.Audit;
 
-/// Issue 19, section 7: price changes of a course deleted afterwards stay in the timeline and its CSV.
+// Issue 19, section 7: price changes of a course deleted afterwards stay in the timeline and its CSV.
 public sealed class DeletedCourseAuditTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
 {
     private readonly PeopleAndCourses data = new(database.Database);
