@@ -10,7 +10,7 @@ namespace TechCourse.Admin.Features.Audit;
 // point is that the database's owner cannot rewrite them.
 public sealed record AuditCheckpointOptions(string File, string KeyFile, TimeSpan Interval)
 {
-    public static AuditCheckpointOptions From(AuditOptions settings, EmbeddedPostgresOptions embeddedSettings, string contentRoot, bool embedded)
+    public static AuditCheckpointOptions From(AuditLogOptions settings, EmbeddedPostgresOptions embeddedSettings, string contentRoot, bool embedded)
     {
         var folder = embedded
             ? Path.GetFullPath(Path.Combine(contentRoot, embeddedSettings.DataDirectory)).TrimEnd(Path.DirectorySeparatorChar) + "-audit"
@@ -155,9 +155,9 @@ public sealed class AuditCheckpointFile(AuditCheckpointOptions options, ILogger<
                 var bytes = new byte[text.Length];
                 return Convert.TryFromBase64String(text, bytes, out var length) && length >= 32
                     ? bytes[..length]
-                    : throw new InvalidOperationException($"{path} is not an audit checkpoint key (32 random bytes, base64).");
+                    : throw new InvalidDataException($"{path} is not an audit checkpoint key (32 random bytes, base64).");
             }
-            if (attempt == 50) throw new InvalidOperationException($"{path} is empty: delete it to have a new key made (older checkpoints will no longer verify).");
+            if (attempt == 50) throw new InvalidDataException($"{path} is empty: delete it to have a new key made (older checkpoints will no longer verify).");
             Thread.Sleep(20);
         }
     }

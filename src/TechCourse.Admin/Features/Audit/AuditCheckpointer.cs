@@ -21,7 +21,7 @@ public sealed class AuditCheckpointer(AuditIntegrity integrity, AuditLiveFeed fe
             {
                 break;
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException or UnauthorizedAccessException or InvalidOperationException)
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException or UnauthorizedAccessException or InvalidDataException)
             {
                 logger.LogWarning("Writing an audit checkpoint failed ({Error}); trying again in {Interval}", e.Message, integrity.File.Options.Interval);
             }

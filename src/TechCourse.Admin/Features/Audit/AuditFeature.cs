@@ -8,11 +8,11 @@ public static class AuditFeature
 {
     public static IServiceCollection AddAuditFeature(this IServiceCollection services)
     {
-        services.AddSettings<AuditOptions>();
+        services.AddSettings<AuditLogOptions>();
         services.AddSingleton<AuditQueries>();
         services.AddSingleton<AuditChain>();
         services.AddSingleton<AuditLiveFeed>();
-        services.AddSingleton(provider => AuditCheckpointOptions.From(provider.GetRequiredService<IOptions<AuditOptions>>().Value,
+        services.AddSingleton(provider => AuditCheckpointOptions.From(provider.GetRequiredService<IOptions<AuditLogOptions>>().Value,
             provider.GetRequiredService<IOptions<EmbeddedPostgresOptions>>().Value, provider.GetRequiredService<IHostEnvironment>().ContentRootPath,
             provider.GetRequiredService<DatabaseConnections>().Embedded));
         services.AddSingleton<AuditCheckpointFile>();

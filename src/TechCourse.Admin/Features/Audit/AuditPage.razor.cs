@@ -199,13 +199,15 @@ public sealed partial class AuditPage
         {
             verification = await Integrity.VerifyAsync(cancellation.Token);
         }
+        // The checkpoint file is the app's own (not the database's): its problem is told as it is, to an admin.
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException && !cancellation.IsCancellationRequested)
+        {
+            Logger.LogWarning("The integrity check could not use the checkpoint file: {Problem}", e.Message);
+            error = $"The integrity check could not read or write the checkpoint file: {e.Message}";
+        }
         catch (Exception e) when (!cancellation.IsCancellationRequested)
         {
             error = PageErrors.Describe(Logger, e, "the integrity check could not finish");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
-        {
-            error = $"The integrity check could not read or write the checkpoint file: {e.Message}";
         }
         finally
         {

@@ -5,10 +5,10 @@ namespace TechCourse.Admin.Features.Courses;
 
 // The grid's state as it travels in the address (a bookmark, a shared link). A value the grid cannot use — an unknown
 // or numeric sort, a page that is not a number, a search with control characters — falls back to that field's default,
-// so any link opens the page instead of failing.
+// so any link opens the page instead of failing; Problem says which values were set aside, for the page to tell.
 public sealed record CourseGridQuery(
     string? Search = null, bool? Published = null, string? Difficulty = null, int? PassingScore = null, decimal? MinPrice = null, decimal? MaxPrice = null,
-    Guid? InstructorId = null, CourseSort Sort = CourseSort.Title, bool Descending = false, int Page = 0, int? PageSize = null)
+    Guid? InstructorId = null, CourseSort Sort = CourseSort.Title, bool Descending = false, int Page = 0, int? PageSize = null, string? Problem = null)
 {
     public const int MaxSearchLength = 200, LastPage = 1_000_000;
     private static readonly string[] SortNames = Enum.GetNames<CourseSort>().Select(n => n.ToLowerInvariant()).ToArray();
@@ -17,11 +17,15 @@ public sealed record CourseGridQuery(
     public static CourseGridQuery Parse(IReadOnlyDictionary<string, StringValues> query, IReadOnlyCollection<int> pageSizes)
     {
         var reader = new QueryStringReader(query);
-        var sort = reader.Raw("sort")?.ToLowerInvariant() is { } name && SortNames.Contains(name, StringComparer.Ordinal)
-            ? Enum.Parse<CourseSort>(name, ignoreCase: true)
-            : CourseSort.Title;
+        var sort = CourseSort.Title;
+        if (reader.Raw("sort") is { } name)
+        {
+            if (SortNames.Contains(name.ToLowerInvariant(), StringComparer.Ordinal)) sort = Enum.Parse<CourseSort>(name, ignoreCase: true);
+            else reader.Refuse($"sort must be one of {string.Join(", ", SortNames)}.");
+        }
         var size = reader.Int("size", 1, 1000);
-        return new CourseGridQuery(
+        if (size is { } unknown && !pageSizes.Contains(unknown)) reader.Refuse($"size must be one of {string.Join(", ", pageSizes)}.");
+        var parsed = new CourseGridQuery(
             Search: reader.Text("q", MaxSearchLength),
             Published: reader.Bool("published"),
             Difficulty: reader.OneOf("difficulty", CourseRules.Difficulties),
@@ -33,5 +37,6 @@ public sealed record CourseGridQuery(
             Descending: reader.Bool("desc") ?? false,
             Page: (reader.Int("page", 1, LastPage) ?? 1) - 1,
             PageSize: size is { } s && pageSizes.Contains(s) ? s : null);
+        return parsed with { Problem = reader.Problem };
     }
 }

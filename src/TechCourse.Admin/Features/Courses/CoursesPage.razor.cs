@@ -21,6 +21,8 @@ public sealed partial class CoursesPage : IDisposable
     private List<CourseRow> rows = [];
     private Actor? actor;
     private string? loadError;
+    // What the address held that the grid could not use (set aside, the rest applied).
+    private string? linkProblem;
     private string? search;
     private string published = "", difficulty = "";
     private int? passingScore;
@@ -68,6 +70,7 @@ public sealed partial class CoursesPage : IDisposable
             ["q"] = Q, ["published"] = PublishedQuery, ["difficulty"] = DifficultyQuery, ["score"] = ScoreQuery, ["min"] = MinQuery, ["max"] = MaxQuery,
             ["instructor"] = InstructorQuery, ["sort"] = SortQuery, ["desc"] = DescQuery, ["page"] = PageQuery, ["size"] = SizeQuery,
         }, Inputs.PageSizes);
+        linkProblem = query.Problem;
         search = query.Search;
         published = query.Published switch { true => "true", false => "false", null => "" };
         difficulty = query.Difficulty ?? "";

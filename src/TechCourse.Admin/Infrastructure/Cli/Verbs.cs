@@ -213,6 +213,6 @@ public sealed class Verbs
         return new Command("audit", "The price-change audit log.") { verify, archive };
     }
 
-    private AuditCheckpointOptions Checkpoints(VerbDatabase database) => AuditCheckpointOptions.From(context.Configuration.ReadSettings<AuditOptions>(),
+    private AuditCheckpointOptions Checkpoints(VerbDatabase database) => AuditCheckpointOptions.From(context.Configuration.ReadSettings<AuditLogOptions>(),
         context.Configuration.ReadSettings<EmbeddedPostgresOptions>(), context.ContentRoot, database.Connections.Embedded);
 }

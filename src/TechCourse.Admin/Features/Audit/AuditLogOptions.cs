@@ -3,7 +3,7 @@ using TechCourse.Admin.Infrastructure.Configuration;
 
 namespace TechCourse.Admin.Features.Audit;
 
-public sealed record AuditOptions : ISettings
+public sealed record AuditLogOptions : ISettings
 {
     public static string Section => "Audit";
 
