@@ -192,11 +192,13 @@ public sealed class AuditQueries(NpgsqlDataSource dataSource)
         return rows.Select(r => new AuditOption(r.Id.ToString(), $"{r.Email} ({r.Role})")).ToList();
     }
 
-    public async Task<string?> CourseLabelAsync(int courseId, CancellationToken ct)
+    // Null for a course the viewer cannot see: an instructor learns no other instructor's titles from an address.
+    public async Task<string?> CourseLabelAsync(Actor viewer, int courseId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var title = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
-            "SELECT title FROM courses WHERE course_id = @courseId", new { courseId }, cancellationToken: ct));
+            "SELECT title FROM courses WHERE course_id = @courseId AND (@isAdmin OR instructor_id = @viewer)",
+            new { courseId, isAdmin = viewer.IsAdmin, viewer = viewer.UserId }, cancellationToken: ct));
         return title is null ? null : $"{title} (#{courseId})";
     }
 
