@@ -23,3 +23,31 @@ window.techCourse = {
     };
     for (const type of ["pointerdown", "keydown", "wheel", "touchstart"]) document.addEventListener(type, beacon, { capture: true, passive: true });
 })();
+
+// A tap on the navigation button before the drawer can act on it (the page is still its prerendered HTML, or the
+// drawer has not yet learnt the window's width and is about to close itself on a phone) is kept, not lost, and
+// replayed once the layout marks the drawer as settled. A second early tap cancels the first.
+(() => {
+    const settled = () => document.querySelector('[data-testid="drawer-settled"]') !== null;
+    let pending = false, watching = false;
+    const replayWhenSettled = () => {
+        if (watching) return;
+        watching = true;
+        const observer = new MutationObserver(() => {
+            if (!settled()) return;
+            observer.disconnect();
+            watching = false;
+            if (!pending) return;
+            pending = false;
+            document.querySelector('[data-drawer-toggle]')?.click();
+        });
+        observer.observe(document.body, { childList: true, subtree: true });
+    };
+    document.addEventListener("click", e => {
+        if (!e.isTrusted || settled() || !(e.target instanceof Element) || !e.target.closest('[data-drawer-toggle]')) return;
+        e.preventDefault();
+        e.stopImmediatePropagation();
+        pending = !pending;
+        replayWhenSettled();
+    }, { capture: true });
+})();

@@ -107,6 +107,7 @@ public sealed partial class AccessibilityTests(BrowserFixture browser, RunningAp
         {
             yield return ("/", "drawer", async page =>
             {
+                await Screens.SettledLayoutAsync(page);
                 await page.GetByRole(AriaRole.Button, new() { Name = "Toggle navigation" }).EvaluateAsync("b => b.click()");
                 await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Main navigation" }).GetByRole(AriaRole.Link, new() { Name = "Courses" }))
                     .ToBeInViewportAsync();

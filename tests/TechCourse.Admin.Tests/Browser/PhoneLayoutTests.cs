@@ -63,6 +63,31 @@ public sealed partial class PhoneLayoutTests(BrowserFixture browser, RunningAppF
     }
 
     [Fact]
+    public async Task On_a_phone_a_tap_on_the_menu_button_before_the_page_is_interactive_is_not_lost()
+    {
+        var page = await Screens.SignedInAsync(browser, app.App.BaseAddress, Role.For(TechCourse.Admin.Infrastructure.Auth.StaffRoles.Admin, []), ScreenSize.Phone, Theme.Light);
+        // The circuit is held back until the tap has been made: the tap lands on the prerendered page.
+        var tapped = new TaskCompletionSource();
+        await page.RouteAsync("**/_blazor/negotiate**", async route =>
+        {
+            await tapped.Task;
+            await route.ContinueAsync();
+        });
+        await page.GotoAsync("/courses", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        var toggle = page.GetByRole(AriaRole.Button, new() { Name = "Toggle navigation" });
+        var courses = page.GetByRole(AriaRole.Navigation, new() { Name = "Main navigation" }).GetByRole(AriaRole.Link, new() { Name = "Courses" });
+
+        await toggle.ClickAsync();
+        Assert.Equal(0, await page.GetByTestId("circuit-interactive").CountAsync());
+        tapped.SetResult();
+
+        await Assertions.Expect(courses).ToBeInViewportAsync();
+        Assert.Equal("true", await toggle.GetAttributeAsync("aria-expanded"));
+        await BrowserFixture.ScreenshotAsync(page, "phone-drawer-opened-by-an-early-tap");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task On_a_phone_a_dialog_fills_the_screen_and_escape_closes_it_back_to_the_button_that_opened_it()
     {
         var page = await PhoneAsync("/courses");

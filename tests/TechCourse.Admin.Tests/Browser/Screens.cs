@@ -75,7 +75,7 @@ public static class Screens
     public static async Task SettledLayoutAsync(IPage page)
     {
         await page.GetByTestId("theme").WaitForAsync(new() { State = WaitForSelectorState.Attached });
-        await page.WaitForTimeoutAsync(500);
+        await page.GetByTestId("drawer-settled").WaitForAsync(new() { State = WaitForSelectorState.Attached });
     }
 
     // Nothing is loading any more (or 10 s have passed: a page that keeps loading is then checked as it stands).

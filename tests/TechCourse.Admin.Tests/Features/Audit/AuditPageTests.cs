@@ -90,4 +90,49 @@ public sealed class AuditPageTests
         Assert.Empty(page.FindAll("[data-testid=filter-instructor]"));
         Assert.Contains("Price changes of your courses", page.Markup, StringComparison.Ordinal);
     }
+    [Fact]
+    public async Task The_price_at_a_point_in_time_opened_from_an_address_names_the_filtered_course_by_its_title()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var (_, course) = await AuditTestData.InstructorWithCourseAsync(database.DataSource);
+        var title = await TitleAsync(database, course);
+        await using var context = Context(database, Guid.NewGuid(), StaffRoles.Admin);
+        context.Services.GetRequiredService<NavigationManager>().NavigateTo($"/audit?course={course}");
+
+        var page = context.Render<AuditPage>();
+
+        Assert.Equal($"{title} (#{course})", await PricePointCourseAsync(page));
+    }
+    [Fact]
+    public async Task An_instructor_given_another_instructors_course_in_the_address_learns_no_title()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var (instructor, _) = await AuditTestData.InstructorWithCourseAsync(database.DataSource);
+        var (_, theirs) = await AuditTestData.InstructorWithCourseAsync(database.DataSource);
+        var title = await TitleAsync(database, theirs);
+        await using var context = Context(database, instructor, StaffRoles.Instructor);
+        context.Services.GetRequiredService<NavigationManager>().NavigateTo($"/audit?course={theirs}");
+
+        var page = context.Render<AuditPage>();
+
+        Assert.Equal($"#{theirs}", await PricePointCourseAsync(page));
+        Assert.DoesNotContain(title, page.Markup, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> TitleAsync(TestDatabase database, int course)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        return await Dapper.SqlMapper.ExecuteScalarAsync<string>(connection, "SELECT title FROM courses WHERE course_id = @course", new { course }) ?? "";
+    }
+
+    // The text of the panel's course field once the panel is open.
+    private static async Task<string?> PricePointCourseAsync(IRenderedComponent<AuditPage> page)
+    {
+        page.WaitForAssertion(() => page.Find("[data-testid=audit-empty]"), TimeSpan.FromSeconds(10));
+        var panel = page.FindComponent<AuditPricePoint>().FindComponent<MudBlazor.MudExpansionPanel>();
+        await page.InvokeAsync(panel.Instance.ExpandAsync);
+        string? text = null;
+        page.WaitForAssertion(() => Assert.False(string.IsNullOrEmpty(text = page.Find("input[data-testid=price-point-course]").GetAttribute("value"))), TimeSpan.FromSeconds(10));
+        return text;
+    }
 }

@@ -85,15 +85,7 @@ public sealed class SalesPageTests
     [Fact]
     public async Task The_all_time_tab_asks_the_database_for_each_page_sort_and_search_and_totals_every_matched_course()
     {
-        await using var database = await TestDatabase.CreateAsync();
-        await using (var connection = await database.DataSource.OpenConnectionAsync())
-            await Dapper.SqlMapper.ExecuteAsync(connection, """
-                INSERT INTO courses (title, price) SELECT 'Course ' || lpad(i::text, 2, '0'), 10 FROM generate_series(0, 59) i;
-                INSERT INTO users (email) SELECT 'student-' || i || '@example.com' FROM generate_series(0, 59) i;
-                INSERT INTO enrollments (student_id, course_id, amount_paid, enrolled_at)
-                SELECT u.user_id, c.course_id, 10.01 + substr(c.title, 8)::int, now()
-                FROM courses c JOIN users u ON u.email = 'student-' || substr(c.title, 8)::int || '@example.com';
-                """);
+        await using var database = await SixtyCoursesAsync();
         await using var context = Context(database, "UTC");
         var page = context.Render<SalesPage>();
         page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=day-total-revenue]")), TimeSpan.FromSeconds(10));
@@ -122,6 +114,36 @@ public sealed class SalesPageTests
         await page.InvokeAsync(() => page.Find("input[data-testid=by-course-search]").Input("kubernetes"));
         page.WaitForAssertion(() => Assert.Contains("No course or instructor matches", page.Find("[data-testid=no-match]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         Assert.Equal("$0.00", page.Find("[data-testid=by-course-total-revenue]").TextContent);
+    }
+
+    [Fact]
+    public async Task The_course_tabs_keep_their_search_sort_and_page_size_in_the_address_and_start_from_it()
+    {
+        await using var database = await SixtyCoursesAsync();
+        await using var context = Context(database, "UTC");
+        var navigation = context.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
+        navigation.NavigateTo("/sales?tab=1");
+        var page = context.Render<SalesPage>();
+        string[] Titles() => page.FindAll("[data-testid=by-course-table] tbody tr").Select(r => r.QuerySelector("td")!.TextContent.Trim()).ToArray();
+        page.WaitForAssertion(() => Assert.Equal(50, Titles().Length), TimeSpan.FromSeconds(10));
+
+        await page.InvokeAsync(() => page.Find("input[data-testid=by-course-search]").Input("course 1"));
+        page.WaitForAssertion(() => Assert.Contains("by-course-q=course%201", navigation.Uri, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        await page.InvokeAsync(() => page.FindAll("[data-testid=by-course-table] th .mud-table-sort-label").First(l => l.TextContent.Contains("Course", StringComparison.Ordinal)).Click());
+        page.WaitForAssertion(() => Assert.Contains("by-course-sort=course&by-course-desc=false", navigation.Uri, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        Assert.Contains("tab=1", navigation.Uri, StringComparison.Ordinal);
+
+        // The same address opened again (a bookmark, a shared link) shows the same list; the other tab has its own state.
+        navigation.NavigateTo("/sales?tab=1&by-course-sort=course&by-course-desc=false&by-course-size=25&courses-in-range-q=course%200");
+        var reopened = context.Render<SalesPage>();
+        string[] ReopenedTitles() => reopened.FindAll("[data-testid=by-course-table] tbody tr").Select(r => r.QuerySelector("td")!.TextContent.Trim()).ToArray();
+        reopened.WaitForAssertion(() => Assert.Equal(Enumerable.Range(0, 25).Select(i => $"Course {i:00}"), ReopenedTitles()), TimeSpan.FromSeconds(10));
+        Assert.Equal("", reopened.Find("input[data-testid=by-course-search]").GetAttribute("value") ?? "");
+
+        await reopened.InvokeAsync(() => reopened.FindAll(".mud-tab")[2].Click());
+        reopened.WaitForAssertion(() => Assert.Equal("course 0", reopened.Find("input[data-testid=courses-in-range-search]").GetAttribute("value")), TimeSpan.FromSeconds(10));
+        reopened.WaitForAssertion(() => Assert.Equal("Total (10 courses)", reopened.Find("[data-testid=courses-in-range-total-courses]").TextContent), TimeSpan.FromSeconds(10));
+        Assert.Contains("by-course-size=25", navigation.Uri, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -163,6 +185,21 @@ public sealed class SalesPageTests
         page.WaitForAssertion(() => Assert.True(state.TryTake("sales-days", out persisted)), TimeSpan.FromSeconds(5));
         Assert.Equal(9.99m, persisted!.Days.Sum(d => d.GrossRevenue));
         Assert.Equal(30, persisted.Days.Count);
+    }
+
+    // Courses 00 to 59, each with one enrollment today paying 10.01 plus its number.
+    private static async Task<TestDatabase> SixtyCoursesAsync()
+    {
+        var database = await TestDatabase.CreateAsync();
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        await Dapper.SqlMapper.ExecuteAsync(connection, """
+            INSERT INTO courses (title, price) SELECT 'Course ' || lpad(i::text, 2, '0'), 10 FROM generate_series(0, 59) i;
+            INSERT INTO users (email) SELECT 'student-' || i || '@example.com' FROM generate_series(0, 59) i;
+            INSERT INTO enrollments (student_id, course_id, amount_paid, enrolled_at)
+            SELECT u.user_id, c.course_id, 10.01 + substr(c.title, 8)::int, now()
+            FROM courses c JOIN users u ON u.email = 'student-' || substr(c.title, 8)::int || '@example.com';
+            """);
+        return database;
     }
 
     private static Bunit.BunitContext Context(TestDatabase database, string zone) => Context(database, zone, out _);
