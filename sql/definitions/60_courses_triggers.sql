@@ -21,3 +21,8 @@ CREATE OR REPLACE TRIGGER sales_difficulty_delete AFTER DELETE ON courses
 CREATE OR REPLACE TRIGGER sales_difficulty_update AFTER UPDATE OF quiz_metadata, course_id ON courses
     FOR EACH ROW WHEN (OLD.quiz_metadata IS DISTINCT FROM NEW.quiz_metadata OR OLD.course_id IS DISTINCT FROM NEW.course_id)
     EXECUTE FUNCTION sales_difficulty_on_course_update();
+
+-- The home pages follow course inserts, deletes and changes of what they show (price changes reach them through the
+-- audit chain's seal instead).
+CREATE OR REPLACE TRIGGER home_notify_courses AFTER INSERT OR DELETE OR UPDATE OF title, is_published, quiz_metadata, instructor_id ON courses
+    FOR EACH STATEMENT EXECUTE FUNCTION home_notify();

@@ -53,6 +53,8 @@ public sealed partial class CoursesPage : IDisposable
     [SupplyParameterFromQuery(Name = "desc")] public bool? DescQuery { get; set; }
     [SupplyParameterFromQuery(Name = "page")] public int? PageQuery { get; set; }
     [SupplyParameterFromQuery(Name = "size")] public int? SizeQuery { get; set; }
+    // A course whose edit dialog opens as soon as the grid shows it (the home page's links to courses needing attention).
+    [SupplyParameterFromQuery(Name = "edit")] public int? EditQuery { get; set; }
 
     // The first page as prerendering read it (rows in the first response), handed to the grid's first interactive load.
     [PersistentState] public CoursePage? FirstPage { get; set; }
@@ -141,6 +143,11 @@ public sealed partial class CoursesPage : IDisposable
         KeepInUrl();
         if (loadError != shownError) StateHasChanged(); // the error above the grid comes and goes with the loads
         rows = [.. page.Rows];
+        if (EditQuery is { } edit && rows.FirstOrDefault(r => r.CourseId == edit) is { } toEdit)
+        {
+            EditQuery = null;
+            _ = InvokeAsync(() => EditAsync(toEdit));
+        }
         return new TableData<CourseRow> { Items = rows, TotalItems = page.TotalCount };
     }
 
