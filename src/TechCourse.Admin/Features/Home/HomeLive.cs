@@ -21,7 +21,7 @@ public sealed class HomeLive(ILogger<HomeLive> logger)
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromMinutes(1);
     public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(5);
     // A view outlives its last page briefly, so the interactive render after prerendering finds the figures read.
-    public static readonly TimeSpan Linger = TimeSpan.FromSeconds(10);
+    public TimeSpan Linger { get; set; } = TimeSpan.FromSeconds(10);
 
     private readonly Lock gate = new();
     private readonly Dictionary<string, IView> views = new(StringComparer.Ordinal);
@@ -120,7 +120,7 @@ public sealed class HomeLive(ILogger<HomeLive> logger)
                 linger = new CancellationTokenSource();
                 wait = linger.Token;
             }
-            _ = Task.Delay(Linger, wait).ContinueWith(t => { if (!t.IsCanceled) owner.Remove(this); }, TaskScheduler.Default);
+            _ = Task.Delay(owner.Linger, wait).ContinueWith(t => { if (!t.IsCanceled) owner.Remove(this); }, TaskScheduler.Default);
         }
 
         public void MarkStale()

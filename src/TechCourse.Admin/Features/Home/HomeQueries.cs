@@ -87,7 +87,8 @@ public sealed class HomeQueries(NpgsqlDataSource dataSource, SalesQueries sales,
         var changesTask = audit.PageAsync(viewer, AuditFilter.None, null, TopCount, ct);
         var enrollmentsTask = enrollments.PageAsync(viewer, new EnrollmentFilter(), null, ct, TopCount);
         await Task.WhenAll(daysTask, countsTask, healthTask, changesTask, enrollmentsTask);
-        return new AdminHomeFigures(zone, today, countsTask.Result, RollingPeriods(daysTask.Result, today), healthTask.Result,
+        var days = daysTask.Result;
+        return new AdminHomeFigures(zone, today, countsTask.Result, RollingPeriods(days, today), days.Where(d => d.Day > today.AddDays(-30)).ToList(), healthTask.Result,
             changesTask.Result.Entries, enrollmentsTask.Result.Rows);
     }
 

@@ -45,5 +45,5 @@ public sealed record PlatformCounts(long Students, long NewStudents, long NewStu
 }
 
 public sealed record AdminHomeFigures(
-    string TimeZone, DateOnly Today, PlatformCounts Counts, IReadOnlyList<PeriodFigures> Periods, SystemHealth Health,
+    string TimeZone, DateOnly Today, PlatformCounts Counts, IReadOnlyList<PeriodFigures> Periods, IReadOnlyList<DayTotal> Last30Days, SystemHealth Health,
     IReadOnlyList<AuditEntry> RecentPriceChanges, IReadOnlyList<EnrollmentRow> RecentEnrollments);

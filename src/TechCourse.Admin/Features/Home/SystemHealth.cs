@@ -12,8 +12,18 @@ public sealed record SystemHealth(IReadOnlyList<HealthItem> Items)
 }
 
 // What home_health() returns.
-public sealed record HealthRow(string[]? AppliedScripts, long SealedUpTo, long Unsealed, long DeltasWaiting, DateTimeOffset? LastFoldAt,
-    DateTimeOffset? LastVerifiedAt, bool? LastVerifiedOk, string? LastVerifiedDetail, long SignedInSessions);
+public sealed record HealthRow
+{
+    public string[]? AppliedScripts { get; init; }
+    public long SealedUpTo { get; init; }
+    public long Unsealed { get; init; }
+    public long DeltasWaiting { get; init; }
+    public DateTimeOffset? LastFoldAt { get; init; }
+    public DateTimeOffset? LastVerifiedAt { get; init; }
+    public bool? LastVerifiedOk { get; init; }
+    public string? LastVerifiedDetail { get; init; }
+    public long SignedInSessions { get; init; }
+}
 
 // The thresholds each figure is judged against; the page states them beside the figure.
 public static class HealthRules
