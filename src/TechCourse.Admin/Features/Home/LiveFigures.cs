@@ -46,6 +46,17 @@ public abstract class LiveFigures<T> : ComponentBase, IDisposable where T : clas
         }
     }
 
+    // Once the browser has told the viewer's zone: follows the view of that zone, keeping the figures shown meanwhile.
+    protected async Task FollowZoneAsync(TimeZoneInfo viewer, Action<string> setZone)
+    {
+        if (!Sales.SalesTimeZones.IsKnown(viewer.Id)) return;
+        setZone(viewer.Id);
+        if (followed == Key) return;
+        StateHasChanged();
+        await FollowAsync();
+        StateHasChanged();
+    }
+
     public void Dispose()
     {
         cancellation.Cancel();
