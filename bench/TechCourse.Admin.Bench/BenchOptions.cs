@@ -11,7 +11,7 @@ public sealed record BenchOptions(string? Connection, int Runs, int NaiveRuns, R
                             default: a throwaway local cluster loaded with the capstone scale (load time is measured)
           --runs N          measured runs per side and entry (default 30, at least 30 unless --quick)
           --naive-runs N    measured runs of the naive version (default 5; it takes seconds per run)
-          --only REGEX      only entries whose name matches (case-insensitive), e.g. "dashboard|courses"
+          --only REGEX      only entries whose name matches (case-insensitive), e.g. "home|courses"
           --output FILE     also write the results as Markdown (e.g. docs/benchmarks.md)
           --write-seconds N duration of each write-throughput measurement (default 10)
           --circuits N      interactive circuits for the memory measurement (default 50)

@@ -12,7 +12,7 @@ public static class BrowserRunner
 {
     public static readonly IReadOnlyList<BrowserPage> Pages =
     [
-        new("dashboard", "/", "[data-testid=students-value]"),
+        new("home (admin)", "/", "[data-testid=students-value]"),
         new("courses", "/courses", "[data-testid=courses-grid] tbody tr td"),
         new("users", "/users", "[data-testid=users-table] tbody tr td"),
         new("enrollments", "/enrollments", "[data-testid=enrollments-table] tbody tr td"),

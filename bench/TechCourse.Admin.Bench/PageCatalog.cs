@@ -5,7 +5,7 @@ public static class PageCatalog
 {
     public static IReadOnlyList<PageEntry> All { get; } =
     [
-        new("dashboard page", (s, i) => "/", "data-testid=\"gross-revenue\""),
+        new("home page (admin)", (s, i) => "/", "data-testid=\"health\""),
         new("courses page first", (s, i) => i % 2 == 0 ? "/courses" : "/courses?desc=true", "data-testid=\"courses-grid\""),
         new("courses page deep by revenue", (s, i) => $"/courses?sort=revenue&desc=true&page={380 + i % 19}", "data-testid=\"courses-grid\""),
         new("courses page search", (s, i) => $"/courses?q={Uri.EscapeDataString(s.TitleTerm(i))}", "data-testid=\"courses-grid\""),

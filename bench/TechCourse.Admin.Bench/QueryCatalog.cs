@@ -2,8 +2,8 @@ using Dapper;
 using TechCourse.Admin.Features.Analytics;
 using TechCourse.Admin.Features.Audit;
 using TechCourse.Admin.Features.Courses;
-using TechCourse.Admin.Features.Dashboard;
 using TechCourse.Admin.Features.Enrollments;
+using TechCourse.Admin.Features.Home;
 using TechCourse.Admin.Features.Sales;
 using TechCourse.Admin.Features.Users;
 using TechCourse.Admin.Infrastructure.Auth;
@@ -61,7 +61,31 @@ public static class QueryCatalog
 
     public static IReadOnlyList<QueryEntry> All { get; } =
     [
-        new("dashboard figures", NoArgs, (c, a, ct) => new DashboardQueries(c.DataSource).FiguresAsync(c.Admin, ct)),
+        // issue 21: each home page's whole read (every query it runs, as HomeLive runs it once per second at most)
+        new("home page, instructor", (s, i) => new() { ["instructor"] = s.Instructor(i), ["zone"] = "America/New_York" },
+            (c, a, ct) => Home(c).InstructorAsync(a.Get<Guid>("instructor"), a.Get<string>("zone"), ct))
+        {
+            Naive = new("plain aggregate of the instructor's enrollments, 60 days", """
+                SELECT (e.enrolled_at AT TIME ZONE @zone)::date, count(*), sum(e.amount_paid) FROM enrollments e JOIN courses c ON c.course_id = e.course_id
+                WHERE c.instructor_id = @instructor AND e.enrolled_at >= now() - interval '60 days' GROUP BY 1
+                """),
+        },
+        new("home page, accounting", (s, i) => new() { ["zone"] = i % 2 == 0 ? "UTC" : "America/New_York" },
+            (c, a, ct) => Home(c).AccountingAsync(a.Get<string>("zone"), ct))
+        {
+            Naive = new("plain aggregate of enrollments per local day since last January 1st", """
+                SELECT (e.enrolled_at AT TIME ZONE @zone)::date, count(*), sum(e.amount_paid) FROM enrollments e
+                WHERE e.enrolled_at >= date_trunc('year', now()) - interval '1 year' GROUP BY 1
+                """),
+        },
+        new("home page, admin", (s, i) => new() { ["zone"] = i % 2 == 0 ? "UTC" : "America/New_York" },
+            (c, a, ct) => Home(c).AdminAsync(a.Get<string>("zone"), ct))
+        {
+            Naive = new("plain counts and sums over users, courses and enrollments", """
+                SELECT (SELECT count(*) FROM users WHERE role = 'Student'), (SELECT count(*) FROM courses),
+                       (SELECT count(*) FROM enrollments), (SELECT sum(amount_paid) FROM enrollments)
+                """),
+        },
 
         // issue 4: courses grid (page of 25 + its count, as CoursesPage asks) and the price history dialog
         new("courses first page", (s, i) => new() { ["desc"] = i % 2 == 1 },
@@ -284,8 +308,6 @@ public static class QueryCatalog
             (c, a, ct) => new AuditQueries(c.DataSource).PageAsync(AsInstructor(a), AuditFilter.None, null, 50, ct)),
         new("audit changed-by list as an instructor", (s, i) => new() { ["instructor"] = s.Instructor(i) },
             (c, a, ct) => new AuditQueries(c.DataSource).ActorOptionsAsync(AsInstructor(a), "", ct)),
-        new("dashboard figures as an instructor", (s, i) => new() { ["instructor"] = s.Instructor(i) },
-            (c, a, ct) => new DashboardQueries(c.DataSource).FiguresAsync(AsInstructor(a), ct)),
         new("point-in-time price", (s, i) => new() { ["course"] = s.Course(i), ["at"] = s.Instant(i) },
             (c, a, ct) => new AuditQueries(c.DataSource).PriceAtAsync(c.Admin, a.Get<int>("course"), a.Get<DateTimeOffset>("at"), ct))
         {
@@ -297,4 +319,7 @@ public static class QueryCatalog
     ];
 
     private static Actor AsInstructor(Args a) => new(a.Get<Guid>("instructor"), "instructor@bench.invalid", StaffRoles.Instructor);
+
+    private static HomeQueries Home(AppCall c) =>
+        new(c.DataSource, new SalesQueries(c.DataSource), new AuditQueries(c.DataSource), new EnrollmentsQueries(c.DataSource));
 }

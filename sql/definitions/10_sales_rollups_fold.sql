@@ -1,6 +1,7 @@
 -- Moves the deltas this transaction can see (at most p_limit of them) into the folded tables and returns how many;
 -- each delta is also added to the difficulty its course has now. One at a time under an advisory lock; p_wait false
 -- returns NULL at once when another fold (or a rebuild, or a course change) holds it. The app calls it every second.
+-- A fold that moved anything is recorded (maintenance_runs) and announced to the home pages (channel home_changes).
 CREATE OR REPLACE FUNCTION sales_rollups_fold(p_wait BOOLEAN DEFAULT true, p_limit INT DEFAULT NULL) RETURNS BIGINT
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
@@ -67,6 +68,11 @@ BEGIN
         ON CONFLICT (month, course_id) DO UPDATE SET running_enrollments = excluded.running_enrollments, running_cents = excluded.running_cents
     )
     SELECT count(*) INTO v_moved FROM moved;
+    IF v_moved > 0 THEN
+        INSERT INTO maintenance_runs (job, ran_at, succeeded, detail) VALUES ('sales_fold', now(), true, v_moved || ' deltas folded')
+        ON CONFLICT (job) DO UPDATE SET ran_at = excluded.ran_at, succeeded = true, detail = excluded.detail;
+        PERFORM pg_notify('home_changes', 'sales');
+    END IF;
     RETURN v_moved;
 END
 $$;

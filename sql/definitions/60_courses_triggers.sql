@@ -24,3 +24,8 @@ CREATE OR REPLACE TRIGGER sales_difficulty_update AFTER UPDATE OF quiz_metadata,
 
 -- A deleted course's title and owner stay in deleted_courses for its price changes in the audit log.
 CREATE OR REPLACE TRIGGER courses_remember_deleted AFTER DELETE ON courses FOR EACH ROW EXECUTE FUNCTION remember_deleted_course();
+
+-- The home pages follow course inserts, deletes and changes of what they show (price changes reach them through the
+-- audit chain's seal instead).
+CREATE OR REPLACE TRIGGER home_notify_courses AFTER INSERT OR DELETE OR UPDATE OF title, is_published, quiz_metadata, instructor_id ON courses
+    FOR EACH STATEMENT EXECUTE FUNCTION home_notify();

@@ -14,3 +14,7 @@ CREATE OR REPLACE TRIGGER user_role_counts_truncate AFTER TRUNCATE ON users
 CREATE OR REPLACE TRIGGER users_end_sessions AFTER UPDATE OF role, email, anonymised_at ON users FOR EACH ROW
     WHEN (OLD.role IS DISTINCT FROM NEW.role OR OLD.email IS DISTINCT FROM NEW.email OR OLD.anonymised_at IS DISTINCT FROM NEW.anonymised_at)
     EXECUTE FUNCTION sessions_end_for_user();
+
+-- The home pages follow new, removed and re-roled users.
+CREATE OR REPLACE TRIGGER home_notify_users AFTER INSERT OR DELETE OR UPDATE OF role, email, anonymised_at ON users
+    FOR EACH STATEMENT EXECUTE FUNCTION home_notify();

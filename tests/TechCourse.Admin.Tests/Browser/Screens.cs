@@ -93,7 +93,7 @@ public static class Screens
 
     public static string Name(Role role, string path, ScreenSize size, Theme theme, string? state = null)
     {
-        var pageName = path == "/" ? "dashboard" : path.Trim('/').Replace('/', '-');
+        var pageName = path == "/" ? "home" : path.Trim('/').Replace('/', '-');
         if (pageName.StartsWith("users-", StringComparison.Ordinal)) pageName = "user-detail";
         return $"{pageName}{(state is null ? "" : "-" + state)}-{role.Name.ToLowerInvariant()}-{theme.ToString().ToLowerInvariant()}-{size.Name}";
     }

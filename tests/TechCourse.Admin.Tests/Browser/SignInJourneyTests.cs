@@ -9,9 +9,9 @@ public sealed class SignInJourneyTests(BrowserFixture browser, RunningAppFixture
 {
     private static readonly Dictionary<string, string[]> NavigationByRole = new()
     {
-        [StaffRoles.Admin] = ["Dashboard", "Courses", "Enrollments", "Users", "Sales", "Audit log", "Analytics"],
-        [StaffRoles.Instructor] = ["Dashboard", "Courses", "Enrollments", "Sales", "Audit log"],
-        [StaffRoles.Accounting] = ["Dashboard", "Enrollments", "Sales", "Analytics"],
+        [StaffRoles.Admin] = ["Home", "Courses", "Enrollments", "Users", "Sales", "Audit log", "Analytics"],
+        [StaffRoles.Instructor] = ["Home", "Courses", "Enrollments", "Sales", "Audit log"],
+        [StaffRoles.Accounting] = ["Home", "Enrollments", "Sales", "Analytics"],
     };
 
     [Fact]

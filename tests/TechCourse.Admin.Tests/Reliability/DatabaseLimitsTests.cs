@@ -5,7 +5,8 @@ using Dapper;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using TechCourse.Admin.Features.Dashboard;
+using TechCourse.Admin.Features.Home;
+using TechCourse.Admin.Tests.Features.Home;
 using TechCourse.Admin.Infrastructure.Auth;
 using TechCourse.Admin.Infrastructure.Database;
 using TechCourse.Admin.Tests.Support;
@@ -57,11 +58,12 @@ public sealed class DatabaseLimitsTests
         await blocker.OpenAsync();
         await using var lockHolder = await blocker.BeginTransactionAsync();
         await blocker.ExecuteAsync("LOCK TABLE courses IN ACCESS EXCLUSIVE MODE", transaction: lockHolder);
-        var context = MudTestContext.Create().SignedInAs(new TechCourse.Admin.Infrastructure.Auth.Actor(Guid.NewGuid(), "admin@example.com", "Admin"));
-        context.Services.AddSingleton(new DashboardQueries(dataSource));
+        var context = MudTestContext.Create();
+        var live = context.Services.AddHomeServices(dataSource);
+        live.Linger = TimeSpan.Zero;
 
-        context.Render<DashboardPage>();
-        await Eventually.WaitForAsync(async () => await WaitingQueriesAsync(database, application) == 1, TimeSpan.FromSeconds(10), "the dashboard query to wait on the lock");
+        context.Render<AccountingHome>();
+        await Eventually.WaitForAsync(async () => await WaitingQueriesAsync(database, application) >= 1, TimeSpan.FromSeconds(10), "the home page's queries to wait on the lock");
         await context.DisposeAsync();
 
         await Eventually.WaitForAsync(async () => await WaitingQueriesAsync(database, application) == 0, TimeSpan.FromSeconds(5), "the server to drop the query");

@@ -36,8 +36,20 @@ public sealed class AuditChain(NpgsqlDataSource dataSource)
         SealResult seal;
         do seal = await SealAsync(connection, SealBatch, ct);
         while (seal.Sealed == SealBatch);
-        return await VerifyAsync(connection, seal.Unsealed, clock, ct);
+        var result = await VerifyAsync(connection, seal.Unsealed, clock, ct);
+        await RecordAsync(connection, result, ct);
+        return result;
     }
+
+    // The admin home page's system health shows the latest verification and its outcome.
+    private static Task RecordAsync(NpgsqlConnection connection, ChainVerification result, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition("SELECT audit_verification_record(@ok, @detail)", new
+        {
+            ok = result.Intact,
+            detail = result.Intact
+                ? $"{result.Checked} entries intact up to #{result.SealedUpTo}"
+                : $"broken at #{result.FirstBreak!.SealSeq} (log entry {result.FirstBreak.LogId}): {result.FirstBreak.Problem}",
+        }, cancellationToken: ct));
 
     internal static async Task<ChainVerification> VerifyAsync(NpgsqlConnection connection, long unsealed, Stopwatch clock, CancellationToken ct, NpgsqlTransaction? transaction = null)
     {

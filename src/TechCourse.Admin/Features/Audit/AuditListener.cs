@@ -1,15 +1,18 @@
 using System.Text.Json;
 using Npgsql;
+using TechCourse.Admin.Features.Home;
 using TechCourse.Admin.Infrastructure.Database;
 using TechCourse.Admin.Infrastructure.Reliability;
 
 namespace TechCourse.Admin.Features.Audit;
 
 // One per app instance: holds the single LISTEN connection (reconnecting with backoff) and fans notifications out
-// through AuditLiveFeed; beside it, seals new log entries into the hash chain every second.
-public sealed class AuditListener(NpgsqlDataSource dataSource, AuditLiveFeed feed, AuditChain chain, ILogger<AuditListener> logger) : BackgroundService
+// through AuditLiveFeed to the audit timelines and through HomeLive to the home pages; beside it, seals new log
+// entries into the hash chain every second.
+public sealed class AuditListener(NpgsqlDataSource dataSource, AuditLiveFeed feed, HomeLive home, AuditChain chain, ILogger<AuditListener> logger) : BackgroundService
 {
     public const string Channel = "price_changes";
+    public const string HomeChannel = "home_changes";
     private static readonly TimeSpan SealInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
@@ -25,12 +28,16 @@ public sealed class AuditListener(NpgsqlDataSource dataSource, AuditLiveFeed fee
             try
             {
                 await using var connection = await dataSource.OpenConnectionAsync(ct);
-                connection.Notification += (_, e) => OnNotification(e.Payload);
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+                connection.Notification += (_, e) => OnNotification(e.Channel, e.Payload);
+                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}; LISTEN {HomeChannel}", connection))
                     await listen.ExecuteNonQueryAsync(ct);
                 feed.SetListening(true);
                 // Notifications sent while the connection was down are lost: open timelines read again.
-                if (everConnected) feed.Publish(new AuditNotice(AuditNoticeKind.Resync));
+                if (everConnected)
+                {
+                    feed.Publish(new AuditNotice(AuditNoticeKind.Resync));
+                    home.Changed();
+                }
                 everConnected = listening = true;
                 logger.LogInformation("Listening for price-change notifications");
                 while (true)
@@ -55,8 +62,10 @@ public sealed class AuditListener(NpgsqlDataSource dataSource, AuditLiveFeed fee
         }, stoppingToken);
     }
 
-    private void OnNotification(string payload)
+    private void OnNotification(string channel, string payload)
     {
+        home.Changed();
+        if (channel != Channel) return;
         try
         {
             using var json = JsonDocument.Parse(payload);

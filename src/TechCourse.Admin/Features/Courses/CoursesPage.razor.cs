@@ -57,6 +57,9 @@ public sealed partial class CoursesPage : IDisposable
     [SupplyParameterFromQuery(Name = "desc")] public string? DescQuery { get; set; }
     [SupplyParameterFromQuery(Name = "page")] public string? PageQuery { get; set; }
     [SupplyParameterFromQuery(Name = "size")] public string? SizeQuery { get; set; }
+    // A course whose edit dialog opens as soon as the grid shows it (the home page's links to courses needing attention);
+    // a value that is not a course id is ignored.
+    [SupplyParameterFromQuery(Name = "edit")] public string? EditQuery { get; set; }
 
     // The first page as prerendering read it (rows in the first response), handed to the grid's first interactive load.
     [PersistentState] public CoursePage? FirstPage { get; set; }
@@ -146,6 +149,11 @@ public sealed partial class CoursesPage : IDisposable
         KeepInUrl();
         if (loadError != shownError) StateHasChanged(); // the error above the grid comes and goes with the loads
         rows = [.. page.Rows];
+        if (int.TryParse(EditQuery, NumberStyles.None, CultureInfo.InvariantCulture, out var edit) && rows.FirstOrDefault(r => r.CourseId == edit) is { } toEdit)
+        {
+            EditQuery = null;
+            _ = InvokeAsync(() => EditAsync(toEdit));
+        }
         return new TableData<CourseRow> { Items = rows, TotalItems = page.TotalCount };
     }
 

@@ -124,9 +124,7 @@ public partial class SalesPage
         await RangeChangedAsync();
     }
 
-    private Task<IEnumerable<string>> SearchZones(string? text, CancellationToken ct) =>
-        Task.FromResult(string.IsNullOrWhiteSpace(text) ? SalesTimeZones.All.AsEnumerable()
-            : SalesTimeZones.All.Where(z => z.Contains(text.Trim().Replace(' ', '_'), StringComparison.OrdinalIgnoreCase)));
+    private static Task<IEnumerable<string>> SearchZones(string? text, CancellationToken ct) => SalesTimeZones.Search(text, ct);
 
     private void ApplyPreset()
     {

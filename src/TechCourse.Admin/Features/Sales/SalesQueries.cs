@@ -171,15 +171,21 @@ public sealed class SalesQueries(NpgsqlDataSource dataSource)
     // Each day of the range beside the same weekday-aligned day of the previous period of equal length; zero days included.
     public async Task<IReadOnlyList<DaySales>> ByDayAsync(SalesRange range, SalesScope scope, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var rows = (await connection.QueryAsync<(DateTime Day, long Enrollments, decimal GrossRevenue)>(new CommandDefinition(
-            scope.InstructorId is null ? ByDayAllSql : ByDayInstructorSql,
-            new { zone = range.TimeZone, from = At(range.PreviousFrom), to = At(range.To), instructor = scope.InstructorId }, cancellationToken: ct))).AsList();
+        var rows = await DaysAsync(range.PreviousFrom, range.To, range.TimeZone, scope, ct);
         var previous = rows.Take(range.Days).ToList();
         return rows.Skip(range.Days)
-            .Select((row, i) => new DaySales(DateOnly.FromDateTime(row.Day), row.Enrollments, row.GrossRevenue,
-                DateOnly.FromDateTime(previous[i].Day), previous[i].Enrollments, previous[i].GrossRevenue))
+            .Select((row, i) => new DaySales(row.Day, row.Enrollments, row.GrossRevenue, previous[i].Day, previous[i].Enrollments, previous[i].GrossRevenue))
             .ToList();
+    }
+
+    // Every calendar day from..to (both included) of the zone, days without sales included.
+    public async Task<IReadOnlyList<DayTotal>> DaysAsync(DateOnly from, DateOnly to, string zone, SalesScope scope, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<(DateTime Day, long Enrollments, decimal GrossRevenue)>(new CommandDefinition(
+            scope.InstructorId is null ? ByDayAllSql : ByDayInstructorSql,
+            new { zone, from = At(from), to = At(to), instructor = scope.InstructorId }, cancellationToken: ct));
+        return rows.Select(row => new DayTotal(DateOnly.FromDateTime(row.Day), row.Enrollments, row.GrossRevenue)).ToList();
     }
 
     public async Task<IReadOnlyList<CourseSales>> CoursesInRangeAsync(SalesRange range, SalesScope scope, CancellationToken ct)

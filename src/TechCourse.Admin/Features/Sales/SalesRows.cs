@@ -21,6 +21,8 @@ public sealed record CourseSalesPage(IReadOnlyList<CourseSales> Rows, long Match
 
 public sealed record InstructorSales(Guid? InstructorId, string? InstructorEmail, long Courses, long Enrollments, decimal GrossRevenue);
 
+public sealed record DayTotal(DateOnly Day, long Enrollments, decimal GrossRevenue);
+
 public sealed record DaySales(DateOnly Day, long Enrollments, decimal GrossRevenue, DateOnly PreviousDay, long PreviousEnrollments, decimal PreviousRevenue)
 {
     public decimal? RevenueChangePercent => PreviousRevenue == 0 ? null : Math.Round((GrossRevenue - PreviousRevenue) / PreviousRevenue * 100, 1);

@@ -26,6 +26,13 @@ public static class Migrator
     private static readonly Lazy<IReadOnlyList<SqlScript>> Definitions = new(() => ScriptNames.Where(IsDefinition)
         .Select(name => DefinitionScript(name, ReadResource(name))).ToArray());
 
+    // What the journal holds once every script of this build has run: numbered scripts by name, definitions by name
+    // and content.
+    public static IReadOnlyList<string> JournalNames => JournalNamesOnce.Value;
+
+    private static readonly Lazy<IReadOnlyList<string>> JournalNamesOnce =
+        new(() => [.. ScriptNames.Where(IsNumbered), .. Definitions.Value.Select(script => script.Name)]);
+
     public static IReadOnlyList<string> Apply(string connectionString, ILogger logger)
     {
         using var turn = TakeTurn(connectionString);

@@ -5,7 +5,7 @@ using TechCourse.Admin.Components;
 using TechCourse.Admin.Features.Analytics;
 using TechCourse.Admin.Features.Courses;
 using TechCourse.Admin.Features.Audit;
-using TechCourse.Admin.Features.Dashboard;
+using TechCourse.Admin.Features.Home;
 using TechCourse.Admin.Features.Enrollments;
 using TechCourse.Admin.Features.Sales;
 using TechCourse.Admin.Features.Users;
@@ -26,7 +26,7 @@ public static class ApplicationServices
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddScoped<ViewerTimeZone>();
-        builder.Services.AddDashboardFeature();
+        builder.Services.AddHomeFeature();
         builder.Services.AddCoursesFeature();
         builder.Services.AddUsersFeature();
         builder.Services.AddEnrollmentsFeature();

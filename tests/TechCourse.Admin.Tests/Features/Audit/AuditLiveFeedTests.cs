@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using TechCourse.Admin.Features.Audit;
+using TechCourse.Admin.Features.Home;
 using TechCourse.Admin.Infrastructure.Auth;
 using TechCourse.Admin.Tests.Support;
 
@@ -70,7 +71,7 @@ public sealed class AuditLiveFeedTests(DatabaseFixture database) : IClassFixture
     {
         var feed = new AuditLiveFeed(NullLogger<AuditLiveFeed>.Instance);
         var received = Channel.CreateUnbounded<AuditNotice>();
-        var listener = new AuditListener(database.DataSource, feed, new AuditChain(database.DataSource), NullLogger<AuditListener>.Instance);
+        var listener = new AuditListener(database.DataSource, feed, new HomeLive(NullLogger<HomeLive>.Instance), new AuditChain(database.DataSource), NullLogger<AuditListener>.Instance);
         await listener.StartAsync(CancellationToken.None);
         await Eventually.WaitForAsync(() => feed.IsListening, TimeSpan.FromSeconds(30), "the listener to listen");
         await new AuditChain(database.DataSource).SealAsync(CancellationToken.None);

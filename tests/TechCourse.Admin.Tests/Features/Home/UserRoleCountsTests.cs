@@ -1,9 +1,8 @@
 using Dapper;
 using Npgsql;
-using TechCourse.Admin.Features.Dashboard;
 using TechCourse.Admin.Tests.Support;
 
-namespace TechCourse.Admin.Tests.Features.Dashboard;
+namespace TechCourse.Admin.Tests.Features.Home;
 
 public sealed class UserRoleCountsTests
 {
@@ -50,7 +49,7 @@ public sealed class UserRoleCountsTests
     }
 
     [Fact]
-    public async Task The_dashboard_counts_students_and_instructors_from_the_role_counts()
+    public async Task The_admin_home_counts_students_and_instructors_from_the_role_counts()
     {
         await using var database = await TestDatabase.CreateAsync();
         await using (var connection = await database.DataSource.OpenConnectionAsync())
@@ -58,7 +57,7 @@ public sealed class UserRoleCountsTests
                 INSERT INTO users (email, role) VALUES ('a@example.com', 'Student'), ('b@example.com', 'Student'), ('c@example.com', 'Instructor');
                 """);
 
-        var figures = await new DashboardQueries(database.DataSource).FiguresAsync(new TechCourse.Admin.Infrastructure.Auth.Actor(Guid.NewGuid(), "admin@example.com", "Admin"), CancellationToken.None);
+        var figures = await HomeTesting.Queries(database.DataSource).CountsAsync(DateOnly.FromDateTime(DateTime.UtcNow), "UTC", CancellationToken.None);
 
         Assert.Equal((2L, 1L), (figures.Students, figures.Instructors));
     }

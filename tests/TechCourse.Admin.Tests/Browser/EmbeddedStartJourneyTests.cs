@@ -9,13 +9,13 @@ using TechCourse.Admin.Tests.Support;
 namespace TechCourse.Admin.Tests.Browser;
 
 [Collection(BrowserCollection.Name)]
-public sealed class DashboardJourneyTests(BrowserFixture browser) : IDisposable
+public sealed class EmbeddedStartJourneyTests(BrowserFixture browser) : IDisposable
 {
     private static readonly CultureInfo Us = CultureInfo.GetCultureInfo("en-US");
     private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), $"tc-app-{Guid.NewGuid():N}"[..18]);
 
     [Fact]
-    public async Task A_new_user_starts_the_app_on_the_embedded_default_sees_the_database_figures_and_finds_them_again_after_a_restart()
+    public async Task A_new_user_starts_the_app_on_the_embedded_default_sees_the_database_figures_on_the_home_page_and_finds_them_again_after_a_restart()
     {
         var settings = new Dictionary<string, string> { ["EmbeddedPostgres:DataDirectory"] = dataDirectory };
         var app = await TestApp.StartAsync(settings);
@@ -32,7 +32,7 @@ public sealed class DashboardJourneyTests(BrowserFixture browser) : IDisposable
 
             await page.GetByRole(AriaRole.Button, new() { Name = "Switch to dark mode" }).ClickAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Switch to light mode" }).WaitForAsync();
-            await BrowserFixture.ScreenshotAsync(page, "dashboard-dark");
+            await BrowserFixture.ScreenshotAsync(page, "home-admin-embedded-dark");
 
             using var http = new HttpClient { BaseAddress = app.BaseAddress };
             var health = await http.GetAsync(new Uri("/health", UriKind.Relative));
@@ -48,7 +48,7 @@ public sealed class DashboardJourneyTests(BrowserFixture browser) : IDisposable
         var again = await browser.NewPageAsync(restarted.BaseAddress);
         await BrowserFixture.SignInAsync(again, "admin@techcourse.com", "admin-demo-password");
         Assert.Equal(firstFigures, await ShownFiguresAsync(again));
-        await BrowserFixture.ScreenshotAsync(again, "dashboard-after-restart");
+        await BrowserFixture.ScreenshotAsync(again, "home-admin-after-restart");
         await again.Context.CloseAsync();
     }
 
@@ -67,7 +67,7 @@ public sealed class DashboardJourneyTests(BrowserFixture browser) : IDisposable
             SELECT (SELECT count(*) FROM users WHERE role = 'Student'), (SELECT count(*) FROM users WHERE role = 'Instructor'),
                    (SELECT count(*) FROM courses), (SELECT count(*) FROM enrollments), (SELECT sum(amount_paid) FROM enrollments)
             """);
-        return [row.Students.ToString("N0", Us), row.Instructors.ToString("N0", Us), row.Courses.ToString("N0", Us), row.Enrollments.ToString("N0", Us), row.Revenue.ToString("C2", Us)];
+        return [row.Students.ToString("N0", Us), row.Instructors.ToString("N0", Us), row.Courses.ToString("N0", Us), $"{row.Enrollments.ToString("N0", Us)} enrollments", row.Revenue.ToString("C2", Us)];
     }
 
     public void Dispose()

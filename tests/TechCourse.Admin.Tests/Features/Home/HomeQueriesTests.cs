@@ -1,0 +1,154 @@
+using Dapper;
+using TechCourse.Admin.Features.Home;
+using TechCourse.Admin.Features.Sales;
+using TechCourse.Admin.Infrastructure.Auth;
+using TechCourse.Admin.Infrastructure.Database;
+using TechCourse.Admin.Tests.Features.Sales;
+using TechCourse.Admin.Tests.Support;
+
+namespace TechCourse.Admin.Tests.Features.Home;
+
+public sealed class HomeQueriesTests
+{
+    private const string Zone = "America/New_York";
+
+    // Two instructors' courses with sales over the last 14 months (cents included), part folded into the rollups and
+    // part still deltas, then an amount correction, a delete and a student removed with their enrollments.
+    private static async Task<(PeopleAndCourses People, Guid Ada, Guid Bob, int[] AdaCourses, int[] BobCourses)> SalesAsync(TestDatabase database)
+    {
+        var people = new PeopleAndCourses(database);
+        var ada = await people.UserAsync(StaffRoles.Instructor);
+        var bob = await people.UserAsync(StaffRoles.Instructor);
+        int[] adaCourses = [await people.CourseAsync(ada, 10.10m, title: "Ada one"), await people.CourseAsync(ada, 20.20m, published: false, title: "Ada two")];
+        int[] bobCourses = [await people.CourseAsync(bob, 99.99m, title: "Bob one")];
+        var removed = await people.UserAsync("Student");
+        var now = DateTimeOffset.UtcNow;
+        double[] hoursAgo = [0.1, 3, 20, 30, 50, 24 * 6.5, 24 * 8, 24 * 13, 24 * 20, 24 * 29.5, 24 * 31, 24 * 45, 24 * 59, 24 * 70, 24 * 200, 24 * 366, 24 * 400];
+        var n = 0;
+        foreach (var hours in hoursAgo)
+        {
+            var at = now.AddHours(-hours);
+            await people.EnrollAsOwnerAsync(n == 1 ? removed : await people.UserAsync("Student"), adaCourses[n % 2], 10.01m + n, at);
+            await people.EnrollAsOwnerAsync(n == 2 ? removed : await people.UserAsync("Student"), bobCourses[0], 99.99m, at);
+            if (n++ == 8) await SalesData.FoldAsync(database.DataSource);
+        }
+        await people.ExecuteAsync("UPDATE enrollments SET amount_paid = amount_paid + 0.37 WHERE course_id = @c AND enrolled_at > now() - interval '2 days'", new { c = adaCourses[0] });
+        await people.ExecuteAsync("DELETE FROM enrollments WHERE enrollment_id = (SELECT min(enrollment_id) FROM enrollments WHERE course_id = @c)", new { c = adaCourses[1] });
+        await people.ExecuteAsync("DELETE FROM users WHERE user_id = @s", new { s = removed });
+        return (people, ada, bob, adaCourses, bobCourses);
+    }
+
+    [Fact]
+    public async Task An_instructors_figures_equal_a_recomputation_of_their_own_courses_only()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var (people, ada, _, adaCourses, bobCourses) = await SalesAsync(database);
+
+        var figures = await HomeTesting.Queries(people.Runtime).InstructorAsync(ada, Zone, CancellationToken.None);
+
+        await HomeTesting.AssertPeriodsAsync(database.DataSource, figures.Periods, Zone, ada);
+        Assert.Equal(30, figures.Last30Days.Count);
+        Assert.Equal(await HomeTesting.RecomputedAsync(database.DataSource, figures.Today.AddDays(-29), figures.Today, Zone, ada),
+            new SpanTotals(figures.Last30Days.Sum(d => d.Enrollments), figures.Last30Days.Sum(d => d.GrossRevenue)));
+        Assert.All(figures.TopCourses, c => Assert.Contains(c.CourseId, adaCourses));
+        Assert.DoesNotContain(figures.TopCourses, c => bobCourses.Contains(c.CourseId));
+        Assert.Equal(adaCourses, figures.Attention.Select(a => a.CourseId));
+        Assert.All(figures.Attention, a => Assert.Equal("no quiz metadata", a.MetadataProblem));
+        Assert.Equal([true, false], figures.Attention.Select(a => a.IsPublished));
+    }
+
+    [Fact]
+    public async Task An_instructor_sees_only_their_own_price_changes_with_their_effect()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var (people, ada, _, adaCourses, bobCourses) = await SalesAsync(database);
+        await people.ExecuteAsync("UPDATE courses SET price = price + 1 WHERE course_id = ANY(@all)", new { all = adaCourses.Concat(bobCourses).ToArray() });
+
+        var figures = await HomeTesting.Queries(people.Runtime).InstructorAsync(ada, Zone, CancellationToken.None);
+
+        Assert.Equal(adaCourses.Order(), figures.LatestPriceChanges.Select(c => c.Change.CourseId).Order());
+        var first = figures.LatestPriceChanges[0];
+        var before = await people.ScalarAsync<long>("SELECT count(*) FROM enrollments WHERE course_id = @c AND enrolled_at >= @at - interval '14 days' AND enrolled_at < @at",
+            new { c = first.Change.CourseId, at = first.Change.ChangedAt });
+        Assert.Equal(before, first.Before);
+    }
+
+    [Fact]
+    public async Task Accounting_figures_equal_a_recomputation_of_the_whole_platform_in_the_reporting_zone()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var (people, _, bob, _, bobCourses) = await SalesAsync(database);
+
+        var figures = await HomeTesting.Queries(people.Runtime).AccountingAsync(Zone, CancellationToken.None);
+
+        await HomeTesting.AssertPeriodsAsync(database.DataSource, figures.Periods, Zone);
+        Assert.Equal(["Today", "Month to date", "Year to date"], figures.Periods.Select(p => p.Name));
+        var month = await HomeTesting.RecomputedAsync(database.DataSource, figures.ThisMonth.From, figures.Today, Zone);
+        Assert.Equal(month.GrossRevenue, figures.TopCourses.Sum(c => c.GrossRevenue));
+        Assert.Equal(month.GrossRevenue, figures.TopInstructors.Sum(i => i.GrossRevenue));
+        Assert.Equal(bob, figures.TopInstructors[0].InstructorId);
+        Assert.Equal(bobCourses[0], figures.TopCourses[0].CourseId);
+    }
+
+    [Fact]
+    public async Task Admin_figures_equal_a_recomputation_after_a_cascading_user_delete()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var (people, _, _, _, _) = await SalesAsync(database);
+        await people.UserAsync("Student", createdAt: DateTimeOffset.UtcNow.AddDays(-10));
+
+        var figures = await HomeTesting.Queries(people.Runtime).AdminAsync(Zone, CancellationToken.None);
+
+        await HomeTesting.AssertPeriodsAsync(database.DataSource, figures.Periods, Zone);
+        var expected = await people.ScalarAsync<string>("""
+            SELECT concat_ws('|', (SELECT count(*) FROM users WHERE role = 'Student'), (SELECT count(*) FROM users WHERE role = 'Instructor'),
+                   (SELECT count(*) FROM courses), (SELECT count(*) FROM courses WHERE is_published), (SELECT count(*) FROM enrollments),
+                   (SELECT sum(amount_paid) FROM enrollments))
+            """);
+        var c = figures.Counts;
+        Assert.Equal(expected, $"{c.Students}|{c.Instructors}|{c.Courses}|{c.PublishedCourses}|{c.Enrollments}|{c.GrossRevenue}");
+        Assert.Equal(32, c.NewStudents);
+        Assert.Equal(1, c.NewStudentsBefore);
+        Assert.Equal(5, figures.RecentEnrollments.Count);
+    }
+
+    [Fact]
+    public async Task System_health_is_green_once_migrated_folded_and_verified_and_names_what_is_not()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var people = new PeopleAndCourses(database);
+        var queries = HomeTesting.Queries(people.Runtime);
+        var fresh = await queries.HealthAsync(CancellationToken.None);
+        Assert.Equal(HealthLevel.Green, fresh.Items.Single(i => i.TestId == "health-database").Level);
+        Assert.Equal(HealthLevel.Amber, fresh.Items.Single(i => i.TestId == "health-verification").Level);
+
+        var instructor = await people.UserAsync(StaffRoles.Instructor);
+        var course = await people.CourseAsync(instructor, 10m);
+        await people.EnrollAsOwnerAsync(await people.UserAsync("Student"), course, 10m);
+        await people.ExecuteAsync("UPDATE courses SET price = 12 WHERE course_id = @course", new { course });
+        await SalesData.FoldAsync(database.DataSource);
+        await new Admin.Features.Audit.AuditChain(people.Runtime).VerifyAsync(CancellationToken.None);
+        var health = await queries.HealthAsync(CancellationToken.None);
+
+        Assert.All(health.Items, i => Assert.Equal(HealthLevel.Green, i.Level));
+        Assert.Contains("sealed up to #1; 0 not sealed", health.Items.Single(i => i.TestId == "health-chain").Figure, StringComparison.Ordinal);
+        Assert.Contains("0 deltas waiting", health.Items.Single(i => i.TestId == "health-rollups").Figure, StringComparison.Ordinal);
+        Assert.StartsWith("passed", health.Items.Single(i => i.TestId == "health-verification").Figure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Health_thresholds_turn_amber_and_red()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var row = new HealthRow
+        {
+            AppliedScripts = ["x"], SealedUpTo = 10, Unsealed = HealthRules.UnsealedRed + 1, DeltasWaiting = HealthRules.DeltasAmber + 1,
+            LastFoldAt = now.AddMinutes(-2), LastVerifiedAt = now.AddDays(-2), LastVerifiedOk = true, LastVerifiedDetail = "ok", SignedInSessions = HealthRules.SessionsAmber + 1,
+        };
+
+        var health = HealthRules.Judge(row, ["x", "y"], now);
+
+        Assert.Equal([HealthLevel.Red, HealthLevel.Red, HealthLevel.Amber, HealthLevel.Amber, HealthLevel.Amber], health.Items.Select(i => i.Level));
+        Assert.Equal(HealthLevel.Red, health.Worst);
+    }
+}
