@@ -107,7 +107,7 @@ public sealed class CoursesQueries(NpgsqlDataSource dataSource)
     }
 
     /// The WHERE clause from fixed fragments; every user value travels as a parameter.
-    private static (string Where, DynamicParameters Parameters) Filter(Actor actor, CourseFilter filter)
+    internal static (string Where, DynamicParameters Parameters) Filter(Actor actor, CourseFilter filter)
     {
         var where = new StringBuilder("true");
         var parameters = new DynamicParameters();

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using MudBlazor.Services;
 using TechCourse.Admin.Infrastructure.Auth;
 using TechCourse.Admin.Components;
+using TechCourse.Admin.Features.Campaigns;
 using TechCourse.Admin.Features.Courses;
 using TechCourse.Admin.Features.Audit;
 using TechCourse.Admin.Features.Dashboard;
@@ -32,6 +33,7 @@ public static class ApplicationServices
         builder.Services.AddSingleton<AccountStore>();
         builder.Services.AddSingleton<SignInService>();
         builder.Services.AddAuditFeature();
+        builder.AddCampaignsFeature();
         builder.AddSessions();
         var auth = builder.Configuration.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions();
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(options =>

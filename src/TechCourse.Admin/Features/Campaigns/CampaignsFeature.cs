@@ -1,0 +1,13 @@
+namespace TechCourse.Admin.Features.Campaigns;
+
+public static class CampaignsFeature
+{
+    public static void AddCampaignsFeature(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<CampaignOptions>().BindConfiguration(CampaignOptions.Section);
+        builder.Services.AddSingleton<CampaignPreviews>();
+        builder.Services.AddSingleton<CampaignsStore>();
+        builder.Services.AddSingleton<CampaignSteps>();
+        builder.Services.AddHostedService<CampaignScheduler>();
+    }
+}
