@@ -36,8 +36,8 @@ public sealed class CampaignPreviews(NpgsqlDataSource dataSource)
         parameters.Add("operation", operation.DatabaseName);
         parameters.Add("amount", operation.Amount);
         parameters.Add("ending", operation.Ending);
-        parameters.Add("startsAt", startsAt);
-        parameters.Add("endsAt", endsAt);
+        parameters.Add("startsAt", startsAt?.ToUniversalTime());
+        parameters.Add("endsAt", endsAt?.ToUniversalTime());
         parameters.Add("editing", editing);
         var sql = $"""
             WITH picked AS ({picked})

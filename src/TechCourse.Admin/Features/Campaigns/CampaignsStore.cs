@@ -114,8 +114,8 @@ public sealed class CampaignsStore(NpgsqlDataSource dataSource)
         args.Add("amount", plan.Operation.Amount);
         args.Add("ending", plan.Operation.Ending);
         args.Add("zone", plan.TimeZone);
-        args.Add("startsAt", plan.StartsAt);
-        args.Add("endsAt", plan.EndsAt);
+        args.Add("startsAt", plan.StartsAt?.ToUniversalTime());
+        args.Add("endsAt", plan.EndsAt?.ToUniversalTime());
         args.Add("courses", courses.ToArray());
         return args;
     }
@@ -193,7 +193,7 @@ public sealed class CampaignsStore(NpgsqlDataSource dataSource)
             WHERE i.course_id = ANY (@courses) AND i.holds AND i.campaign_id IS DISTINCT FROM @editing::int
               AND i.period && price_campaign_period(coalesce(@startsAt::timestamptz, now()), @endsAt::timestamptz)
             ORDER BY pc.starts_at, pc.campaign_id
-            """, new { courses, editing, startsAt = plan.StartsAt, endsAt = plan.EndsAt }, cancellationToken: ct))).AsList();
+            """, new { courses, editing, startsAt = plan.StartsAt?.ToUniversalTime(), endsAt = plan.EndsAt?.ToUniversalTime() }, cancellationToken: ct))).AsList();
     }
 
     public static string OverlapMessage(IReadOnlyList<OtherCampaign> others) => others.Count switch
