@@ -1,7 +1,11 @@
 window.techCourse = {
     timeZone: () => Intl.DateTimeFormat().resolvedOptions().timeZone ?? null,
-    // MudBlazor's md breakpoint: below it the layout's drawer opens over the page.
-    isNarrow: () => window.matchMedia("(max-width: 959px)").matches
+    // The theme the user chose, for a year: the server reads it to prerender the next page in that theme.
+    rememberTheme: (name, value) => {
+        document.cookie = `${name}=${value}; path=/; max-age=31536000; samesite=lax`;
+    },
+    submit: (id) => document.getElementById(id)?.requestSubmit(),
+    focus: (selector) => document.querySelector(selector)?.focus()
 };
 
 // While someone types, clicks or scrolls, tell the server now and then (at most every data-seconds): an open circuit

@@ -68,8 +68,9 @@ await WriteAsync(final: false);
 
 var pages = PageCatalog.All.Where(e => options.Includes(e.Name)).ToList();
 var memory = options.Includes("memory circuits");
+var browserPages = options.Includes("browser pages");
 var exports = ExportCatalog.All.Where(e => options.Includes(e.Name)).ToList();
-if (pages.Count > 0 || memory || exports.Count > 0)
+if (pages.Count > 0 || memory || browserPages || exports.Count > 0)
 {
     Console.WriteLine($"Starting the app ({AppHost.AppAssembly})…");
     await using var app = await AppHost.StartAsync(database);
@@ -88,11 +89,12 @@ if (pages.Count > 0 || memory || exports.Count > 0)
         results.Exports.Add(await ExportRunner.RunAsync(app, client, entry, ct));
         await WriteAsync(final: false);
     }
-    if (memory)
+    if (browserPages)
     {
-        Console.WriteLine($"memory: {options.Circuits} circuits on {MemoryRunner.Page}…");
-        results.Memory = await MemoryRunner.RunAsync(app, options.Circuits, ct);
+        results.Browser = await BrowserRunner.RunAsync(app, options.Quick ? Math.Max(5, options.Runs) : options.Runs, ct);
+        await WriteAsync(final: false);
     }
+    if (memory) results.Memory = await MemoryRunner.RunAsync(app, options.Circuits, ct);
 }
 
 await WriteAsync(final: false);

@@ -12,7 +12,7 @@ public sealed class AnalyticsJourneyTests(BrowserFixture browser, RunningAppFixt
         var page = await browser.NewPageAsync(app.App.BaseAddress);
         await BrowserFixture.SignInAsync(page, "accounting@techcourse.com", "accounting-demo-password", "/analytics");
         var table = page.GetByTestId("difficulties");
-        await table.WaitForAsync();
+        await table.Locator("tbody tr td").First.WaitForAsync();
 
         var difficulties = await table.Locator("tbody tr td:first-child").AllInnerTextsAsync();
         var bars = await page.GetByTestId("revenue-bars").Locator(".revenue-bar-label").AllInnerTextsAsync();

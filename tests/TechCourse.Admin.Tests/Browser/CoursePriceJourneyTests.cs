@@ -39,7 +39,7 @@ public sealed class CoursePriceJourneyTests(BrowserFixture browser, RunningAppFi
         await first.GetByText($"{title}: price is now $42.50.").WaitForAsync();
         Assert.Equal("$42.50", (await first.GetByRole(AriaRole.Button, new() { Name = $"Change price of {title}" }).InnerTextAsync()).Trim());
         await first.GetByRole(AriaRole.Button, new() { Name = $"Price history of {title}" }).ClickAsync();
-        var entry = first.GetByTestId("history-row").First;
+        var entry = first.Locator("tr.history-row").First;
         await entry.WaitForAsync();
         var text = await entry.InnerTextAsync();
         Assert.Contains("$50.00 → $42.50", text, StringComparison.Ordinal);

@@ -43,7 +43,8 @@ public sealed class EnrollmentJourneyTests(BrowserFixture browser, RunningAppFix
         await BrowserFixture.ScreenshotAsync(page, "enrollment-saved");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Save enrollment" }).ClickAsync();
-        await Assertions.Expect(page.GetByText(EnrollmentsQueries.AlreadyEnrolled)).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#enroll-course-error")).ToHaveTextAsync(EnrollmentsQueries.AlreadyEnrolled);
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert).Filter(new() { HasText = EnrollmentsQueries.AlreadyEnrolled })).ToHaveCountAsync(1);
         await BrowserFixture.ScreenshotAsync(page, "enrollment-duplicate");
         Assert.Equal(1L, await owner.ExecuteScalarAsync<long>(
             "SELECT count(*) FROM enrollments e JOIN users u ON u.user_id = e.student_id WHERE u.email = @email", new { email }));

@@ -11,20 +11,21 @@ public sealed class LayoutJourneyTests(BrowserFixture browser, RunningAppFixture
     {
         var page = await browser.NewPageAsync(app.App.BaseAddress);
         await BrowserFixture.SignInAsync(page, "admin@techcourse.com", "admin-demo-password");
-        var menuButton = page.GetByTestId("signed-in-as");
-        var signOut = page.GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true });
+        var menuButton = page.GetByRole(AriaRole.Button, new() { Name = "Account: admin@techcourse.com (Admin)" });
+        var signOut = page.GetByRole(AriaRole.Menuitem, new() { Name = "Sign out", Exact = true });
 
         await menuButton.ClickAsync();
         await signOut.WaitForAsync();
         Assert.Equal("true", await menuButton.GetAttributeAsync("aria-expanded"));
         await BrowserFixture.ScreenshotAsync(page, "layout-user-menu");
         await page.Keyboard.PressAsync("Escape");
-        await signOut.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Detached });
+        await Assertions.Expect(signOut).Not.ToBeVisibleAsync();
+        await Assertions.Expect(menuButton).ToBeFocusedAsync();
 
         await menuButton.ClickAsync();
         await signOut.WaitForAsync();
         await page.Mouse.ClickAsync(700, 600);
-        await signOut.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Detached });
+        await Assertions.Expect(signOut).Not.ToBeVisibleAsync();
         Assert.Equal("false", await menuButton.GetAttributeAsync("aria-expanded"));
         await page.Context.CloseAsync();
     }
@@ -52,6 +53,7 @@ public sealed class LayoutJourneyTests(BrowserFixture browser, RunningAppFixture
         var page = await browser.NewPageAsync(app.App.BaseAddress);
         await page.SetViewportSizeAsync(600, 800);
         await BrowserFixture.SignInAsync(page, "admin@techcourse.com", "admin-demo-password");
+        await Screens.SettledLayoutAsync(page);
         var courses = Navigation(page).GetByRole(AriaRole.Link, new() { Name = "Courses" });
         await Assertions.Expect(courses).Not.ToBeVisibleAsync();
 

@@ -19,13 +19,13 @@ public sealed class SalesJourneyTests(BrowserFixture browser, RunningAppFixture 
         await page.GetByRole(AriaRole.Option, new() { Name = "Last 90 days" }).ClickAsync();
         // The whole suite shares two cores: the new range's render can take longer than Playwright's default 5 s.
         await Assertions.Expect(page.Locator("[data-testid=days-table] tbody tr")).ToHaveCountAsync(90, new() { Timeout = 20_000 });
-        var zone = page.GetByLabel("Time zone");
+        var zone = page.GetByLabel("Time zone", new() { Exact = true });
         await zone.ClickAsync();
         await zone.PressSequentiallyAsync("Kathmandu", new() { Delay = 50 });
         await page.GetByRole(AriaRole.Option, new() { Name = "Asia/Kathmandu" }).ClickAsync(new() { Timeout = 60_000 });
         await Assertions.Expect(page.GetByTestId("zone-statement")).ToContainTextAsync("Asia/Kathmandu");
         await Assertions.Expect(page.Locator("[data-testid=days-table] tbody tr")).ToHaveCountAsync(90, new() { Timeout = 20_000 });
-        var shownRevenue = decimal.Parse(await page.GetByTestId("day-total-revenue").InnerTextAsync(), NumberStyles.Number, CultureInfo.InvariantCulture);
+        var shownRevenue = decimal.Parse(await page.GetByTestId("day-total-revenue").InnerTextAsync(), NumberStyles.Currency, CultureInfo.GetCultureInfo("en-US"));
         var shownEnrollments = long.Parse(await page.GetByTestId("day-total-enrollments").InnerTextAsync(), NumberStyles.Number, CultureInfo.InvariantCulture);
         await BrowserFixture.ScreenshotAsync(page, "sales-by-day-kathmandu");
 
@@ -57,7 +57,7 @@ public sealed class SalesJourneyTests(BrowserFixture browser, RunningAppFixture 
         await Assertions.Expect(rows).ToHaveCountAsync(50);
         var courses = long.Parse(System.Text.RegularExpressions.Regex.Match(await page.GetByTestId("by-course-total-courses").InnerTextAsync(), @"[\d,]+").Value,
             NumberStyles.Number, CultureInfo.InvariantCulture);
-        var shownRevenue = decimal.Parse(await page.GetByTestId("by-course-total-revenue").InnerTextAsync(), NumberStyles.Number, CultureInfo.InvariantCulture);
+        var shownRevenue = decimal.Parse(await page.GetByTestId("by-course-total-revenue").InnerTextAsync(), NumberStyles.Currency, CultureInfo.GetCultureInfo("en-US"));
         var shownEnrollments = long.Parse(await page.GetByTestId("by-course-total-enrollments").InnerTextAsync(), NumberStyles.Number, CultureInfo.InvariantCulture);
         Assert.True(courses > 50, "the demo data sells more than one page of courses");
         await BrowserFixture.ScreenshotAsync(page, "sales-by-course-all-time");

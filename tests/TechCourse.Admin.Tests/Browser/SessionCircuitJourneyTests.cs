@@ -33,11 +33,11 @@ public sealed class SessionCircuitJourneyTests(BrowserFixture browser, SessionAp
     {
         var page = await browser.NewPageAsync(app.App.BaseAddress);
         await BrowserFixture.SignInAsync(page, ExternalApp.AdminEmail, ExternalApp.AdminPassword);
-        await page.GetByTestId("signed-in-as").ClickAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out everywhere" }).WaitForAsync();
+        await page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Account: ") }).ClickAsync();
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = "Sign out everywhere" }).WaitForAsync();
         await BrowserFixture.ScreenshotAsync(page, "user-menu-sessions");
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "Change password" }).ClickAsync();
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = "Change password" }).ClickAsync();
         await page.WaitForURLAsync("**/account/password");
         await page.GetByLabel("Current password").FillAsync(ExternalApp.AdminPassword);
         await page.GetByLabel("New password", new() { Exact = true }).FillAsync("password1234");

@@ -24,11 +24,12 @@ public sealed class SignInJourneyTests(BrowserFixture browser, RunningAppFixture
 
             var links = await page.GetByRole(AriaRole.Navigation, new() { Name = "Main navigation" }).GetByRole(AriaRole.Link).AllInnerTextsAsync();
             Assert.Equal(NavigationByRole[role], links.Select(l => l.Trim()));
-            Assert.Contains($"{email} · {role}", await page.GetByTestId("signed-in-as").InnerTextAsync(), StringComparison.OrdinalIgnoreCase);
+            var account = page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Account: ") });
+            Assert.Equal($"Account: {email} ({role})", await account.GetAttributeAsync("aria-label"), ignoreCase: true);
             await BrowserFixture.ScreenshotAsync(page, $"navigation-{role.ToLowerInvariant()}");
 
-            await page.GetByTestId("signed-in-as").ClickAsync();
-            await page.GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true }).ClickAsync();
+            await account.ClickAsync();
+            await page.GetByRole(AriaRole.Menuitem, new() { Name = "Sign out", Exact = true }).ClickAsync();
             await page.WaitForURLAsync("**/account/sign-in?signedOut=true");
             await page.GotoAsync("/");
             Assert.Contains("/account/sign-in", page.Url, StringComparison.Ordinal);

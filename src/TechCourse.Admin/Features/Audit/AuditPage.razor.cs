@@ -10,7 +10,8 @@ namespace TechCourse.Admin.Features.Audit;
 
 public sealed partial class AuditPage
 {
-    private const int PageSize = 50;
+    // A screenful of entries per page ("Load older" adds the next): every entry's components stay in the circuit.
+    private const int PageSize = 25;
     private static readonly CultureInfo Culture = CultureInfo.GetCultureInfo("en-US");
     private readonly CancellationTokenSource cancellation = new();
     private readonly HashSet<int> fresh = [];
@@ -18,6 +19,10 @@ public sealed partial class AuditPage
     private readonly List<(long From, long To)> pendingRanges = [];
     private readonly Lock pendingGate = new();
     private List<AuditEntry>? entries;
+    private MudTable<AuditEntry>? table;
+    // A new filter gets a new grid (its first load shows the new entries); live changes reload the same one.
+    private int generation;
+    private TableGroupDefinition<AuditEntry> byDay = null!;
     private AuditCursor? next;
     private AuditFilter filter = AuditFilter.None;
     private Actor? viewer;
@@ -44,6 +49,15 @@ public sealed partial class AuditPage
     [SupplyParameterFromQuery(Name = "minpct")] public string? MinPercentParameter { get; set; }
 
     private string ExportHref => $"{AuditExport.Path}?{AuditFilterQuery.ToQueryString(filter, withTimeZone: true)}";
+
+    protected override void OnInitialized() =>
+        byDay = new TableGroupDefinition<AuditEntry> { Selector = e => DateOnly.FromDateTime(Zone.ToViewer(e.ChangedAt).DateTime), Expandable = false };
+
+    /// The grid's ServerData: the entries loaded so far ("Load older" adds keyset pages, live changes merge in).
+    private Task<TableData<AuditEntry>> ShowEntries(TableState state, CancellationToken ct) =>
+        Task.FromResult(new TableData<AuditEntry> { Items = entries ?? [], TotalItems = entries?.Count ?? 0 });
+
+    private Task ShowAsync() => table?.ReloadServerData() ?? Task.CompletedTask;
 
     protected override async Task OnParametersSetAsync()
     {
@@ -76,6 +90,7 @@ public sealed partial class AuditPage
     {
         if (viewer is null) return;
         entries = null;
+        generation++;
         effectFor = null;
         await LoadAsync(after: null);
     }
@@ -91,6 +106,7 @@ public sealed partial class AuditPage
             var page = await Queries.PageAsync(viewer!, filter, after, PageSize, cancellation.Token);
             entries = after is null ? [.. page.Entries] : [.. entries ?? [], .. page.Entries.Where(e => entries?.All(x => x.LogId != e.LogId) ?? true)];
             next = page.Next;
+            await ShowAsync();
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
@@ -156,11 +172,13 @@ public sealed partial class AuditPage
                 .Where(e => oldestShown is null || (e.ChangedAt, e.LogId).CompareTo((oldestShown.ChangedAt, oldestShown.LogId)) > 0).ToList();
             if (added.Count == 0)
             {
+                await ShowAsync();
                 StateHasChanged();
                 return;
             }
             foreach (var entry in added) fresh.Add(entry.LogId);
             entries = [.. entries.Concat(added).OrderByDescending(e => e.ChangedAt).ThenByDescending(e => e.LogId)];
+            await ShowAsync();
             StateHasChanged();
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
@@ -209,7 +227,14 @@ public sealed partial class AuditPage
 
     private static Color DotColor(AuditEntry entry) => entry.Difference switch { > 0 => Color.Success, < 0 => Color.Warning, _ => Color.Default };
 
-    private static string Money(decimal? value) => value?.ToString("C2", Culture) ?? "—";
+    private static string Money(decimal? value) => Components.Display.Shown.Money(value);
+
+    private static string SignedMoney(decimal? value) => value switch
+    {
+        null => "—",
+        >= 0 => "+" + Money(value),
+        _ => "−" + Money(-value.Value),
+    };
 
     private static string Signed(decimal? value) => value switch
     {

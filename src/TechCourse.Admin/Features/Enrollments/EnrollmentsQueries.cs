@@ -115,6 +115,16 @@ public sealed class EnrollmentsQueries(NpgsqlDataSource dataSource)
             """, new { pattern = Like.Contains(term), publishedOnly, limit }, cancellationToken: ct))).ToList();
     }
 
+    /// The course a filter in the address names, to show its title (an instructor's own courses only).
+    public async Task<CourseChoice?> CourseAsync(Actor viewer, int courseId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<CourseChoice>(new CommandDefinition("""
+            SELECT course_id, title, price FROM courses
+            WHERE course_id = @courseId AND (@instructor::uuid IS NULL OR instructor_id = @instructor)
+            """, new { courseId, instructor = viewer.Role == StaffRoles.Instructor ? viewer.UserId : (Guid?)null }, cancellationToken: ct));
+    }
+
     public async Task<CourseChoice?> PublishedCourseAsync(int courseId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);

@@ -33,18 +33,30 @@ public partial class SalesPage
     private SalesTotals dayTotals = new(0, 0), previousTotals = new(0, 0);
     private List<ChartSeries<double>> chartSeries = [];
     private string[] chartLabels = [];
+    private BarChartOptions chartOptions = new();
 
     [Inject] private SalesQueries Queries { get; set; } = default!;
     [Inject] private IOptions<ReportingOptions> Reporting { get; set; } = default!;
     [Inject] private PersistentComponentState ApplicationState { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState>? AuthenticationState { get; set; }
+
+    [SupplyParameterFromQuery(Name = "range")] public string? RangeQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "from")] public string? FromQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "to")] public string? ToQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "zone")] public string? ZoneQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "tab")] public int? TabQuery { get; set; }
 
     private SalesRange Range => new(DateOnly.FromDateTime(from ?? DateTime.Today), DateOnly.FromDateTime(to ?? DateTime.Today), zone);
 
     protected override async Task OnInitializedAsync()
     {
-        zone = SalesTimeZones.IsKnown(Reporting.Value.TimeZone) ? Reporting.Value.TimeZone : "UTC";
+        zone = SalesTimeZones.IsKnown(ZoneQuery) ? ZoneQuery! : SalesTimeZones.IsKnown(Reporting.Value.TimeZone) ? Reporting.Value.TimeZone : "UTC";
         if (AuthenticationState is not null && Actor.From((await AuthenticationState).User) is { } actor) scope = SalesScope.For(actor);
+        // The range, zone and tab come from the address, so a report can be bookmarked and shared.
+        if (Presets.Any(p => p.Key == RangeQuery)) preset = RangeQuery!;
+        if (preset == "custom") (from, to) = (Day(FromQuery), Day(ToQuery));
+        tab = TabQuery is >= 0 and <= InstructorsTab ? TabQuery.Value : ByDayTab;
         ApplyPreset();
         // The prerendered response carries its days, so the interactive render shows them without asking again.
         if (ApplicationState.TryTakeFromJson<PrerenderedDays>(PrerenderedDaysKey, out var prerendered)
@@ -59,9 +71,26 @@ public partial class SalesPage
         }, RenderMode.InteractiveServer);
     }
 
+    private static DateTime? Day(string? text) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day.ToDateTime(TimeOnly.MinValue) : null;
+
+    private void KeepInUrl()
+    {
+        var url = Navigation.GetUriWithQueryParameters(new Dictionary<string, object?>
+        {
+            ["range"] = preset == "30" ? null : preset,
+            ["from"] = preset == "custom" ? from?.ToString("yyyy-MM-dd", Invariant) : null,
+            ["to"] = preset == "custom" ? to?.ToString("yyyy-MM-dd", Invariant) : null,
+            ["zone"] = zone == Reporting.Value.TimeZone ? null : zone,
+            ["tab"] = tab == ByDayTab ? null : tab,
+        });
+        if (!string.Equals(url, Navigation.Uri, StringComparison.Ordinal)) Navigation.NavigateTo(url, replace: true);
+    }
+
     private async Task TabChangedAsync(int index)
     {
         tab = index;
+        KeepInUrl();
         await LoadAsync();
     }
 
@@ -117,6 +146,7 @@ public partial class SalesPage
 
     private async Task RangeChangedAsync()
     {
+        KeepInUrl();
         rangeProblem = Range.Problem();
         if (rangeProblem is not null) return;
         (days, instructors) = (null, null);
@@ -170,7 +200,16 @@ public partial class SalesPage
         days = loaded;
         dayTotals = SalesTotals.Of(days, d => d.Enrollments, d => d.GrossRevenue);
         previousTotals = SalesTotals.Of(days, d => d.PreviousEnrollments, d => d.PreviousRevenue);
-        chartLabels = days.Select((d, i) => days.Count <= 31 || i % (days.Count / 12 + 1) == 0 ? d.Day.ToString("MM-dd", Invariant) : "").ToArray();
+        chartLabels = days.Select(d => d.Day.ToString("MMM d", Invariant)).ToArray();
+        // About ten date labels whatever the range: every day's label would overprint the next one.
+        chartOptions = new BarChartOptions
+        {
+            XAxisLabelInterval = Math.Max(1, (int)Math.Ceiling(days.Count / 10.0)),
+            YAxisToStringFunc = value => value.ToString("$#,0", Invariant),
+            YAxisTitle = "USD",
+            ShowLegend = true,
+            ChartPalette = ["#594AE2", "#9E9E9E"],
+        };
         chartSeries =
         [
             new ChartSeries<double> { Name = "Gross revenue", Data = new ChartData<double>(days.Select(d => (double)d.GrossRevenue).ToArray()) },
@@ -178,7 +217,13 @@ public partial class SalesPage
         ];
     }
 
-    private static string Money(decimal amount) => amount.ToString("N2", Invariant);
+    private static string Money(decimal amount) => Components.Display.Shown.Money(amount);
+
+    private Task<TableData<DaySales>> ShowDays(TableState state, CancellationToken ct) =>
+        Task.FromResult(new TableData<DaySales> { Items = days ?? [], TotalItems = days?.Count ?? 0 });
+
+    private Task<TableData<InstructorSales>> ShowInstructors(TableState state, CancellationToken ct) =>
+        Task.FromResult(new TableData<InstructorSales> { Items = instructors ?? [], TotalItems = instructors?.Count ?? 0 });
 
     private static string ChangeText(decimal current, decimal previous) =>
         previous == 0 ? "" : $", {((current - previous) / previous * 100).ToString("+0.0;-0.0;0.0", Invariant)} %";

@@ -1,114 +1,163 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.JSInterop;
 using MudBlazor;
+using TechCourse.Admin.Components.Display;
 using TechCourse.Admin.Infrastructure.Auth;
 using TechCourse.Admin.Infrastructure.Database;
 
 namespace TechCourse.Admin.Features.Users;
 
+/// Search, role and sort live in the query string; pages are keyset pages, so the page itself does not.
 public sealed partial class UsersPage : IDisposable
 {
     private const string AllRoles = "";
-    private static readonly CultureInfo Culture = CultureInfo.GetCultureInfo("en-US");
-    // Rows are plain elements styled as MudBlazor's (MudTd, MudLink, MudButton): 50 rows of components cost more to
-    // prerender than the rest of the page.
-    private const string RowAction = "mud-button-root mud-button mud-button-text mud-button-text-default mud-button-text-size-small mud-ripple";
-    private const string RowRemove = "mud-button-root mud-button mud-button-text mud-button-text-error mud-button-text-size-small mud-ripple";
     private readonly CancellationTokenSource cancellation = new();
-    // Keyset paging: the cursors that started each page before this one, so Previous goes back without OFFSET.
-    private readonly List<UserCursor?> cursors = [];
-    private UserCursor? current;
+    // Keyset paging: the cursor that starts each page reached so far, so Previous goes back without OFFSET.
+    private List<UserCursor?> pageStarts = [null];
+    private int pageIndex;
+    private MudTable<UserRow>? table;
     private UserPage? page;
     private long? estimate;
     private string? search;
     private string role = AllRoles;
     private UserSort sort = UserSort.CreatedNewest;
-    private bool loading = true;
     private string? error;
+    private string? focusAfterRender;
 
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = null!;
 
-    /// The first page as prerendering loaded it, handed to the interactive render so it does not query again.
+    [SupplyParameterFromQuery(Name = "q")] public string? Q { get; set; }
+    [SupplyParameterFromQuery(Name = "role")] public string? RoleQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "sort")] public string? SortQuery { get; set; }
+
+    /// The first page as prerendering loaded it, handed to the grid's first interactive load so it does not query again.
     [PersistentState] public UserPage? FirstPage { get; set; }
 
-    private UserFilter Filter => new(search, role == AllRoles ? null : role, sort);
+    private UserFilter Filter => new(string.IsNullOrWhiteSpace(search) ? null : search.Trim(), role == AllRoles ? null : role, sort);
 
     private string RangeText => page is null || page.Rows.Count == 0 ? "" :
-        $"{cursors.Count * UsersQueries.PageSize + 1:N0}–{cursors.Count * UsersQueries.PageSize + page.Rows.Count:N0} of " +
-        (page.Next is null && cursors.Count == 0 ? page.Rows.Count.ToString("N0", Culture) : estimate is { } e && e > 0 ? $"about {e.ToString("N0", Culture)}" : "many");
+        $"{Shown.Count(pageIndex * UsersQueries.PageSize + 1)}–{Shown.Count(pageIndex * UsersQueries.PageSize + page.Rows.Count)} of " +
+        (page.Next is null && pageIndex == 0 ? Shown.Count(page.Rows.Count) : estimate is { } e && e > 0 ? $"about {Shown.Count(e)}" : "many");
 
     protected override async Task OnInitializedAsync()
     {
-        if (FirstPage is { } prerendered)
-        {
-            (page, estimate, loading) = (prerendered, prerendered.Estimate, false);
-            return;
-        }
-        await ReloadAsync();
-        if (!RendererInfo.IsInteractive) FirstPage = page;
+        search = Q;
+        role = StaffRoles.All.Contains(RoleQuery) ? RoleQuery! : AllRoles;
+        sort = Enum.TryParse<UserSort>(SortQuery, ignoreCase: true, out var s) ? s : UserSort.CreatedNewest;
+        if (FirstPage is not null || RendererInfo.IsInteractive) return;
+        page = await GuardAsync(() => Queries.PageAsync(Filter, null, cancellation.Token));
+        FirstPage = page;
+        estimate = page?.Estimate;
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
         if (firstRender && (await Zone.GetAsync(cancellation.Token)) != TimeZoneInfo.Utc) StateHasChanged();
+        if (focusAfterRender is { } selector)
+        {
+            focusAfterRender = null;
+            await JS.InvokeVoidAsync("techCourse.focus", selector);
+        }
     }
 
-    private async Task SearchChangedAsync(string? value)
+    /// The grid's ServerData: the sort label and direction become the query's sort; page i starts at the cursor the page
+    /// before it ended on (keyset), so the table walks forward one page at a time and back through the cursors it kept.
+    private async Task<TableData<UserRow>> LoadPageAsync(TableState state, CancellationToken ct)
     {
-        search = value;
-        if (!string.IsNullOrWhiteSpace(value) && sort is UserSort.CreatedNewest) sort = UserSort.EmailAscending;
-        await ReloadAsync();
+        var sorted = SortFrom(state);
+        if (sorted != sort)
+        {
+            (sort, pageStarts) = (sorted, [null]);
+            // A new sort starts again at the first page (the table keeps its page when a column is sorted).
+            if (state.Page != 0 && table is not null)
+            {
+                table.NavigateTo(Page.First);
+                return new TableData<UserRow> { Items = page?.Rows ?? [], TotalItems = table.GetFilteredItemsCount() };
+            }
+        }
+        var index = Math.Min(state.Page, pageStarts.Count);
+        if (index == pageStarts.Count) pageStarts.Add(page?.Next);
+        UserPage? loaded = FirstPage;
+        FirstPage = null;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, cancellation.Token);
+        loaded ??= await GuardAsync(() => Queries.PageAsync(Filter, index == 0 ? null : pageStarts[index], linked.Token));
+        if (loaded is null)
+        {
+            StateHasChanged(); // the error above the grid
+            return new TableData<UserRow> { Items = [], TotalItems = 0 };
+        }
+        (page, pageIndex) = (loaded, index);
+        if (index == 0) estimate = loaded.Estimate;
+        KeepInUrl();
+        // The pager is this page's own (keyset): the table is told of the rows up to this page and one more if there is a next.
+        return new TableData<UserRow> { Items = loaded.Rows, TotalItems = index * UsersQueries.PageSize + loaded.Rows.Count + (loaded.Next is null ? 0 : 1) };
     }
 
-    private async Task RoleChangedAsync(string value) { role = value; await ReloadAsync(); }
+    private UserSort SortFrom(TableState state) => (state.SortLabel, state.SortDirection) switch
+    {
+        ("email", SortDirection.Ascending) => UserSort.EmailAscending,
+        ("email", SortDirection.Descending) => UserSort.EmailDescending,
+        ("created", SortDirection.Ascending) => UserSort.CreatedOldest,
+        ("created", SortDirection.Descending) => UserSort.CreatedNewest,
+        _ => sort,
+    };
 
-    private async Task SortChangedAsync(UserSort value) { sort = value; await ReloadAsync(); }
+    private void KeepInUrl()
+    {
+        var url = Navigation.GetUriWithQueryParameters(new Dictionary<string, object?>
+        {
+            ["q"] = string.IsNullOrWhiteSpace(search) ? null : search.Trim(),
+            ["role"] = role == AllRoles ? null : role,
+            ["sort"] = sort == UserSort.CreatedNewest ? null : sort.ToString().ToLowerInvariant(),
+        });
+        if (!string.Equals(url, Navigation.Uri, StringComparison.Ordinal)) Navigation.NavigateTo(url, replace: true);
+    }
+
+    private async Task GoToAsync(Page target)
+    {
+        if (table is null) return;
+        if (target == Page.First && table.CurrentPage == 0) await table.ReloadServerData();
+        else table.NavigateTo(target);
+    }
 
     private async Task ReloadAsync()
     {
-        cursors.Clear();
-        current = null;
-        estimate = null;
-        await LoadAsync();
-        estimate = page?.Estimate;
+        pageStarts = [null];
+        if (table is null) return;
+        if (table.CurrentPage != 0) table.NavigateTo(Page.First);
+        else await table.ReloadServerData();
     }
 
-    private async Task NextAsync()
+    private Task SearchChangedAsync(string? value)
     {
-        cursors.Add(current);
-        current = page!.Next;
-        await LoadAsync();
+        search = value;
+        return ReloadAsync();
     }
 
-    private async Task PreviousAsync()
+    private Task RoleChangedAsync(string value)
     {
-        current = cursors[^1];
-        cursors.RemoveAt(cursors.Count - 1);
-        await LoadAsync();
+        role = value;
+        return ReloadAsync();
     }
 
-    private async Task FirstAsync() => await ReloadAsync();
-
-    private async Task LoadAsync()
-    {
-        loading = true;
-        await GuardAsync(async () => page = await Queries.PageAsync(Filter, current, cancellation.Token));
-        loading = false;
-    }
-
-    private async Task GuardAsync(Func<Task> action)
+    private async Task<T?> GuardAsync<T>(Func<Task<T>> action) where T : class
     {
         try
         {
             error = null;
-            await action();
+            return await action();
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+        catch (Exception e)
         {
             var reference = Guid.NewGuid().ToString("N")[..8];
             Logger.LogError(e, "Users page failed (reference {Reference})", reference);
             error = DatabaseErrors.Describe(e)?.Message ?? $"Something went wrong loading users (reference {reference}).";
+            return null;
         }
     }
 
@@ -117,42 +166,55 @@ public sealed partial class UsersPage : IDisposable
     private async Task CreateAsync()
     {
         var dialog = await Dialogs.ShowAsync<CreateUserDialog>("New user", new DialogParameters<CreateUserDialog> { { d => d.Actor, await ActorAsync() } });
-        if (await dialog.Result is { Canceled: false })
+        var result = await dialog.Result;
+        focusAfterRender = "[data-testid='new-user']";
+        if (result is { Canceled: false })
         {
             Snackbar.Add("User created.", Severity.Success);
             await ReloadAsync();
         }
+        StateHasChanged();
     }
 
     private async Task ChangeRoleAsync(UserRow user)
     {
         var dialog = await Dialogs.ShowAsync<ChangeRoleDialog>("Change role",
             new DialogParameters<ChangeRoleDialog> { { d => d.Actor, await ActorAsync() }, { d => d.User, user } });
-        if (await dialog.Result is { Canceled: false, Data: string newRole })
+        var result = await dialog.Result;
+        focusAfterRender = $"[data-testid='role-{user.UserId}']";
+        if (result is { Canceled: false, Data: string newRole })
         {
             Snackbar.Add(user.Role == StaffRoles.Student && newRole != StaffRoles.Student
                 ? $"{user.Email} is now {newRole}. Use “Reset password” to give them a password to sign in with."
                 : $"{user.Email} is now {newRole}.", Severity.Success);
-            await LoadAsync();
+            if (table is not null) await table.ReloadServerData();
         }
+        StateHasChanged();
     }
 
     private async Task ResetPasswordAsync(UserRow user)
     {
         var dialog = await Dialogs.ShowAsync<ResetPasswordDialog>("Reset password",
             new DialogParameters<ResetPasswordDialog> { { d => d.Actor, await ActorAsync() }, { d => d.User, user } });
-        if (await dialog.Result is { Canceled: false }) Snackbar.Add($"{user.Email} has a new password.", Severity.Success);
+        var result = await dialog.Result;
+        focusAfterRender = $"[data-testid='reset-{user.UserId}']";
+        if (result is { Canceled: false }) Snackbar.Add($"{user.Email} has a new password.", Severity.Success);
+        StateHasChanged();
     }
 
     private async Task RemoveAsync(UserRow user)
     {
         var dialog = await Dialogs.ShowAsync<RemoveUserDialog>("Remove user",
             new DialogParameters<RemoveUserDialog> { { d => d.Actor, await ActorAsync() }, { d => d.User, user } });
-        if (await dialog.Result is { Canceled: false, Data: string what })
+        var result = await dialog.Result;
+        focusAfterRender = $"[data-testid='remove-{user.UserId}']";
+        if (result is { Canceled: false, Data: string what })
         {
             Snackbar.Add($"{user.Email} was {what}.", Severity.Success);
-            await LoadAsync();
+            focusAfterRender = "[data-testid='new-user']";
+            if (table is not null) await table.ReloadServerData();
         }
+        StateHasChanged();
     }
 
     public void Dispose()

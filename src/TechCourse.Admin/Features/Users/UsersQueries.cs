@@ -63,6 +63,18 @@ public sealed class UsersQueries(NpgsqlDataSource dataSource)
             """, new { prefix = term, prefixEnd = Like.PrefixEnd(term), limit }, cancellationToken: ct))).ToList();
     }
 
+    /// The student a filter in the address names, to show their email (to an instructor, only a student of their courses).
+    public async Task<UserChoice?> StudentAsync(Actor viewer, Guid userId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<UserChoice>(new CommandDefinition("""
+            SELECT u.user_id, u.email FROM users u
+            WHERE u.user_id = @userId AND u.role = 'Student'
+              AND (@instructor::uuid IS NULL OR EXISTS (
+                  SELECT 1 FROM enrollments e JOIN courses c ON c.course_id = e.course_id WHERE e.student_id = u.user_id AND c.instructor_id = @instructor))
+            """, new { userId, instructor = viewer.Role == StaffRoles.Instructor ? viewer.UserId : (Guid?)null }, cancellationToken: ct));
+    }
+
     public async Task<IReadOnlyList<UserChoice>> InstructorsAsync(Guid except, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);

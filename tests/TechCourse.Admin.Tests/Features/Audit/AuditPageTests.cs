@@ -51,9 +51,9 @@ public sealed class AuditPageTests
         var navigation = context.Services.GetRequiredService<NavigationManager>();
         navigation.NavigateTo("/audit?direction=up");
         var increases = context.Render<AuditPage>();
-        increases.WaitForAssertion(() => Assert.Equal([up.ToString()], increases.FindAll("[data-testid=audit-entry]").Select(e => e.GetAttribute("data-log-id"))), TimeSpan.FromSeconds(10));
+        increases.WaitForAssertion(() => Assert.Equal([up.ToString()], increases.FindAll("tr.audit-entry [data-log-id]").Select(e => e.GetAttribute("data-log-id"))), TimeSpan.FromSeconds(10));
         Assert.Contains("$100.00 → $120.00", increases.Find("[data-testid=audit-prices]").TextContent, StringComparison.Ordinal);
-        Assert.Contains("+20 %", increases.Find("[data-testid=audit-prices]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("+$20.00 (+20 %)", increases.Find("tr.audit-entry").TextContent, StringComparison.Ordinal);
         Assert.Contains("outside the app: ", increases.Find("[data-testid=audit-who]").TextContent, StringComparison.Ordinal);
 
         navigation.NavigateTo("/audit?direction=up&minpct=50");

@@ -20,6 +20,7 @@ public sealed class CourseDialogTests(DatabaseFixture database) : IClassFixture<
         var context = MudTestContext.Create();
         context.Services.AddSingleton(new CoursesQueries(data.Runtime));
         context.Services.AddSingleton(new CoursesStore(data.Runtime));
+        context.Services.AddScoped<TechCourse.Admin.Infrastructure.Time.ViewerTimeZone>();
         var dialogs = context.Render<MudDialogProvider>();
         IDialogReference? reference = null;
         await dialogs.InvokeAsync(async () => reference = await context.Services.GetRequiredService<IDialogService>().ShowAsync<CourseDialog>("Course",
@@ -80,7 +81,7 @@ public sealed class CourseDialogTests(DatabaseFixture database) : IClassFixture<
 
         await Field(dialogs, "Passing score").ChangeAsync(new ChangeEventArgs { Value = "75" });
         await Field(dialogs, "Price").InputAsync(new ChangeEventArgs { Value = "55.5" });
-        await Field(dialogs, "Reason for a price change (optional)").ChangeAsync(new ChangeEventArgs { Value = "new edition" });
+        await Field(dialogs, "Reason for a price change (optional)").InputAsync(new ChangeEventArgs { Value = "new edition" });
         await ClickAsync(dialogs, "Save");
 
         dialogs.WaitForAssertion(() => Assert.True(reference.Result.IsCompleted, dialogs.Markup), Wait);

@@ -49,7 +49,7 @@ public sealed class EnrollmentFormTests
 
         await form.Find("input[type=checkbox]").ChangeAsync(new() { Value = true });
         var inputs = form.FindAll("input").Where(i => i.GetAttribute("type") != "checkbox").ToList();
-        await inputs[^2].ChangeAsync(new() { Value = amount });
+        await inputs[^2].InputAsync(new() { Value = amount });
         await form.FindAll("button").Single(b => b.TextContent.Contains("Save enrollment", StringComparison.Ordinal)).ClickAsync(new());
 
         Assert.Contains("Enter an amount of 0 or more, with at most 2 decimals", form.Markup, StringComparison.Ordinal);
@@ -63,7 +63,7 @@ public sealed class EnrollmentFormTests
         await using var _ = context;
 
         await form.Find("input[type=checkbox]").ChangeAsync(new() { Value = true });
-        await form.FindAll("input").Where(i => i.GetAttribute("type") != "checkbox").ToList()[^2].ChangeAsync(new() { Value = "12.50" });
+        await form.FindAll("input").Where(i => i.GetAttribute("type") != "checkbox").ToList()[^2].InputAsync(new() { Value = "12.50" });
         await form.FindAll("button").Single(b => b.TextContent.Contains("Save enrollment", StringComparison.Ordinal)).ClickAsync(new());
 
         Assert.DoesNotContain("Enter an amount of 0 or more", form.Markup, StringComparison.Ordinal);

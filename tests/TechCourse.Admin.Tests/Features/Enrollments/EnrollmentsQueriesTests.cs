@@ -22,6 +22,23 @@ public sealed class EnrollmentsQueriesTests(DatabaseFixture database) : IClassFi
         new(Guid.NewGuid(), student, course, shown, amount, reason);
 
     [Fact]
+    public async Task A_course_or_student_named_in_the_address_is_shown_to_an_instructor_only_when_it_is_in_their_world()
+    {
+        var (admin, student, course) = await SetUpAsync();
+        await Queries.EnrollAsync(admin, Request(student, course, 49.99m), default);
+        var owner = await data.ScalarAsync<Guid>("SELECT instructor_id FROM courses WHERE course_id = @course", new { course });
+        var mine = new Actor(owner, "owner@example.com", StaffRoles.Instructor);
+        var other = new Actor(await data.UserAsync(StaffRoles.Instructor), "other@example.com", StaffRoles.Instructor);
+        var users = new TechCourse.Admin.Features.Users.UsersQueries(data.Runtime);
+
+        Assert.Equal(course, (await Queries.CourseAsync(mine, course, default))?.CourseId);
+        Assert.Equal(course, (await Queries.CourseAsync(admin, course, default))?.CourseId);
+        Assert.Null(await Queries.CourseAsync(other, course, default));
+        Assert.Equal(student, (await users.StudentAsync(mine, student, default))?.UserId);
+        Assert.Null(await users.StudentAsync(other, student, default));
+    }
+
+    [Fact]
     public async Task An_enrollment_is_saved_at_the_current_price_with_who_saved_it()
     {
         var (admin, student, course) = await SetUpAsync(49.99m);

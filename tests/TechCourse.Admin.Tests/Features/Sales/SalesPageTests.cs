@@ -51,10 +51,10 @@ public sealed class SalesPageTests
 
         var page = context.Render<SalesPage>();
 
-        page.WaitForAssertion(() => Assert.Equal("10.15", page.Find("[data-testid=day-total-revenue]").TextContent), TimeSpan.FromSeconds(10));
+        page.WaitForAssertion(() => Assert.Equal("$10.15", page.Find("[data-testid=day-total-revenue]").TextContent), TimeSpan.FromSeconds(10));
         Assert.Equal("2", page.Find("[data-testid=day-total-enrollments]").TextContent);
         Assert.Equal(30, page.FindAll("[data-testid=days-table] tbody tr").Count);
-        Assert.Contains("previous period 7.00", page.Find("[data-testid=day-totals]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("previous period $7.00", page.Find("[data-testid=day-totals]").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -65,12 +65,12 @@ public sealed class SalesPageTests
         await SalesData.EnrollAsync(database.DataSource, course, 4.20m, DateTimeOffset.UtcNow);
         await using var context = Context(database, "UTC");
         var page = context.Render<SalesPage>();
-        page.WaitForAssertion(() => Assert.Equal("4.20", page.Find("[data-testid=day-total-revenue]").TextContent), TimeSpan.FromSeconds(10));
+        page.WaitForAssertion(() => Assert.Equal("$4.20", page.Find("[data-testid=day-total-revenue]").TextContent), TimeSpan.FromSeconds(10));
         Assert.Empty(page.FindAll("[data-testid=courses-in-range-table]"));
 
         await page.InvokeAsync(() => page.FindAll(".mud-tab")[2].Click());
 
-        page.WaitForAssertion(() => Assert.Equal("4.20", page.Find("[data-testid=courses-in-range-total-revenue]").TextContent), TimeSpan.FromSeconds(10));
+        page.WaitForAssertion(() => Assert.Equal("$4.20", page.Find("[data-testid=courses-in-range-total-revenue]").TextContent), TimeSpan.FromSeconds(10));
         // The totals come with the page's answer; its rows render right after.
         page.WaitForAssertion(() => Assert.Contains("Opened late", page.Find("[data-testid=courses-in-range-table]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
     }
@@ -97,24 +97,24 @@ public sealed class SalesPageTests
         page.WaitForAssertion(() => Assert.Equal(50, Titles().Length), TimeSpan.FromSeconds(10));
         Assert.Equal("Course 59", Titles()[0]);
         Assert.Equal("Total (60 courses)", page.Find("[data-testid=by-course-total-courses]").TextContent);
-        Assert.Equal("2,370.60", page.Find("[data-testid=by-course-total-revenue]").TextContent);
+        Assert.Equal("$2,370.60", page.Find("[data-testid=by-course-total-revenue]").TextContent);
         Assert.Equal("60", page.Find("[data-testid=by-course-total-enrollments]").TextContent);
 
         await page.InvokeAsync(() => page.Find("[data-testid=by-course-table] button[aria-label='Next page']").Click());
         page.WaitForAssertion(() => Assert.Equal(["Course 09", "Course 08", "Course 07", "Course 06", "Course 05", "Course 04", "Course 03", "Course 02", "Course 01", "Course 00"], Titles()), TimeSpan.FromSeconds(10));
 
         // A new sort starts again at the first page.
-        await page.InvokeAsync(() => page.Find("button[aria-label='Sort by Course']").Click());
+        await page.InvokeAsync(() => page.FindAll("[data-testid=by-course-table] th .mud-table-sort-label").First(l => l.TextContent.Contains("Course", StringComparison.Ordinal)).Click());
         page.WaitForAssertion(() => Assert.Equal(Enumerable.Range(0, 50).Select(i => $"Course {i:00}"), Titles()), TimeSpan.FromSeconds(10));
 
         await page.InvokeAsync(() => page.Find("input[data-testid=by-course-search]").Input("course 5"));
         page.WaitForAssertion(() => Assert.Equal(Enumerable.Range(50, 10).Select(i => $"Course {i}"), Titles()), TimeSpan.FromSeconds(10));
         Assert.Equal("Total (10 courses)", page.Find("[data-testid=by-course-total-courses]").TextContent);
-        Assert.Equal("645.10", page.Find("[data-testid=by-course-total-revenue]").TextContent);
+        Assert.Equal("$645.10", page.Find("[data-testid=by-course-total-revenue]").TextContent);
 
         await page.InvokeAsync(() => page.Find("input[data-testid=by-course-search]").Input("kubernetes"));
         page.WaitForAssertion(() => Assert.Contains("No course or instructor matches", page.Find("[data-testid=no-match]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
-        Assert.Equal("0.00", page.Find("[data-testid=by-course-total-revenue]").TextContent);
+        Assert.Equal("$0.00", page.Find("[data-testid=by-course-total-revenue]").TextContent);
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public sealed class SalesPageTests
 
         var page = context.Render<SalesPage>();
 
-        Assert.Equal("75.00", page.Find("[data-testid=day-total-revenue]").TextContent);
+        Assert.Equal("$75.00", page.Find("[data-testid=day-total-revenue]").TextContent);
         Assert.Empty(page.FindAll("[role=alert]"));
     }
 
@@ -146,7 +146,7 @@ public sealed class SalesPageTests
         await SalesData.EnrollAsync(database.DataSource, course, 9.99m, DateTimeOffset.UtcNow);
         await using var context = Context(database, "UTC", out var state);
         var page = context.Render<SalesPage>();
-        page.WaitForAssertion(() => Assert.Equal("9.99", page.Find("[data-testid=day-total-revenue]").TextContent), TimeSpan.FromSeconds(10));
+        page.WaitForAssertion(() => Assert.Equal("$9.99", page.Find("[data-testid=day-total-revenue]").TextContent), TimeSpan.FromSeconds(10));
 
         state.TriggerOnPersisting();
 
