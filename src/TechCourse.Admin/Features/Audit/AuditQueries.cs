@@ -13,7 +13,7 @@ public sealed class AuditQueries(NpgsqlDataSource dataSource)
 
     private const string Columns = """
         pc.log_id, pc.course_id, c.title AS course_title, pc.old_price, pc.new_price, pc.changed_at, pc.changed_by,
-        u.email AS actor_email, u.role AS actor_role, pc.source, pc.reason, pc.seal_seq
+        u.email AS actor_email, u.role AS actor_role, pc.source, pc.reason, pc.seal_seq, pc.campaign_id
         """;
 
     public async Task<AuditSlice> PageAsync(Actor viewer, AuditFilter filter, AuditCursor? after, int size, CancellationToken ct)

@@ -43,7 +43,8 @@ public sealed record AuditEntry(
     string? ActorRole,
     string Source,
     string? Reason,
-    long? SealSeq)
+    long? SealSeq,
+    int? CampaignId)
 {
     public decimal? Difference => NewPrice - OldPrice;
     public decimal? PercentChange => OldPrice is > 0 && NewPrice is not null ? Math.Round((NewPrice.Value - OldPrice.Value) / OldPrice.Value * 100m, 1) : null;

@@ -7,6 +7,7 @@ public static class CampaignsFeature
         builder.Services.AddOptions<CampaignOptions>().BindConfiguration(CampaignOptions.Section);
         builder.Services.AddSingleton<CampaignPreviews>();
         builder.Services.AddSingleton<CampaignsStore>();
+        builder.Services.AddSingleton<CampaignsQueries>();
         builder.Services.AddSingleton<CampaignSteps>();
         builder.Services.AddHostedService<CampaignScheduler>();
     }

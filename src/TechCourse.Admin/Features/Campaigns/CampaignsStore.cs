@@ -160,10 +160,10 @@ public sealed class CampaignsStore(NpgsqlDataSource dataSource)
         var rows = await connection.QueryAsync<MovedRow>(new CommandDefinition("""
             SELECT x.course_id, x.expected AS previewed, c.price AS now, c.course_id IS NULL AS gone,
                    c.course_id IS NOT NULL AND NOT (@isAdmin OR c.instructor_id = @userId) AS not_yours, c.title,
-                   l.log_id, l.changed_at, l.old_price, l.new_price, u.email AS changed_by, l.source, l.reason
+                   l.log_id, l.changed_at, l.old_price, l.new_price, u.email AS changed_by, l.source, l.reason, l.campaign_id
             FROM unnest(@ids, @expected) x(course_id, expected)
             LEFT JOIN courses c ON c.course_id = x.course_id
-            LEFT JOIN LATERAL (SELECT p.log_id, p.changed_at, p.old_price, p.new_price, p.changed_by, p.source, p.reason FROM price_changes p
+            LEFT JOIN LATERAL (SELECT p.log_id, p.changed_at, p.old_price, p.new_price, p.changed_by, p.source, p.reason, p.campaign_id FROM price_changes p
                                WHERE p.course_id = x.course_id AND (@isAdmin OR c.instructor_id = @userId)
                                ORDER BY p.changed_at DESC, p.log_id DESC LIMIT 1) l ON true
             LEFT JOIN users u ON u.user_id = l.changed_by
@@ -177,11 +177,11 @@ public sealed class CampaignsStore(NpgsqlDataSource dataSource)
             userId = actor.UserId,
         }, cancellationToken: ct));
         return rows.Select(r => new PriceMoved(r.CourseId, r.NotYours ? null : r.Title, r.Previewed, r.NotYours ? null : r.Now, r.Gone, r.NotYours,
-            r.LogId is { } logId && !r.NotYours ? new PriceChange(logId, r.ChangedAt!.Value, r.OldPrice, r.NewPrice, r.ChangedBy, r.Source!, r.Reason) : null)).ToList();
+            r.LogId is { } logId && !r.NotYours ? new PriceChange(logId, r.ChangedAt!.Value, r.OldPrice, r.NewPrice, r.ChangedBy, r.Source!, r.Reason, r.CampaignId) : null)).ToList();
     }
 
     private sealed record MovedRow(int CourseId, decimal Previewed, decimal? Now, bool Gone, bool NotYours, string? Title, int? LogId, DateTimeOffset? ChangedAt,
-        decimal? OldPrice, decimal? NewPrice, string? ChangedBy, string? Source, string? Reason);
+        decimal? OldPrice, decimal? NewPrice, string? ChangedBy, string? Source, string? Reason, int? CampaignId);
 
     /// The campaigns that hold any of these courses at an overlapping time (other than the one being edited).
     private async Task<IReadOnlyList<OtherCampaign>> OverlapsAsync(int[] courses, CampaignPlan plan, int? editing, CancellationToken ct)

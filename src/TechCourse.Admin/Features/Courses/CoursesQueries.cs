@@ -79,7 +79,7 @@ public sealed class CoursesQueries(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return (await connection.QueryAsync<PriceChange>(new CommandDefinition("""
-            SELECT p.log_id, p.changed_at, p.old_price, p.new_price, u.email AS changed_by, p.source, p.reason
+            SELECT p.log_id, p.changed_at, p.old_price, p.new_price, u.email AS changed_by, p.source, p.reason, p.campaign_id
             FROM price_changes p LEFT JOIN users u ON u.user_id = p.changed_by
             WHERE p.course_id = @courseId
               AND EXISTS (SELECT 1 FROM courses c WHERE c.course_id = @courseId AND (@isAdmin OR c.instructor_id = @userId))
