@@ -20,7 +20,8 @@ public sealed record CampaignOptions
 /// several app instances never run a step twice, a step cut short by a crash is undone and runs again on a later
 /// round, and a restart picks up whatever fell due meanwhile. It looks again at least every PollInterval, and exactly
 /// when a step falls due sooner; a round that ran steps is followed at once by the next.
-public sealed class CampaignScheduler(CampaignSteps steps, IOptions<CampaignOptions> options, ILogger<CampaignScheduler> logger) : BackgroundService
+public sealed class CampaignScheduler(CampaignSteps steps, IOptions<CampaignOptions> options, ILogger<CampaignScheduler> logger, CampaignFeed? feed = null)
+    : BackgroundService
 {
     private const int BatchSize = 500;
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
@@ -81,6 +82,7 @@ public sealed class CampaignScheduler(CampaignSteps steps, IOptions<CampaignOpti
             var step = await steps.RunAsync(campaignId, ct);
             lock (failing) failing.Remove(campaignId);
             if (step is null) return false;
+            feed?.Publish(step.CampaignId);
             logger.LogInformation("Price campaign {CampaignId}: {Step} due {DueAt:o} ran {Late} ms late: {Changed} changed, {Skipped} skipped, {Kept} kept",
                 step.CampaignId, step.Step, step.DueAt, (long)(DateTimeOffset.UtcNow - step.DueAt).TotalMilliseconds, step.Changed, step.Skipped, step.Kept);
             return true;

@@ -25,7 +25,7 @@ public sealed record CampaignSummary(int CampaignId, string Reason, string Opera
     public bool Overdue(DateTimeOffset now) => NextDueAt is { } due && now - due > TimeSpan.FromSeconds(30);
 }
 
-public sealed record CampaignPage(IReadOnlyList<CampaignSummary> Rows, int Total);
+public sealed record CampaignSlice(IReadOnlyList<CampaignSummary> Rows, int Total);
 
 public sealed record CampaignCounts(int Scheduled, int Active, int Finished, int Cancelled)
 {

@@ -9,6 +9,7 @@ public static class CampaignsFeature
         builder.Services.AddSingleton<CampaignsStore>();
         builder.Services.AddSingleton<CampaignsQueries>();
         builder.Services.AddSingleton<CampaignSteps>();
+        builder.Services.AddSingleton<CampaignFeed>();
         builder.Services.AddHostedService<CampaignScheduler>();
     }
 }

@@ -35,7 +35,7 @@ public sealed class CampaignsQueries(NpgsqlDataSource dataSource)
     }
 
     /// A page of the campaigns in one state: upcoming soonest first, active by their end, the others newest first.
-    public async Task<CampaignPage> PageAsync(Actor viewer, CampaignState state, int page, int size, CancellationToken ct)
+    public async Task<CampaignSlice> PageAsync(Actor viewer, CampaignState state, int page, int size, CancellationToken ct)
     {
         var order = state switch
         {
@@ -53,7 +53,7 @@ public sealed class CampaignsQueries(NpgsqlDataSource dataSource)
             SELECT count(*)::int FROM price_campaigns WHERE state = @state AND (@isAdmin OR created_by = @viewer);
             """, new { state = StateName(state), isAdmin = viewer.IsAdmin, viewer = viewer.UserId, size, offset = Math.Max(0, page) * size }, cancellationToken: ct));
         var rows = (await results.ReadAsync<CampaignSummary>()).AsList();
-        return new CampaignPage(rows, await results.ReadSingleAsync<int>());
+        return new CampaignSlice(rows, await results.ReadSingleAsync<int>());
     }
 
     public async Task<CampaignDetails?> FindAsync(Actor viewer, int campaignId, CancellationToken ct)

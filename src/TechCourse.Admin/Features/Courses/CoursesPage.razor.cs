@@ -71,6 +71,7 @@ public sealed partial class CoursesPage : IDisposable
         currentPage = Math.Max(0, (PageQuery ?? 1) - 1);
         pageSize = Inputs.PageSizes.Contains(SizeQuery ?? 0) ? SizeQuery!.Value : DefaultPageSize;
         moreFilters = MoreFiltersSet > 0;
+        selecting = SelectQuery == true;
         if (actor is null) return;
         if (actor.IsAdmin && InstructorQuery is { } id)
         {
@@ -88,6 +89,7 @@ public sealed partial class CoursesPage : IDisposable
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
+        if (firstRender) SubscribeToPriceChanges();
         if (focusAfterRender is not { } selector) return;
         focusAfterRender = null;
         await JS.InvokeVoidAsync("techCourse.focus", selector);
@@ -178,6 +180,7 @@ public sealed partial class CoursesPage : IDisposable
     /// A new filter starts again at the first page.
     private async Task ReloadFromFirstPageAsync()
     {
+        allMatching = false;
         if (table is null) return;
         if (table.CurrentPage != 0) table.NavigateTo(Page.First);
         else await table.ReloadServerData();
@@ -306,6 +309,7 @@ public sealed partial class CoursesPage : IDisposable
 
     public void Dispose()
     {
+        priceNews?.Dispose();
         cancellation.Cancel();
         cancellation.Dispose();
     }

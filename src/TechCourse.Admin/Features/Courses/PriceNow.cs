@@ -9,6 +9,16 @@ public sealed record CurrentPrice(int CourseId, string Title, decimal Price, Pri
 
 public sealed class PriceNow(NpgsqlDataSource dataSource)
 {
+    /// The prices of these courses now (a grid's rows, to show changes made elsewhere without reloading the page).
+    public async Task<IReadOnlyDictionary<int, decimal>> PricesAsync(IReadOnlyCollection<int> courseIds, CancellationToken ct)
+    {
+        if (courseIds.Count == 0) return new Dictionary<int, decimal>();
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<(int CourseId, decimal Price)>(new CommandDefinition(
+            "SELECT course_id, price FROM courses WHERE course_id = ANY (@ids)", new { ids = courseIds.ToArray() }, cancellationToken: ct)))
+            .ToDictionary(r => r.CourseId, r => r.Price);
+    }
+
     /// Null when the course is gone or not the viewer's.
     public async Task<CurrentPrice?> FindAsync(Actor viewer, int courseId, CancellationToken ct)
     {
