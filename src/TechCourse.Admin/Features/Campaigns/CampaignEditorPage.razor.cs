@@ -61,6 +61,7 @@ public sealed partial class CampaignEditorPage : IDisposable
 
     private string ApplyLabel => (later, preview?.ChangingCount ?? 0) switch
     {
+        (_, 0) => "Nothing would change",
         (true, 1) => "Schedule for 1 course",
         (true, var n) => $"Schedule for {Shown.Count(n)} courses",
         (false, 1) => "Apply to 1 course now",
