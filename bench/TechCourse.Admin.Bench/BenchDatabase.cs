@@ -58,7 +58,7 @@ public sealed class BenchDatabase : IAsyncDisposable
             {
                 ServerSettings = new Dictionary<string, string> { ["shared_buffers"] = "512MB", ["max_wal_size"] = "4GB", ["checkpoint_timeout"] = "30min" },
             }, ct);
-            await DatabaseStartup.EnsureDatabaseAsync(cluster.ConnectionString(), ThrowawayDatabase, ct);
+            await EmbeddedDatabase.EnsureDatabaseAsync(cluster.ConnectionString(), ThrowawayDatabase, ct);
             owner = cluster.ConnectionString(ThrowawayDatabase);
             Migrator.Apply(new NpgsqlConnectionStringBuilder(owner) { CommandTimeout = 0 }.ConnectionString, logger);
             load = await LoadCapstoneAsync(owner, ct);

@@ -34,7 +34,7 @@ results.Load = database.Load;
 var machine = await Machine.DescribeAsync(database.OwnerConnectionString, options.Connection is null, ct);
 var sample = await Sample.LoadAsync(database.OwnerConnectionString, ct);
 // The app's data source settings (statement timeout, pooled connections reused without DISCARD ALL), as the app builds them.
-var appConnectionString = TechCourse.Admin.Infrastructure.Database.DatabaseTuning.Runtime(database.RuntimeConnectionString, new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+var appConnectionString = TechCourse.Admin.Infrastructure.Database.DatabaseTuning.Runtime(database.RuntimeConnectionString, new TechCourse.Admin.Infrastructure.Database.DatabaseOptions().StatementTimeoutSeconds);
 await using var runtime = CommandCapture.Untraced(appConnectionString);
 using var capture = new CommandCapture(appConnectionString);
 
@@ -111,6 +111,27 @@ if (writes.Count > 0)
             Console.WriteLine($"write: {entry.Name}…");
             results.Writes.Add(await writer.RunAsync(entry, keys, ct));
         }
+    }
+    finally
+    {
+        await writer.CleanUpAsync(CancellationToken.None);
+    }
+}
+
+var bulkPreview = options.Includes(CampaignBulkRunner.PreviewName);
+var bulkApply = options.Includes(CampaignBulkRunner.ApplyName);
+if (bulkPreview || bulkApply)
+{
+    results.CampaignBulk.AddRange(await new CampaignBulkRunner(database, runtime, capture, options).RunAsync(bulkPreview, bulkApply, ct));
+    await WriteAsync(final: false);
+}
+if (options.Includes(CampaignSchedulerRunner.Name))
+{
+    var writer = new WriteRunner(database, runtime, options);
+    var keys = await writer.PrepareAsync(ct);
+    try
+    {
+        results.Scheduler.AddRange(await new CampaignSchedulerRunner(database, runtime, writer, options).RunAsync(keys, ct));
     }
     finally
     {

@@ -7,8 +7,8 @@ using TechCourse.Admin.Tests.Support;
 
 namespace TechCourse.Admin.Tests.Browser;
 
-/// axe-core (WCAG 2.0/2.1 A and AA) on every page for every role, light and dark, at 1440×900 and 390×844, and on every
-/// open state of a dialog, editor, list, panel, menu and the drawer. Each state also leaves a screenshot in the artifacts.
+// axe-core (WCAG 2.0/2.1 A and AA) on every page for every role, light and dark, at 1440×900 and 390×844, and on every
+// open state of a dialog, editor, list, panel, menu and the drawer. Each state also leaves a screenshot in the artifacts.
 [Collection(BrowserCollection.Name)]
 public sealed partial class AccessibilityTests(BrowserFixture browser, RunningAppFixture app) : IClassFixture<RunningAppFixture>
 {

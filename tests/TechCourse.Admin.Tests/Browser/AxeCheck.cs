@@ -7,8 +7,8 @@ using TechCourse.Admin.Tests.Support;
 
 namespace TechCourse.Admin.Tests.Browser;
 
-/// axe-core with the WCAG 2.0/2.1 A and AA rules. Every violation is counted (by impact and rule, for the summary in the
-/// artifacts folder); critical and serious ones fail the test that checked the state, naming the rule and the selectors.
+// axe-core with the WCAG 2.0/2.1 A and AA rules. Every violation is counted (by impact and rule, for the summary in the
+// artifacts folder); critical and serious ones fail the test that checked the state, naming the rule and the selectors.
 public sealed class AxeCheck
 {
     private static readonly AxeRunOptions Options = new()
@@ -34,7 +34,7 @@ public sealed class AxeCheck
         }
     }
 
-    /// Opens a state to check; a state that cannot be opened is a failure too, and the other states are still checked.
+    // Opens a state to check; a state that cannot be opened is a failure too, and the other states are still checked.
     public async Task<bool> TryAsync(string state, Func<Task> open)
     {
         try
@@ -49,7 +49,7 @@ public sealed class AxeCheck
         }
     }
 
-    /// Writes the counts to artifacts/axe-{name}.txt and fails on any critical or serious violation.
+    // Writes the counts to artifacts/axe-{name}.txt and fails on any critical or serious violation.
     public void AssertNoSeriousViolations(string name)
     {
         var summary = new StringBuilder($"{states} page states checked\n");

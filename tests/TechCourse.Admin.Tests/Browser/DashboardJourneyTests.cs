@@ -2,6 +2,8 @@ using System.Globalization;
 using Dapper;
 using Microsoft.Playwright;
 using Npgsql;
+using Microsoft.Extensions.DependencyInjection;
+using TechCourse.Admin.Infrastructure.Database;
 using TechCourse.Admin.Tests.Support;
 
 namespace TechCourse.Admin.Tests.Browser;
@@ -15,8 +17,9 @@ public sealed class DashboardJourneyTests(BrowserFixture browser) : IDisposable
     [Fact]
     public async Task A_new_user_starts_the_app_on_the_embedded_default_sees_the_database_figures_and_finds_them_again_after_a_restart()
     {
-        var environment = new Dictionary<string, string> { ["EmbeddedPostgres__DataDirectory"] = dataDirectory };
-        var app = await AppProcess.StartAsync(environment);
+        var settings = new Dictionary<string, string> { ["EmbeddedPostgres:DataDirectory"] = dataDirectory };
+        var app = await TestApp.StartAsync(settings);
+        var owner = app.Services.GetRequiredService<DatabaseConnections>().Migrations;
         string[] firstFigures;
         await using (app)
         {
@@ -25,7 +28,7 @@ public sealed class DashboardJourneyTests(BrowserFixture browser) : IDisposable
             await BrowserFixture.SignInAsync(page, "admin@techcourse.com", "admin-demo-password");
 
             firstFigures = await ShownFiguresAsync(page);
-            Assert.Equal(await DatabaseFiguresAsync(), firstFigures);
+            Assert.Equal(await DatabaseFiguresAsync(owner), firstFigures);
 
             await page.GetByRole(AriaRole.Button, new() { Name = "Switch to dark mode" }).ClickAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Switch to light mode" }).WaitForAsync();
@@ -38,9 +41,9 @@ public sealed class DashboardJourneyTests(BrowserFixture browser) : IDisposable
             await page.Context.CloseAsync();
         }
 
-        Assert.False(File.Exists(Path.Combine(dataDirectory, "pgdata", "postmaster.pid")), "stopping the app stops its cluster");
+        Assert.False(File.Exists(Path.Combine(dataDirectory, "pgdata", "postmaster.pid")), "stopping the app stops its cluster:" + Environment.NewLine + app.Output);
 
-        await using var restarted = await AppProcess.StartAsync(environment);
+        await using var restarted = await TestApp.StartAsync(settings);
         Assert.DoesNotContain("Demo data loaded", restarted.Output, StringComparison.Ordinal);
         var again = await browser.NewPageAsync(restarted.BaseAddress);
         await BrowserFixture.SignInAsync(again, "admin@techcourse.com", "admin-demo-password");
@@ -57,9 +60,9 @@ public sealed class DashboardJourneyTests(BrowserFixture browser) : IDisposable
         return values.ToArray();
     }
 
-    private async Task<string[]> DatabaseFiguresAsync()
+    private static async Task<string[]> DatabaseFiguresAsync(string owner)
     {
-        await using var connection = new NpgsqlConnection(EmbeddedAppDatabase.OwnerConnectionString(dataDirectory));
+        await using var connection = new NpgsqlConnection(owner);
         var row = await connection.QuerySingleAsync<(long Students, long Instructors, long Courses, long Enrollments, decimal Revenue)>("""
             SELECT (SELECT count(*) FROM users WHERE role = 'Student'), (SELECT count(*) FROM users WHERE role = 'Instructor'),
                    (SELECT count(*) FROM courses), (SELECT count(*) FROM enrollments), (SELECT sum(amount_paid) FROM enrollments)

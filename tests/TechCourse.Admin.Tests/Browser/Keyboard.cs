@@ -2,7 +2,7 @@ using Microsoft.Playwright;
 
 namespace TechCourse.Admin.Tests.Browser;
 
-/// A keyboard-only user: Tab until the control has the focus, then type and press keys. No mouse anywhere.
+// A keyboard-only user: Tab until the control has the focus, then type and press keys. No mouse anywhere.
 public static class Keyboard
 {
     public static async Task TabToAsync(IPage page, ILocator target, int maxTabs = 80)
@@ -16,7 +16,7 @@ public static class Keyboard
         throw new InvalidOperationException($"{maxTabs} presses of Tab did not reach {target}.");
     }
 
-    /// Signs in with the keyboard: the email field has the focus on load; Tab to the password, Enter submits.
+    // Signs in with the keyboard: the email field has the focus on load; Tab to the password, Enter submits.
     public static async Task SignInAsync(IPage page, string email, string password, string returnUrl)
     {
         await page.GotoAsync($"/account/sign-in?returnUrl={Uri.EscapeDataString(returnUrl)}");

@@ -7,7 +7,7 @@ using TechCourse.Admin.Tests.Support;
 
 namespace TechCourse.Admin.Tests.Browser;
 
-/// The four journeys of issue 20 with the keyboard only, each checked in the database.
+// The four journeys of issue 20 with the keyboard only, each checked in the database.
 [Collection(BrowserCollection.Name)]
 public sealed partial class KeyboardJourneyTests(BrowserFixture browser, RunningAppFixture app) : IClassFixture<RunningAppFixture>
 {
@@ -145,7 +145,7 @@ public sealed partial class KeyboardJourneyTests(BrowserFixture browser, Running
         await page.Context.CloseAsync();
     }
 
-    /// Types into the focused autocomplete, moves down its list to the suggestion and picks it with Enter.
+    // Types into the focused autocomplete, moves down its list to the suggestion and picks it with Enter.
     private static async Task PickWithKeyboardAsync(IPage page, string typed, string suggestion)
     {
         await page.Keyboard.TypeAsync(typed, new() { Delay = 30 });
@@ -155,15 +155,15 @@ public sealed partial class KeyboardJourneyTests(BrowserFixture browser, Running
         await page.Keyboard.PressAsync("Enter");
     }
 
-    /// One step down a list; the highlight is shown after the circuit's render, which the next check waits for.
+    // One step down a list; the highlight is shown after the circuit's render, which the next check waits for.
     private static async Task DownAsync(IPage page)
     {
         await page.Keyboard.PressAsync("ArrowDown");
         await page.WaitForTimeoutAsync(300);
     }
 
-    /// The option the keyboard is on: the focused combobox's aria-activedescendant (MudSelect), or the highlighted item of
-    /// an open suggestion list (MudAutocomplete).
+    // The option the keyboard is on: the focused combobox's aria-activedescendant (MudSelect), or the highlighted item of
+    // an open suggestion list (MudAutocomplete).
     private static Task<bool> IsHighlightedAsync(IPage page, string option) =>
         page.EvaluateAsync<bool>("""
             name => {

@@ -6,8 +6,8 @@ using TechCourse.Admin.Tests.Support;
 
 namespace TechCourse.Admin.Tests.Browser;
 
-/// 390×844: no page scrolls sideways, the app bar fits, dialogs fill the screen, the drawer over the page keeps the
-/// focus and closes on Escape.
+// 390×844: no page scrolls sideways, the app bar fits, dialogs fill the screen, the drawer over the page keeps the
+// focus and closes on Escape.
 [Collection(BrowserCollection.Name)]
 public sealed partial class PhoneLayoutTests(BrowserFixture browser, RunningAppFixture app) : IClassFixture<RunningAppFixture>
 {
@@ -72,9 +72,10 @@ public sealed partial class PhoneLayoutTests(BrowserFixture browser, RunningAppF
         var dialog = page.GetByRole(AriaRole.Dialog);
         await dialog.GetByLabel("Title").First.WaitForAsync();
 
-        var box = await page.Locator(".app-dialog").BoundingBoxAsync();
-        Assert.NotNull(box);
-        Assert.True(box.Width >= 389 && box.Height >= 843, $"the dialog is {box.Width}×{box.Height}");
+        // The dialog grows into place (MudBlazor's opening animation): its size is measured once the animation is over.
+        LocatorBoundingBoxResult? box = null;
+        var fillsTheScreen = await Filled(async () => (box = await page.Locator(".app-dialog").BoundingBoxAsync()) is { Width: >= 389, Height: >= 843 });
+        Assert.True(fillsTheScreen, $"the dialog is {box?.Width}×{box?.Height}");
         await BrowserFixture.ScreenshotAsync(page, "phone-course-dialog");
         await page.Keyboard.PressAsync("Escape");
 
@@ -88,6 +89,19 @@ public sealed partial class PhoneLayoutTests(BrowserFixture browser, RunningAppF
         var page = await Screens.SignedInAsync(browser, app.App.BaseAddress, Role.For(TechCourse.Admin.Infrastructure.Auth.StaffRoles.Admin, []), ScreenSize.Phone, Theme.Light);
         await Screens.OpenAsync(page, path, Theme.Light);
         return page;
+    }
+
+    private static async Task<bool> Filled(Func<Task<bool>> condition)
+    {
+        try
+        {
+            await Eventually.WaitForAsync(condition, TimeSpan.FromSeconds(10), "the dialog to fill the screen");
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
     }
 
     [GeneratedRegex("^Edit ")]

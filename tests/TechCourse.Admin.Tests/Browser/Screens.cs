@@ -24,7 +24,7 @@ public sealed record Role(string Name, string Email, string Password, IReadOnlyL
     public override string ToString() => Name;
 }
 
-/// Every page each demo role can open, and how to open one signed in, at a size and in a theme, with its data shown.
+// Every page each demo role can open, and how to open one signed in, at a size and in a theme, with its data shown.
 public static class Screens
 {
     public static IReadOnlyList<Role> Roles(Guid student) =>
@@ -34,7 +34,7 @@ public static class Screens
         Role.For(StaffRoles.Accounting, ["/", "/enrollments", "/sales", "/analytics"]),
     ];
 
-    /// A signed-in page whose browser prefers the theme (the app follows the system preference on a first visit).
+    // A signed-in page whose browser prefers the theme (the app follows the system preference on a first visit).
     public static async Task<IPage> SignedInAsync(BrowserFixture browser, Uri baseAddress, Role role, ScreenSize size, Theme theme)
     {
         var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
@@ -50,7 +50,7 @@ public static class Screens
         return page;
     }
 
-    /// Opens a page, waits for its circuit and its data, and makes sure it shows the theme.
+    // Opens a page, waits for its circuit and its data, and makes sure it shows the theme.
     public static async Task OpenAsync(IPage page, string path, Theme theme)
     {
         await page.GotoAsync(path);
@@ -59,7 +59,7 @@ public static class Screens
         await SettledAsync(page);
     }
 
-    /// The app follows the browser's preference (the context's colour scheme) once it knows it; the toggle fixes any other case.
+    // The app follows the browser's preference (the context's colour scheme) once it knows it; the toggle fixes any other case.
     public static async Task EnsureThemeAsync(IPage page, Theme theme)
     {
         var wanted = theme == Theme.Dark ? "dark" : "light";
@@ -70,15 +70,15 @@ public static class Screens
         await page.Locator($"[data-testid=theme][data-theme={wanted}]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
     }
 
-    /// The layout has applied the theme and the drawer has learnt the window's width from the browser (both after the
-    /// circuit's first render).
+    // The layout has applied the theme and the drawer has learnt the window's width from the browser (both after the
+    // circuit's first render).
     public static async Task SettledLayoutAsync(IPage page)
     {
         await page.GetByTestId("theme").WaitForAsync(new() { State = WaitForSelectorState.Attached });
         await page.WaitForTimeoutAsync(500);
     }
 
-    /// Nothing is loading any more (or 10 s have passed: a page that keeps loading is then checked as it stands).
+    // Nothing is loading any more (or 10 s have passed: a page that keeps loading is then checked as it stands).
     public static async Task SettledAsync(IPage page)
     {
         try

@@ -7,14 +7,14 @@ using TechCourse.Admin.Tests.Support;
 
 namespace TechCourse.Admin.Tests.Infrastructure;
 
-/// WriteAsActorAsync sends the actor's settings and the write as one batch, without BEGIN: PostgreSQL must run it as
-/// one implicit transaction. Connections come from a one-connection pool tuned as the app's (reused without DISCARD ALL),
-/// so whatever the write left on its connection would be seen by the next use.
+// WriteAsActorAsync sends the actor's settings and the write as one batch, without BEGIN: PostgreSQL must run it as
+// one implicit transaction. Connections come from a one-connection pool tuned as the app's (reused without DISCARD ALL),
+// so whatever the write left on its connection would be seen by the next use.
 public sealed class ActorWritesTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IAsyncLifetime
 {
     private readonly NpgsqlDataSource app = NpgsqlDataSource.Create(DatabaseTuning.Runtime(
         new NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxPoolSize = 1, Options = "-c role=techcourse_app" }.ConnectionString,
-        new ConfigurationBuilder().Build()));
+        new DatabaseOptions().StatementTimeoutSeconds));
 
     [Fact]
     public async Task The_write_sees_the_session_and_the_reason_and_the_pooled_connection_has_forgotten_them_afterwards()

@@ -3,8 +3,6 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging.Abstractions;
 using TechCourse.Admin.Infrastructure.Cli;
 using TechCourse.Admin.Infrastructure.Database;
-using TechCourse.Admin.Infrastructure.Hosting;
-using TechCourse.Admin.Infrastructure.Postgres;
 using TechCourse.Admin.Tests.Support;
 
 namespace TechCourse.Admin.Tests.Infrastructure;
@@ -58,27 +56,6 @@ public sealed class StartupTests
 
         Assert.Equal(HealthStatus.Unhealthy, await HealthOf(unmigrated));
         Assert.Equal(HealthStatus.Healthy, await HealthOf(migrated));
-    }
-
-    [Fact]
-    public async Task A_configured_folder_without_a_postgresql_server_is_named_in_a_clear_message()
-    {
-        var error = await Assert.ThrowsAsync<EnvironmentProblemException>(() => PostgresBinaries.LocateAsync("/nowhere/bin", CancellationToken.None));
-
-        Assert.Contains("/nowhere/bin", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task The_app_explains_an_unreachable_database_in_one_line_instead_of_a_stack_trace()
-    {
-        var closed = $"Host=127.0.0.1;Port={LocalPostgresCluster.FreeTcpPort()};Username=x;Password=y;Database=z;Timeout=3";
-
-        var result = await ProcessRunner.RunAsync("dotnet", [RepositoryPaths.AppAssembly, "migrate"],
-            environment: new Dictionary<string, string> { ["ConnectionStrings__TechCourse"] = closed }, timeout: TimeSpan.FromMinutes(1));
-
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("TechCourse Admin cannot start", result.StandardError, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", result.CombinedOutput, StringComparison.Ordinal);
     }
 
     private static async Task<HealthStatus> HealthOf(TestDatabase database)

@@ -23,7 +23,7 @@ public sealed class DatabaseOutageTests
         Assert.Contains("Database unavailable — retrying", signInPage, StringComparison.Ordinal);
 
         await server.StartAsync();
-        await ExternalApp.WaitForAsync(async () => await ExternalApp.HealthAsync(client) == HttpStatusCode.OK, Recovery, "/health to report ready");
+        await Eventually.WaitForAsync(async () => await ExternalApp.HealthAsync(client) == HttpStatusCode.OK, Recovery, "/health to report ready");
         await ExternalApp.CreateAdminAsync(server.ConnectionString());
         using var signedIn = await ExternalApp.SignedInClientAsync(app);
         var dashboard = await signedIn.GetStringAsync(new Uri("/", UriKind.Relative));
@@ -40,12 +40,12 @@ public sealed class DatabaseOutageTests
         await server.StartAsync();
         await using var app = await ExternalApp.StartAsync(server.ConnectionString(), server.ConnectionString());
         using var client = ExternalApp.NewClient(app);
-        await ExternalApp.WaitForAsync(async () => await ExternalApp.HealthAsync(client) == HttpStatusCode.OK, Recovery, "/health to report ready");
+        await Eventually.WaitForAsync(async () => await ExternalApp.HealthAsync(client) == HttpStatusCode.OK, Recovery, "/health to report ready");
         await ExternalApp.CreateAdminAsync(server.ConnectionString());
         using var signedIn = await ExternalApp.SignedInClientAsync(app);
 
         await server.StopAsync();
-        await ExternalApp.WaitForAsync(async () => await ExternalApp.HealthAsync(client) == HttpStatusCode.ServiceUnavailable, Recovery, "/health to report not ready");
+        await Eventually.WaitForAsync(async () => await ExternalApp.HealthAsync(client) == HttpStatusCode.ServiceUnavailable, Recovery, "/health to report not ready");
         var duringOutage = await signedIn.GetAsync(new Uri("/", UriKind.Relative));
         var duringOutageBody = WebUtility.HtmlDecode(await duringOutage.Content.ReadAsStringAsync());
 
@@ -55,7 +55,7 @@ public sealed class DatabaseOutageTests
         Assert.DoesNotContain("   at ", duringOutageBody, StringComparison.Ordinal);
 
         await server.StartAsync();
-        await ExternalApp.WaitForAsync(async () => await ExternalApp.HealthAsync(client) == HttpStatusCode.OK, Recovery, "/health to report ready again");
+        await Eventually.WaitForAsync(async () => await ExternalApp.HealthAsync(client) == HttpStatusCode.OK, Recovery, "/health to report ready again");
         var afterOutage = await signedIn.GetStringAsync(new Uri("/", UriKind.Relative));
 
         Assert.DoesNotContain("Database unavailable", afterOutage, StringComparison.Ordinal);

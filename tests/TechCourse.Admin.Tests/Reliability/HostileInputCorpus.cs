@@ -1,6 +1,6 @@
 namespace TechCourse.Admin.Tests.Reliability;
 
-/// Hostile values for every field and URL parameter, each already encoded for a URL or form body.
+// Hostile values for every field and URL parameter, each already encoded for a URL or form body.
 public static class HostileInputCorpus
 {
     private static readonly string[] Raw =
@@ -14,7 +14,7 @@ public static class HostileInputCorpus
         "00000000-0000-0000-0000-000000000000", "3f2504e0-4f89-11d3-9a0c-0305e82c3301", "not-a-guid", "Superuser", "Student", "true", "null", "undefined",
     ];
 
-    /// Encodings that Uri.EscapeDataString cannot produce: invalid UTF-8 and a lone surrogate's bytes.
+    // Encodings that Uri.EscapeDataString cannot produce: invalid UTF-8 and a lone surrogate's bytes.
     private static readonly string[] PreEncoded = ["%FF%FE", "%ED%A0%80", "%C0%AF", "%00%00"];
 
     public static IReadOnlyList<string> Encoded { get; } = [.. Raw.Select(Uri.EscapeDataString), .. PreEncoded];

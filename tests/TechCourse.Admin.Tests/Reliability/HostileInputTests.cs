@@ -10,9 +10,9 @@ using Xunit.Abstractions;
 
 namespace TechCourse.Admin.Tests.Reliability;
 
-/// Every page route with each of its query parameters (and a few every page could be sent), every route parameter,
-/// the CSV exports' parameters and the sign-in form's fields, each fed the whole hostile corpus as an admin:
-/// no 500, no stack trace, no row written anywhere.
+// Every page route with each of its query parameters (and a few every page could be sent), every route parameter,
+// the CSV exports' parameters and the sign-in form's fields, each fed the whole hostile corpus as an admin:
+// no 500, no stack trace, no row written anywhere.
 [Trait("Category", "Reliability")]
 public sealed class HostileInputTests(HostileInputTests.App app, ITestOutputHelper output) : IClassFixture<HostileInputTests.App>
 {
@@ -70,7 +70,7 @@ public sealed class HostileInputTests(HostileInputTests.App app, ITestOutputHelp
     public sealed class App : IAsyncLifetime
     {
         private TestDatabase? database;
-        private AppProcess? process;
+        private TestApp? process;
         private static int casesTried;
 
         public HttpClient Client { get; private set; } = null!;
@@ -96,7 +96,7 @@ public sealed class HostileInputTests(HostileInputTests.App app, ITestOutputHelp
             Anonymous = ExternalApp.NewClient(process);
         }
 
-        /// Sends every corpus value (four at a time) and checks each answer, then that no table gained or lost a row.
+        // Sends every corpus value (four at a time) and checks each answer, then that no table gained or lost a row.
         public async Task CheckAllAsync(Func<string, HttpRequestMessage> request, ITestOutputHelper output, string surface, bool anonymous = false)
         {
             var before = await RowCountsAsync();

@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 
 namespace TechCourse.Admin.Tests.Reliability;
 
-/// The short CI form of `loadtest --writers 50 --seconds 60`.
+// The short CI form of `loadtest --writers 50 --seconds 60`.
 [Trait("Category", "Load")]
 public sealed class LoadTests(ITestOutputHelper output)
 {
@@ -38,7 +38,8 @@ public sealed class LoadTests(ITestOutputHelper output)
         var report = await LoadTest.RunAsync(runtime, owner, new LoadTestOptions(Writers: 12, Duration: TimeSpan.FromSeconds(10), Courses: 5, Students: 200),
             whileRunning: async ct =>
             {
-                await Task.Delay(TimeSpan.FromSeconds(3), ct);
+                // Restart once writes flow, so some are in flight when every session ends.
+                await Eventually.WaitForAsync(async () => await PriceChangesAsync(owner) >= 20, TimeSpan.FromSeconds(60), "the writers to commit");
                 await server.RestartFastAsync();
             });
         output.WriteLine(report.ToString());
@@ -46,6 +47,14 @@ public sealed class LoadTests(ITestOutputHelper output)
         Assert.True(report.Passed, report.ToString());
         Assert.True(report.NotSaved > 0, "the restart should have failed some writes with 'not saved': " + report);
         Assert.True(report.PriceChanges > 20 && report.Enrollments > 20, report.ToString());
+    }
+
+    private static async Task<long> PriceChangesAsync(string owner)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(owner);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM price_changes", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     [Fact]

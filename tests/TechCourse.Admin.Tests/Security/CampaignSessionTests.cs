@@ -7,9 +7,9 @@ using TechCourse.Admin.Tests.Support;
 
 namespace TechCourse.Admin.Tests.Security;
 
-/// The scheduler acts for a campaign's creator without their browser. Holding only the runtime login's password must
-/// still not let anyone act as a staff member: the session a campaign's step opens exists only for a due step, only in
-/// that step's transaction, and lets it change only that campaign's courses to that campaign's prices.
+// The scheduler acts for a campaign's creator without their browser. Holding only the runtime login's password must
+// still not let anyone act as a staff member: the session a campaign's step opens exists only for a due step, only in
+// that step's transaction, and lets it change only that campaign's courses to that campaign's prices.
 public sealed class CampaignSessionTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IAsyncLifetime
 {
     private readonly CampaignTestData data = new(database.Database);

@@ -5,7 +5,7 @@ using TechCourse.Admin.Tests.Support;
 
 namespace TechCourse.Admin.Tests.Security;
 
-/// Issue 19, section 7 (lockout): sign-in through the runtime login, counted atomically per email and source.
+// Issue 19, section 7 (lockout): sign-in through the runtime login, counted atomically per email and source.
 public sealed class LockoutTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IAsyncLifetime
 {
     private const string Password = "lockout-test-password-2026";
@@ -21,7 +21,7 @@ public sealed class LockoutTests(DatabaseFixture database) : IClassFixture<Datab
         var email = await StaffAsync(StaffRoles.Admin);
         var service = new SignInService(new AccountStore(runtime));
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() => service.SignInAsync(email, "wrong password guess", "198.51.100.7", default))));
+        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() => service.SignInAsync(email, "wrong password guess", "127.51.100.7", default))));
 
         Assert.Equal(5, results.Count(r => r.Outcome == SignInOutcome.Invalid));
         Assert.Equal(5, results.Count(r => r.Outcome == SignInOutcome.LockedOut));
@@ -39,8 +39,8 @@ public sealed class LockoutTests(DatabaseFixture database) : IClassFixture<Datab
         var unknownAnswers = new List<string?>();
         for (var i = 0; i <= SignInService.MaxFailures; i++)
         {
-            knownAnswers.Add((await service.SignInAsync(known, "wrong password guess", "198.51.100.8", default)).Message);
-            unknownAnswers.Add((await service.SignInAsync(unknown, "wrong password guess", "198.51.100.8", default)).Message);
+            knownAnswers.Add((await service.SignInAsync(known, "wrong password guess", "127.51.100.8", default)).Message);
+            unknownAnswers.Add((await service.SignInAsync(unknown, "wrong password guess", "127.51.100.8", default)).Message);
         }
 
         Assert.Equal(knownAnswers, unknownAnswers);
@@ -53,10 +53,10 @@ public sealed class LockoutTests(DatabaseFixture database) : IClassFixture<Datab
     {
         var email = await StaffAsync(StaffRoles.Admin);
         var service = new SignInService(new AccountStore(runtime));
-        for (var i = 0; i < SignInService.MaxFailures; i++) await service.SignInAsync(email, "wrong password guess", "203.0.113.66", default);
+        for (var i = 0; i < SignInService.MaxFailures; i++) await service.SignInAsync(email, "wrong password guess", "127.0.113.66", default);
 
-        var attacker = await service.SignInAsync(email, Password, "203.0.113.66", default);
-        var owner = await service.SignInAsync(email, Password, "192.0.2.10", default);
+        var attacker = await service.SignInAsync(email, Password, "127.0.113.66", default);
+        var owner = await service.SignInAsync(email, Password, "127.0.2.10", default);
 
         Assert.Equal(SignInOutcome.LockedOut, attacker.Outcome);
         Assert.Equal(SignInOutcome.SignedIn, owner.Outcome);

@@ -5,8 +5,8 @@ using TechCourse.Admin.Tests.Support;
 
 namespace TechCourse.Admin.Tests.Security;
 
-/// Issue 19, section 7 (passwords): NIST SP 800-63B — a bundled list of common and breached passwords, no trivially
-/// repetitive or sequential ones, each refusal with its reason.
+// Issue 19, section 7 (passwords): NIST SP 800-63B — a bundled list of common and breached passwords, no trivially
+// repetitive or sequential ones, each refusal with its reason.
 [Collection("console output")]
 public sealed class PasswordPolicyTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
 {

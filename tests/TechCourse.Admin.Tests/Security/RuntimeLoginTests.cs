@@ -5,7 +5,7 @@ using TechCourse.Admin.Tests.Support;
 
 namespace TechCourse.Admin.Tests.Security;
 
-/// Issue 19, sections 1 and 3: what a holder of the runtime login's password alone can do, connected as that login.
+// Issue 19, sections 1 and 3: what a holder of the runtime login's password alone can do, connected as that login.
 public sealed class RuntimeLoginTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IAsyncLifetime
 {
     private const string Password = "runtime-test-password-2026";
@@ -24,7 +24,7 @@ public sealed class RuntimeLoginTests(DatabaseFixture database) : IClassFixture<
         bob = await owner.ExecuteScalarAsync<Guid>("INSERT INTO users (email, role) VALUES (@e, 'Instructor') RETURNING user_id", new { e = $"bob-{Guid.NewGuid():N}@techcourse.com" });
         bobsCourse = await owner.ExecuteScalarAsync<int>("INSERT INTO courses (instructor_id, title, price) VALUES (@bob, 'Bob''s course', 20) RETURNING course_id", new { bob });
         await SessionStore.OpenAsOwnerAsync(owner, admin, TimeSpan.FromHours(1), default);
-        await owner.ExecuteAsync("INSERT INTO sign_in_attempts (user_id, email_key, succeeded, remote_address) VALUES (@admin, @adminEmail, false, '192.0.2.1')", new { admin, adminEmail });
+        await owner.ExecuteAsync("INSERT INTO sign_in_attempts (user_id, email_key, succeeded, remote_address) VALUES (@admin, @adminEmail, false, '127.0.2.1')", new { admin, adminEmail });
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -37,7 +37,7 @@ public sealed class RuntimeLoginTests(DatabaseFixture database) : IClassFixture<
     [InlineData("SELECT * FROM sign_in_attempts")]
     [InlineData("SELECT * FROM auth_secrets")]
     [InlineData("SELECT * FROM identity_v3_parts((SELECT 'x'))")]
-    [InlineData("SELECT sign_in_locked('someone@techcourse.com', '192.0.2.1')")]
+    [InlineData("SELECT sign_in_locked('someone@techcourse.com', '127.0.2.1')")]
     public async Task The_runtime_login_cannot_read_sessions_hashes_attempts_or_secrets(string sql)
     {
         await using var connection = await OpenAsync();
@@ -48,7 +48,7 @@ public sealed class RuntimeLoginTests(DatabaseFixture database) : IClassFixture<
     }
 
     [Theory]
-    [InlineData("SELECT record_sign_in_attempt(@admin, false, '192.0.2.1')")]
+    [InlineData("SELECT record_sign_in_attempt(@admin, false, '127.0.2.1')")]
     [InlineData("SELECT recent_sign_in_failures(@admin, '15 minutes')")]
     public async Task The_old_functions_that_locked_or_counted_any_account_are_gone(string sql)
     {
@@ -113,10 +113,10 @@ public sealed class RuntimeLoginTests(DatabaseFixture database) : IClassFixture<
         var sessionsBefore = await OwnerScalarAsync<long>("SELECT count(*) FROM sessions WHERE user_id = @admin", new { admin });
 
         var parameters = await accounts.ParametersAsync(adminEmail, default);
-        var guessed = await accounts.SignInAsync(adminEmail, SignInService.Subkey("not the password", parameters), "192.0.2.20", SessionStore.NewToken(), new AuthOptions(), default);
-        var garbage = await accounts.SignInAsync(adminEmail, new byte[32], "192.0.2.20", SessionStore.NewToken(), new AuthOptions(), default);
+        var guessed = await accounts.SignInAsync(adminEmail, SignInService.Subkey("not the password", parameters), "127.0.2.20", SessionStore.NewToken(), new AuthOptions(), default);
+        var garbage = await accounts.SignInAsync(adminEmail, new byte[32], "127.0.2.20", SessionStore.NewToken(), new AuthOptions(), default);
         var sessionsAfterGuesses = await OwnerScalarAsync<long>("SELECT count(*) FROM sessions WHERE user_id = @admin", new { admin });
-        var right = await accounts.SignInAsync(adminEmail, SignInService.Subkey(Password, parameters), "192.0.2.20", SessionStore.NewToken(), new AuthOptions(), default);
+        var right = await accounts.SignInAsync(adminEmail, SignInService.Subkey(Password, parameters), "127.0.2.20", SessionStore.NewToken(), new AuthOptions(), default);
 
         Assert.Equal(("invalid", "invalid"), (guessed.Outcome, garbage.Outcome));
         Assert.Equal(sessionsBefore, sessionsAfterGuesses);
@@ -130,10 +130,10 @@ public sealed class RuntimeLoginTests(DatabaseFixture database) : IClassFixture<
         var email = (await OwnerScalarAsync<string>("SELECT email FROM users WHERE user_id = @ada", new { ada }))!;
         var parameters = await accounts.ParametersAsync(email, default);
         for (var i = 0; i < SignInService.MaxFailures; i++)
-            await accounts.SignInAsync(email, new byte[32], "203.0.113.99", SessionStore.NewToken(), new AuthOptions(), default);
+            await accounts.SignInAsync(email, new byte[32], "127.0.113.99", SessionStore.NewToken(), new AuthOptions(), default);
 
-        var attacker = await accounts.SignInAsync(email, SignInService.Subkey(Password, parameters), "203.0.113.99", SessionStore.NewToken(), new AuthOptions(), default);
-        var owner = await accounts.SignInAsync(email, SignInService.Subkey(Password, parameters), "192.0.2.30", SessionStore.NewToken(), new AuthOptions(), default);
+        var attacker = await accounts.SignInAsync(email, SignInService.Subkey(Password, parameters), "127.0.113.99", SessionStore.NewToken(), new AuthOptions(), default);
+        var owner = await accounts.SignInAsync(email, SignInService.Subkey(Password, parameters), "127.0.2.30", SessionStore.NewToken(), new AuthOptions(), default);
 
         Assert.Equal("locked", attacker.Outcome);
         Assert.Equal("signed_in", owner.Outcome);

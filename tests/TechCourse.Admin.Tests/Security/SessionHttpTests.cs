@@ -16,7 +16,7 @@ using TechCourse.Admin.Tests.Support;
 
 namespace TechCourse.Admin.Tests.Security;
 
-/// Issue 19, section 1: a cookie is only as good as the server-side session it names.
+// Issue 19, section 1: a cookie is only as good as the server-side session it names.
 public sealed class SessionHttpTests(SessionApp app) : IClassFixture<SessionApp>
 {
     [Fact]
@@ -173,8 +173,8 @@ public sealed class SessionHttpTests(SessionApp app) : IClassFixture<SessionApp>
         return await TestSessions.ActorAsync(app.Database.DataSource, adminId, ExternalApp.AdminEmail, StaffRoles.Admin);
     }
 
-    /// What someone holding the database's key ring and the certificate that encrypts it could make: the app's own
-    /// cookie format, protected with its keys.
+    // What someone holding the database's key ring and the certificate that encrypts it could make: the app's own
+    // cookie format, protected with its keys.
     private TicketDataFormat CookieFormat()
     {
         var services = new ServiceCollection().AddLogging();

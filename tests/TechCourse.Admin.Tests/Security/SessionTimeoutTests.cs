@@ -5,7 +5,7 @@ using TechCourse.Admin.Tests.Support;
 
 namespace TechCourse.Admin.Tests.Security;
 
-/// Idle 3 s, absolute 12 s, last_seen_at moved at most every second: both timeouts are the server's, whatever the cookie says.
+// Idle 3 s, absolute 12 s, last_seen_at moved at most every second: both timeouts are the server's, whatever the cookie says.
 public sealed class ShortSessionApp() : SessionApp(new Dictionary<string, string>
 {
     ["Auth__IdleTimeout"] = "00:00:03",

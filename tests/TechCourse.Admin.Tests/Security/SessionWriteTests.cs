@@ -9,8 +9,8 @@ using TechCourse.Admin.Tests.Support;
 
 namespace TechCourse.Admin.Tests.Security;
 
-/// An open circuit keeps its principal until the next revalidation, but the database resolves the session at write
-/// time: a write after the session ended (or the role changed) is refused at once, with a message, and nothing changes.
+// An open circuit keeps its principal until the next revalidation, but the database resolves the session at write
+// time: a write after the session ended (or the role changed) is refused at once, with a message, and nothing changes.
 public sealed class SessionWriteTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
 {
     [Fact]

@@ -1,9 +1,8 @@
 using Microsoft.Playwright;
-using TechCourse.Admin.Infrastructure.Hosting;
 
 namespace TechCourse.Admin.Tests.Support;
 
-/// One headless Debian chromium per test run; each test opens its own context.
+// One headless Debian chromium per test run; each test opens its own context.
 public sealed class BrowserFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
@@ -13,7 +12,8 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await SystemPackages.EnsureInstalledAsync("chromium", () => File.Exists(ChromiumPath), "The browser tests");
+        if (!File.Exists(ChromiumPath))
+            throw new InvalidOperationException($"The browser tests need Debian's chromium at {ChromiumPath}: apt-get install -y chromium (.ci/run installs it).");
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -30,11 +30,11 @@ public sealed class BrowserFixture : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
-    /// Pages are prerendered before their circuit connects; clicks before that are lost.
+    // Pages are prerendered before their circuit connects; clicks before that are lost.
     public static Task WaitUntilInteractiveAsync(IPage page) =>
         page.Locator("[data-testid=circuit-interactive]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
 
-    /// Signs in through the real form and waits for the page it returns to to become interactive.
+    // Signs in through the real form and waits for the page it returns to to become interactive.
     public static async Task SignInAsync(IPage page, string email, string password, string returnUrl = "/")
     {
         await page.GotoAsync($"/account/sign-in?returnUrl={Uri.EscapeDataString(returnUrl)}");
@@ -44,8 +44,8 @@ public sealed class BrowserFixture : IAsyncLifetime
         await WaitUntilInteractiveAsync(page);
     }
 
-    /// Types into a MudAutocomplete and clicks the first suggestion containing the text. Under load an input can reach
-    /// the circuit before the component listens, so a list that has not shown the suggestion in 10 s is asked again.
+    // Types into a MudAutocomplete and clicks the first suggestion containing the text. Under load an input can reach
+    // the circuit before the component listens, so a list that has not shown the suggestion in 10 s is asked again.
     public static async Task PickSuggestionAsync(IPage page, string label, string typed, string suggestion)
     {
         var input = page.GetByLabel(label, new() { Exact = true });

@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace TechCourse.Admin.Tests.Support;
 
-/// A freshly migrated database of its own: one per test class (as a class fixture) or one per test (CreateAsync).
+// A freshly migrated database of its own: one per test class (as a class fixture) or one per test (CreateAsync).
 public sealed class TestDatabase : IAsyncDisposable
 {
     private TestDatabase(PostgresServer server, string name)
@@ -19,7 +19,7 @@ public sealed class TestDatabase : IAsyncDisposable
     public string ConnectionString { get; }
     public NpgsqlDataSource DataSource { get; }
 
-    /// App configuration that points ConnectionStrings:TechCourse at this database.
+    // App configuration that points ConnectionStrings:TechCourse at this database.
     public IConfiguration Configuration => new ConfigurationBuilder()
         .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:TechCourse"] = ConnectionString })
         .Build();

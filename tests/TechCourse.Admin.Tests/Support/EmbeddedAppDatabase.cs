@@ -2,7 +2,7 @@ using Npgsql;
 
 namespace TechCourse.Admin.Tests.Support;
 
-/// The owner's connection to the embedded cluster of an app started by a test (read from its data folder).
+// The owner's connection to the embedded cluster of an app started by a test (read from its data folder).
 public static class EmbeddedAppDatabase
 {
     public static string OwnerConnectionString(string dataDirectory)

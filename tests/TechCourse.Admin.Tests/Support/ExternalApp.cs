@@ -4,8 +4,8 @@ using TechCourse.Admin.Infrastructure.Auth;
 
 namespace TechCourse.Admin.Tests.Support;
 
-/// The app as a deployment runs it: an external connection string (runtime login in the techcourse_app group, owner
-/// for migrations), Production-like settings overridable per test, and a staff admin to sign in with.
+// The app as a deployment runs it: an external connection string (runtime login in the techcourse_app group, owner
+// for migrations), settings overridable per test, and a staff admin to sign in with.
 public static class ExternalApp
 {
     public const string AdminEmail = "reliability-admin@techcourse.com";
@@ -29,29 +29,28 @@ public static class ExternalApp
         await StaffAccounts.CreateOrResetAsync(connection, AdminEmail, StaffRoles.Admin, AdminPassword, CancellationToken.None);
     }
 
-    /// Starts the app on a migrated test database with its own runtime login and an admin account.
-    public static async Task<AppProcess> StartAsync(TestDatabase database, IReadOnlyDictionary<string, string>? settings = null)
+    // Starts the app on a migrated test database with its own runtime login and an admin account.
+    public static async Task<TestApp> StartAsync(TestDatabase database, IReadOnlyDictionary<string, string>? settings = null)
     {
         await CreateAdminAsync(database.ConnectionString);
         var runtime = await CreateRuntimeLoginAsync(database.ConnectionString);
         return await StartAsync(runtime, database.ConnectionString, settings);
     }
 
-    public static Task<AppProcess> StartAsync(string runtime, string migrations, IReadOnlyDictionary<string, string>? settings = null)
+    public static Task<TestApp> StartAsync(string runtime, string migrations, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var environment = new Dictionary<string, string>
+        var all = new Dictionary<string, string>
         {
-            ["ConnectionStrings__TechCourse"] = runtime,
-            ["ConnectionStrings__TechCourseMigrations"] = migrations,
-            ["Database__ProbeIntervalSeconds"] = "1",
-            ["Database__MaxRetryDelaySeconds"] = "1",
+            ["ConnectionStrings:TechCourse"] = runtime,
+            ["ConnectionStrings:TechCourseMigrations"] = migrations,
+            ["Database:ProbeIntervalSeconds"] = "1",
+            ["Database:MaxRetryDelaySeconds"] = "1",
         };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) environment[key] = value;
-        return AppProcess.StartAsync(environment);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) all[key.Replace("__", ":", StringComparison.Ordinal)] = value;
+        return TestApp.StartAsync(all);
     }
 
-    public static HttpClient NewClient(AppProcess app) =>
-        new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = app.BaseAddress };
+    public static HttpClient NewClient(TestApp app) => app.NewClient();
 
     public static async Task<HttpResponseMessage> PostSignInAsync(HttpClient client, string email, string password, string returnUrl = "/")
     {
@@ -65,7 +64,7 @@ public static class ExternalApp
         }));
     }
 
-    public static async Task<HttpClient> SignedInClientAsync(AppProcess app)
+    public static async Task<HttpClient> SignedInClientAsync(TestApp app)
     {
         var client = NewClient(app);
         var response = await PostSignInAsync(client, AdminEmail, AdminPassword);
@@ -74,17 +73,9 @@ public static class ExternalApp
         return client;
     }
 
-    public static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Waited {timeout.TotalSeconds:F0} s for {what}.");
-            await Task.Delay(250);
-        }
-    }
+    public static Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) => Eventually.WaitForAsync(condition, timeout, what);
 
-    /// Signs the admin in on an app started for the moment and returns the auth cookie's value (the session stays live).
+    // Signs the admin in on an app started for the moment and returns the auth cookie's value (the session stays live).
     public static async Task<string> SignInCookieAsync(string runtime, string migrations, IReadOnlyDictionary<string, string>? settings = null)
     {
         await using var app = await StartAsync(runtime, migrations, settings);
@@ -96,8 +87,8 @@ public static class ExternalApp
         return cookies.GetCookies(app.BaseAddress)["TechCourse.Auth"]!.Value;
     }
 
-    /// A client that sends only the given auth cookie (and keeps no other).
-    public static HttpClient ClientWithCookie(AppProcess app, string cookie)
+    // A client that sends only the given auth cookie (and keeps no other).
+    public static HttpClient ClientWithCookie(TestApp app, string cookie)
     {
         var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = app.BaseAddress };
         client.DefaultRequestHeaders.Add("Cookie", $"TechCourse.Auth={cookie}");

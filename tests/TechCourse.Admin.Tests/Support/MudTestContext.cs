@@ -5,7 +5,7 @@ using MudBlazor.Services;
 
 namespace TechCourse.Admin.Tests.Support;
 
-/// The one way component tests get a bUnit context: MudBlazor services, no transitions, loose JS interop.
+// The one way component tests get a bUnit context: MudBlazor services, no transitions, loose JS interop.
 public static class MudTestContext
 {
     public static BunitContext Create()

@@ -4,13 +4,13 @@ using TechCourse.Admin.Infrastructure.Auth;
 
 namespace TechCourse.Admin.Tests.Support;
 
-/// Rows a test needs, inserted as the owner with unique emails; queries under test run as the runtime role.
+// Rows a test needs, inserted as the owner with unique emails; queries under test run as the runtime role.
 public sealed class PeopleAndCourses(TestDatabase database)
 {
     private readonly string run = Guid.NewGuid().ToString("N")[..8];
     private int sequence;
 
-    /// The app's role: what the pages can do, whatever the owner could.
+    // The app's role: what the pages can do, whatever the owner could.
     public NpgsqlDataSource Runtime { get; } = NpgsqlDataSource.Create(database.ConnectionString + ";Options=-c role=techcourse_app");
 
     public string Email(string name) => $"{name}-{run}-{Interlocked.Increment(ref sequence)}@example.com";
@@ -23,7 +23,7 @@ public sealed class PeopleAndCourses(TestDatabase database)
             new { email = email ?? Email(role.ToLowerInvariant()), role, createdAt });
     }
 
-    /// A staff member signed in: their writes go through a live session.
+    // A staff member signed in: their writes go through a live session.
     public async Task<Actor> AdminAsync() => await StaffAsync(StaffRoles.Admin);
 
     public async Task<Actor> StaffAsync(string role)

@@ -7,8 +7,8 @@ using TechCourse.Admin.Infrastructure.Postgres;
 
 namespace TechCourse.Admin.Tests.Support;
 
-/// One real PostgreSQL server per test run: TECHCOURSE_TEST_DB if set, else a Testcontainers container when a Docker
-/// engine answers, else a throwaway cluster from the local server binaries. Every test class clones a migrated template.
+// One real PostgreSQL server per test run: TECHCOURSE_TEST_DB if set, else a Testcontainers container when a Docker
+// engine answers, else a throwaway cluster from the local server binaries. Every test class clones a migrated template.
 public sealed class PostgresServer
 {
     public const string TemplateDatabase = "techcourse_template";

@@ -1,36 +1,37 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using TechCourse.Admin.Infrastructure.Database;
 
 namespace TechCourse.Admin.Tests.Support;
 
-/// The real app on its embedded default with the Development demo data and sign-ins, shared by one test class.
+// The real app on its embedded default with the Development demo data and sign-ins, shared by one test class.
 public sealed partial class RunningAppFixture : IAsyncLifetime
 {
     private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), $"tc-app-{Guid.NewGuid():N}"[..18]);
-    private AppProcess? app;
+    private TestApp? app;
 
-    public AppProcess App => app ?? throw new InvalidOperationException("Fixture not initialised.");
-    public string OwnerConnectionString => EmbeddedAppDatabase.OwnerConnectionString(dataDirectory);
+    public TestApp App => app ?? throw new InvalidOperationException("Fixture not initialised.");
+    public string OwnerConnectionString => App.Services.GetRequiredService<DatabaseConnections>().Migrations;
 
     public async Task InitializeAsync() =>
-        app = await AppProcess.StartAsync(new Dictionary<string, string>
+        app = await TestApp.StartAsync(new Dictionary<string, string>
         {
-            ["EmbeddedPostgres__DataDirectory"] = dataDirectory,
+            ["EmbeddedPostgres:DataDirectory"] = dataDirectory,
             // Test classes sign the demo accounts in many times a minute; the limits have their own test.
-            ["RateLimiting__SignInPerAccountPerMinute"] = "10000",
-            ["RateLimiting__SignInPerIpPerMinute"] = "10000",
+            ["RateLimiting:SignInPerAccountPerMinute"] = "10000",
+            ["RateLimiting:SignInPerIpPerMinute"] = "10000",
         });
 
-    public HttpClient NewClient() => new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = App.BaseAddress };
+    public HttpClient NewClient() => App.NewClient();
 
-    /// Posts the sign-in form the way a browser does (anti-forgery token from the page, cookie kept in the client).
+    // Posts the sign-in form the way a browser does (anti-forgery token from the page, cookie kept in the client).
     public async Task<HttpResponseMessage> PostSignInAsync(HttpClient client, string email, string password, string returnUrl = "/")
     {
         var page = await client.GetStringAsync(new Uri("/account/sign-in", UriKind.Relative));
-        var token = TokenPattern().Match(page).Groups[1].Value;
         return await client.PostAsync(new Uri("/account/sign-in", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
+            ["__RequestVerificationToken"] = AntiforgeryToken(page),
             ["Email"] = email,
             ["Password"] = password,
             ["ReturnUrl"] = returnUrl,
@@ -51,7 +52,6 @@ public sealed partial class RunningAppFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         if (app is not null) await app.DisposeAsync();
-        Npgsql.NpgsqlConnection.ClearAllPools();
         if (Directory.Exists(dataDirectory)) Directory.Delete(dataDirectory, recursive: true);
     }
 

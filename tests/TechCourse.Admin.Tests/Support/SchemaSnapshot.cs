@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace TechCourse.Admin.Tests.Support;
 
-/// What the catalog says about the capstone's objects, as comparable lines.
+// What the catalog says about the capstone's objects, as comparable lines.
 public static class SchemaSnapshot
 {
     public static readonly string[] SeedTables = ["users", "courses", "enrollments", "price_changes"];

@@ -1,6 +1,6 @@
 namespace TechCourse.Admin.Tests.Support;
 
-/// The capstone's statements (tests/…/Seed/techcourse-capstone.sql, a verbatim copy of shared/seed), split on ';' outside $$ bodies.
+// The capstone's statements (tests/…/Seed/techcourse-capstone.sql, a verbatim copy of shared/seed), split on ';' outside $$ bodies.
 public static class SeedScript
 {
     public static string Path => System.IO.Path.Combine(AppContext.BaseDirectory, "Seed", "techcourse-capstone.sql");

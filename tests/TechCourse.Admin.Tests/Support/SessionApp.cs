@@ -6,21 +6,21 @@ using TechCourse.Admin.Infrastructure.Security;
 
 namespace TechCourse.Admin.Tests.Support;
 
-/// The app as deployed (external database, runtime login, Production-like settings), its key ring encrypted with a
-/// certificate file the test knows, and helpers to sign people in and replay their cookies.
+// The app as deployed (external database, runtime login, Production-like settings), its key ring encrypted with a
+// certificate file the test knows, and helpers to sign people in and replay their cookies.
 public class SessionApp : IAsyncLifetime
 {
     private readonly IReadOnlyDictionary<string, string> settings;
     private readonly string certificate = Path.Combine(Path.GetTempPath(), $"tc-keyring-{Guid.NewGuid():N}.pfx");
     private TestDatabase? database;
-    private AppProcess? app;
+    private TestApp? app;
 
     public SessionApp() : this(new Dictionary<string, string>()) { }
 
     protected SessionApp(IReadOnlyDictionary<string, string> settings) => this.settings = settings;
 
     public TestDatabase Database => database ?? throw new InvalidOperationException("Fixture not initialised.");
-    public AppProcess App => app ?? throw new InvalidOperationException("Fixture not initialised.");
+    public TestApp App => app ?? throw new InvalidOperationException("Fixture not initialised.");
     public string Runtime { get; private set; } = "";
     public string CertificatePath => certificate;
 
@@ -40,7 +40,7 @@ public class SessionApp : IAsyncLifetime
         app = await ExternalApp.StartAsync(Runtime, database.ConnectionString, environment);
     }
 
-    /// A staff account with a password of its own (unique email).
+    // A staff account with a password of its own (unique email).
     public async Task<(Guid Id, string Email, string Password)> StaffAsync(string role)
     {
         var email = $"{role.ToLowerInvariant()}-{Guid.NewGuid():N}@techcourse.com";
@@ -50,7 +50,7 @@ public class SessionApp : IAsyncLifetime
         return (id, email, password);
     }
 
-    /// Signs in through the form and returns the client (cookies kept) and the auth cookie's value.
+    // Signs in through the form and returns the client (cookies kept) and the auth cookie's value.
     public async Task<(HttpClient Client, string Cookie)> SignInAsync(string email, string password)
     {
         var cookies = new CookieContainer();
@@ -61,7 +61,7 @@ public class SessionApp : IAsyncLifetime
         return (client, cookies.GetCookies(App.BaseAddress)["TechCourse.Auth"]!.Value);
     }
 
-    /// What a request with only this cookie gets: 200, or a redirect to sign-in.
+    // What a request with only this cookie gets: 200, or a redirect to sign-in.
     public async Task<HttpResponseMessage> GetWithCookieAsync(string cookie, string path)
     {
         using var client = ExternalApp.ClientWithCookie(App, cookie);
@@ -71,7 +71,7 @@ public class SessionApp : IAsyncLifetime
     public static bool SentToSignIn(HttpResponseMessage response) =>
         response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location!.OriginalString.Contains("/account/sign-in", StringComparison.Ordinal);
 
-    /// Posts one of the account forms (sign-out, sign out everywhere) with the anti-forgery token of a page.
+    // Posts one of the account forms (sign-out, sign out everywhere) with the anti-forgery token of a page.
     public static async Task<HttpResponseMessage> PostAccountFormAsync(HttpClient client, string path)
     {
         var token = RunningAppFixture.AntiforgeryToken(await client.GetStringAsync(new Uri("/account/session", UriKind.Relative)));

@@ -2,7 +2,7 @@ using MudBlazor;
 
 namespace TechCourse.Admin.Components.Display;
 
-/// The one look and timing of every input in the app: outlined, dense, and the same pause after the last key.
+// The one look and timing of every input in the app: outlined, dense, and the same pause after the last key.
 public static class Inputs
 {
     public const Variant Variant = MudBlazor.Variant.Outlined;

@@ -5,8 +5,8 @@ using TechCourse.Admin.Infrastructure.Time;
 
 namespace TechCourse.Admin.Components.Display;
 
-/// How money, counts and instants read everywhere: amounts with their currency (US dollars), counts with separators,
-/// instants in the viewer's time zone with the exact time on hover.
+// How money, counts and instants read everywhere: amounts with their currency (US dollars), counts with separators,
+// instants in the viewer's time zone with the exact time on hover.
 public static class Shown
 {
     public static readonly CultureInfo Us = CultureInfo.GetCultureInfo("en-US");
@@ -17,7 +17,7 @@ public static class Shown
 
     public static string Count(long value) => value.ToString("N0", Us);
 
-    /// The instant as a time element: the viewer's local minute, the exact time and zone as its title.
+    // The instant as a time element: the viewer's local minute, the exact time and zone as its title.
     public static RenderFragment When(ViewerTimeZone zone, DateTimeOffset instant) => builder => When(builder, zone, instant);
 
     private static void When(RenderTreeBuilder builder, ViewerTimeZone zone, DateTimeOffset instant)

@@ -2,9 +2,9 @@ using MudBlazor;
 
 namespace TechCourse.Admin.Components.Layout;
 
-/// MudBlazor's palettes with colours that keep WCAG AA contrast: text and links at least 4.5:1 on the page and on
-/// tinted table rows, white on the light colours and near-black on the dark ones (the defaults' chips were 2.2:1, error
-/// text 3.7:1 and dark-mode links 2.8:1).
+// MudBlazor's palettes with colours that keep WCAG AA contrast: text and links at least 4.5:1 on the page and on
+// tinted table rows, white on the light colours and near-black on the dark ones (the defaults' chips were 2.2:1, error
+// text 3.7:1 and dark-mode links 2.8:1).
 public static class AppTheme
 {
     public const string CookieName = "theme";
@@ -50,6 +50,6 @@ public static class AppTheme
         },
     };
 
-    /// The remembered choice from the cookie: true dark, false light, null not chosen (follow the system's preference).
+    // The remembered choice from the cookie: true dark, false light, null not chosen (follow the system's preference).
     public static bool? FromCookie(string? value) => value switch { "dark" => true, "light" => false, _ => null };
 }

@@ -10,7 +10,7 @@ public sealed record DifficultyFigures(string Difficulty, long Courses, decimal?
 
 public sealed record MetadataProblem(int CourseId, string Title, string Problem, string? Metadata, long Total);
 
-/// What the analytics page shows first; a prerendered page hands it to its interactive render.
+// What the analytics page shows first; a prerendered page hands it to its interactive render.
 public sealed record AnalyticsFigures(IReadOnlyList<HardestCourse> Hardest, IReadOnlyList<DifficultyFigures> Difficulties, IReadOnlyList<MetadataProblem> Problems);
 
 public sealed record MetadataMatch(int CourseId, string Title, string? InstructorEmail, string Metadata);

@@ -8,9 +8,9 @@ namespace TechCourse.Admin.Features.Audit;
 
 public sealed record ArchiveResult(long Archived, long ThroughSeq, DateTimeOffset? ThroughChangedAt, string? AnchorHash, string File, ChainVerification Remaining);
 
-/// Moves the oldest stretch of the chain (every entry older than the cutoff, in chain order, up to the first newer
-/// one) to a CSV file that keeps each entry's prev_hash and entry_hash, deletes it under the maintenance setting and
-/// anchors the chain at the last archived hash, all in one transaction. Runs as the schema owner.
+// Moves the oldest stretch of the chain (every entry older than the cutoff, in chain order, up to the first newer
+// one) to a CSV file that keeps each entry's prev_hash and entry_hash, deletes it under the maintenance setting and
+// anchors the chain at the last archived hash, all in one transaction. Runs as the schema owner.
 public static class AuditArchive
 {
     public static async Task<ArchiveResult> RunAsync(string ownerConnectionString, int olderThanYears, string file, CancellationToken ct)

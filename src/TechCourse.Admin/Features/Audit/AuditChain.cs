@@ -13,7 +13,7 @@ public sealed record ChainVerification(long Checked, long AnchorSeq, long Sealed
     public bool Intact => FirstBreak is null;
 }
 
-/// The hash chain over price_changes: sealing new entries into it and walking it to find the first broken link.
+// The hash chain over price_changes: sealing new entries into it and walking it to find the first broken link.
 public sealed class AuditChain(NpgsqlDataSource dataSource)
 {
     public const int SealBatch = 50_000;
@@ -28,7 +28,7 @@ public sealed class AuditChain(NpgsqlDataSource dataSource)
         connection.QuerySingleAsync<SealResult>(new CommandDefinition(
             "SELECT sealed, sealed_up_to, unsealed FROM seal_price_changes(@limit)", new { limit }, commandTimeout: 0, cancellationToken: ct));
 
-    /// Seals what has committed, then recomputes every sealed entry's hash from its content and the previous link.
+    // Seals what has committed, then recomputes every sealed entry's hash from its content and the previous link.
     public async Task<ChainVerification> VerifyAsync(CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();

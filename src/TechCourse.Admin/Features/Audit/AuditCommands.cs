@@ -1,16 +1,10 @@
-using System.Globalization;
 using Npgsql;
 
 namespace TechCourse.Admin.Features.Audit;
 
-/// The `audit verify` and `audit archive` verbs (exit code 3: the chain is broken).
+// The work of the `audit verify` and `audit archive` verbs (exit code 3: the chain is broken).
 public static class AuditCommands
 {
-    public const string Usage = """
-          audit verify                                     seal new price changes, then walk the hash chain; reports the first broken link
-          audit archive --older-than-years N --file F      move entries older than N years to the CSV file F (keeps their hashes; the rest still verifies)
-        """;
-
     public static async Task<int> VerifyAsync(string connectionString, TextWriter output, CancellationToken ct)
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
@@ -19,19 +13,8 @@ public static class AuditCommands
         return result.Intact ? 0 : 3;
     }
 
-    public static async Task<int> ArchiveAsync(string ownerConnectionString, IReadOnlyDictionary<string, string> options, TextWriter output, TextWriter error, CancellationToken ct)
+    public static async Task<int> ArchiveAsync(string ownerConnectionString, int years, string file, TextWriter output, TextWriter error, CancellationToken ct)
     {
-        if (!options.TryGetValue("older-than-years", out var yearsText) || !int.TryParse(yearsText, NumberStyles.None, CultureInfo.InvariantCulture, out var years) || years < 1
-            || !options.TryGetValue("file", out var file) || string.IsNullOrWhiteSpace(file))
-        {
-            error.WriteLine("audit archive needs --older-than-years N (a whole number of years, at least 1) and --file F.");
-            return 2;
-        }
-        if (File.Exists(file))
-        {
-            error.WriteLine($"{file} already exists; choose a new file so no archive is overwritten.");
-            return 2;
-        }
         try
         {
             var result = await AuditArchive.RunAsync(ownerConnectionString, years, Path.GetFullPath(file), ct);

@@ -5,7 +5,7 @@ using TechCourse.Admin.Infrastructure.Auth;
 
 namespace TechCourse.Admin.Features.Audit;
 
-/// GET /exports/audit.csv?{the timeline's filter}: the filtered log, streamed row by row (no size cap, no buffering).
+// GET /exports/audit.csv?{the timeline's filter}: the filtered log, streamed row by row (no size cap, no buffering).
 public static class AuditExport
 {
     public const string Path = "/exports/audit.csv";
@@ -42,6 +42,6 @@ public static class AuditExport
 
     private static string? Text<T>(T value) => value is null ? null : Convert.ToString(value, CultureInfo.InvariantCulture);
 
-    /// Free text that a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV injection).
+    // Free text that a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV injection).
     private static string? Safe(string? text) => text is { Length: > 0 } && "=+-@\t\r".Contains(text[0], StringComparison.Ordinal) ? "'" + text : text;
 }

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Primitives;
 
 namespace TechCourse.Admin.Features.Audit;
 
-/// The filter as URL query parameters (the page's address and the CSV export share them). Unknown or malformed
-/// values are dropped, never an error.
+// The filter as URL query parameters (the page's address and the CSV export share them). Unknown or malformed
+// values are dropped, never an error.
 public static class AuditFilterQuery
 {
     public const string Outside = "outside";

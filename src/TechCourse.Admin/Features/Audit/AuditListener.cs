@@ -1,10 +1,12 @@
 using System.Text.Json;
 using Npgsql;
+using TechCourse.Admin.Infrastructure.Database;
+using TechCourse.Admin.Infrastructure.Reliability;
 
 namespace TechCourse.Admin.Features.Audit;
 
-/// One per app instance: holds the single LISTEN connection (reconnecting with backoff) and fans notifications out
-/// through AuditLiveFeed; beside it, seals new log entries into the hash chain every second.
+// One per app instance: holds the single LISTEN connection (reconnecting with backoff) and fans notifications out
+// through AuditLiveFeed; beside it, seals new log entries into the hash chain every second.
 public sealed class AuditListener(NpgsqlDataSource dataSource, AuditLiveFeed feed, AuditChain chain, ILogger<AuditListener> logger) : BackgroundService
 {
     public const string Channel = "price_changes";
@@ -14,12 +16,12 @@ public sealed class AuditListener(NpgsqlDataSource dataSource, AuditLiveFeed fee
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(ListenAsync(stoppingToken), SealAsync(stoppingToken));
 
-    private async Task ListenAsync(CancellationToken ct)
+    private async Task ListenAsync(CancellationToken stoppingToken)
     {
-        var backoff = TimeSpan.FromMilliseconds(500);
         var everConnected = false;
-        while (!ct.IsCancellationRequested)
+        await new BackgroundRetry(logger, "Listening for price-change notifications", MaxBackoff).RepeatAsync(async ct =>
         {
+            var listening = false;
             try
             {
                 await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -27,11 +29,11 @@ public sealed class AuditListener(NpgsqlDataSource dataSource, AuditLiveFeed fee
                 await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
                     await listen.ExecuteNonQueryAsync(ct);
                 feed.SetListening(true);
+                // Notifications sent while the connection was down are lost: open timelines read again.
                 if (everConnected) feed.Publish(new AuditNotice(AuditNoticeKind.Resync));
-                everConnected = true;
-                backoff = TimeSpan.FromMilliseconds(500);
+                everConnected = listening = true;
                 logger.LogInformation("Listening for price-change notifications");
-                while (!ct.IsCancellationRequested)
+                while (true)
                 {
                     if (!await connection.WaitAsync(TimeSpan.FromSeconds(15), ct))
                     {
@@ -40,19 +42,17 @@ public sealed class AuditListener(NpgsqlDataSource dataSource, AuditLiveFeed fee
                     }
                 }
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            catch (Exception e) when (listening && DatabaseErrors.IsTransient(e) && !ct.IsCancellationRequested)
             {
-                break;
+                // A connection lost after a while of listening: reconnect at once, backing off only if that fails.
+                logger.LogWarning("Price-change listener lost its connection ({Error}); reconnecting", e.Message);
+                return TimeSpan.Zero;
             }
-            catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
+            finally
             {
                 feed.SetListening(false);
-                logger.LogWarning("Price-change listener lost its connection ({Error}); retrying in {Delay}", e.Message, backoff);
-                try { await Task.Delay(backoff, ct); } catch (OperationCanceledException) { break; }
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
             }
-        }
-        feed.SetListening(false);
+        }, stoppingToken);
     }
 
     private void OnNotification(string payload)
@@ -71,25 +71,11 @@ public sealed class AuditListener(NpgsqlDataSource dataSource, AuditLiveFeed fee
         }
     }
 
-    private async Task SealAsync(CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
+    private Task SealAsync(CancellationToken stoppingToken) =>
+        new BackgroundRetry(logger, "Sealing new price changes into the audit chain", MaxBackoff).RepeatAsync(async ct =>
         {
-            try
-            {
-                var seal = await chain.SealAsync(ct);
-                feed.SetSealed(seal);
-                if (seal.Sealed == AuditChain.SealBatch) continue;
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
-            {
-                logger.LogWarning("Sealing new price changes into the audit chain failed ({Error}); retrying", e.Message);
-            }
-            try { await Task.Delay(SealInterval, ct); } catch (OperationCanceledException) { break; }
-        }
-    }
+            var seal = await chain.SealAsync(ct);
+            feed.SetSealed(seal);
+            return seal.Sealed == AuditChain.SealBatch ? TimeSpan.Zero : SealInterval;
+        }, stoppingToken);
 }

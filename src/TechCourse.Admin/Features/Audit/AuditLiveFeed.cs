@@ -2,12 +2,12 @@ namespace TechCourse.Admin.Features.Audit;
 
 public enum AuditNoticeKind { Entry, Sealed, Resync }
 
-/// Sealed: entries FromSeq…ToSeq joined the chain (announced by the sealer, about once a second). Entry: one new
-/// entry, announced by the trigger when techcourse.audit_notify_each is on. Resync: the listener reconnected, so
-/// notifications may have been missed.
+// Sealed: entries FromSeq…ToSeq joined the chain (announced by the sealer, about once a second). Entry: one new
+// entry, announced by the trigger when techcourse.audit_notify_each is on. Resync: the listener reconnected, so
+// notifications may have been missed.
 public sealed record AuditNotice(AuditNoticeKind Kind, int LogId = 0, int CourseId = 0, long FromSeq = 0, long ToSeq = 0);
 
-/// In-memory fan-out of the one LISTEN connection per app instance to every open timeline (circuit).
+// In-memory fan-out of the one LISTEN connection per app instance to every open timeline (circuit).
 public sealed class AuditLiveFeed(ILogger<AuditLiveFeed> logger)
 {
     private readonly Lock gate = new();

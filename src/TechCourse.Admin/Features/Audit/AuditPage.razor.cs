@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
-using Npgsql;
+using TechCourse.Admin.Infrastructure.Reliability;
 using TechCourse.Admin.Infrastructure.Auth;
 using TechCourse.Admin.Infrastructure.Time;
 
@@ -39,6 +39,7 @@ public sealed partial class AuditPage
     [Inject] private ViewerTimeZone Zone { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
+    [Inject] private ILogger<AuditPage> Logger { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState>? AuthenticationState { get; set; }
 
     [SupplyParameterFromQuery(Name = "course")] public string? CourseParameter { get; set; }
@@ -54,7 +55,7 @@ public sealed partial class AuditPage
     protected override void OnInitialized() =>
         byDay = new TableGroupDefinition<AuditEntry> { Selector = e => DateOnly.FromDateTime(Zone.ToViewer(e.ChangedAt).DateTime), Expandable = false };
 
-    /// The grid's ServerData: the entries loaded so far ("Load older" adds keyset pages, live changes merge in).
+    // The grid's ServerData: the entries loaded so far ("Load older" adds keyset pages, live changes merge in).
     private Task<TableData<AuditEntry>> ShowEntries(TableState state, CancellationToken ct) =>
         Task.FromResult(new TableData<AuditEntry> { Items = entries ?? [], TotalItems = entries?.Count ?? 0 });
 
@@ -109,13 +110,13 @@ public sealed partial class AuditPage
             next = page.Next;
             await ShowAsync();
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
-        {
-            entries ??= [];
-            error = "The database did not answer, so the log cannot be shown right now. Try again in a moment.";
-        }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
+        }
+        catch (Exception e)
+        {
+            entries ??= [];
+            error = PageErrors.Describe(Logger, e, "the log cannot be shown");
         }
         finally
         {
@@ -129,7 +130,7 @@ public sealed partial class AuditPage
         return Task.CompletedTask;
     }
 
-    /// Notifications arrive on the listener's thread: collect the ids and refresh at most every 250 ms.
+    // Notifications arrive on the listener's thread: collect the ids and refresh at most every 250 ms.
     private Task OnNoticeAsync(AuditNotice notice)
     {
         lock (pendingGate)
@@ -182,9 +183,9 @@ public sealed partial class AuditPage
             await ShowAsync();
             StateHasChanged();
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        catch (Exception e) when (!cancellation.IsCancellationRequested)
         {
-            error = "A new price change arrived but could not be loaded; reload the page to see it.";
+            error = PageErrors.Describe(Logger, e, "a new price change cannot be shown (reload the page to see it)");
             StateHasChanged();
         }
     }
@@ -197,9 +198,9 @@ public sealed partial class AuditPage
         {
             verification = await Chain.VerifyAsync(cancellation.Token);
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        catch (Exception e) when (!cancellation.IsCancellationRequested)
         {
-            error = "The integrity check could not finish because the database did not answer. Try again.";
+            error = PageErrors.Describe(Logger, e, "the integrity check could not finish");
         }
         finally
         {
@@ -220,14 +221,14 @@ public sealed partial class AuditPage
         {
             effect = await Queries.EffectAsync(viewer!, entry.LogId, cancellation.Token);
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        catch (Exception e) when (!cancellation.IsCancellationRequested)
         {
-            error = "The enrollments around this change could not be loaded. Try again.";
+            error = PageErrors.Describe(Logger, e, "the enrollments around this change cannot be shown");
         }
     }
 
-    /// A new change of the course back to the price this entry set; the dialog shows the price now and who set it first.
-    /// The new entry arrives in the timeline through the live feed.
+    // A new change of the course back to the price this entry set; the dialog shows the price now and who set it first.
+    // The new entry arrives in the timeline through the live feed.
     private async Task RevertAsync(AuditEntry entry, decimal price)
     {
         await Dialogs.ShowAsync<Courses.RevertPriceDialog>("Revert to this price", new DialogParameters<Courses.RevertPriceDialog>

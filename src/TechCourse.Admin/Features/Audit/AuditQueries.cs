@@ -6,7 +6,7 @@ using TechCourse.Admin.Infrastructure.Database;
 
 namespace TechCourse.Admin.Features.Audit;
 
-/// Reads of the price-change log. Admins see every entry; Instructors only those of their own courses.
+// Reads of the price-change log. Admins see every entry; Instructors only those of their own courses.
 public sealed class AuditQueries(NpgsqlDataSource dataSource)
 {
     public const int MaxPageSize = 200;
@@ -25,7 +25,7 @@ public sealed class AuditQueries(NpgsqlDataSource dataSource)
         return rows.Count > size ? new AuditSlice(rows.Take(size).ToList(), rows[size - 1].Cursor) : new AuditSlice(rows, null);
     }
 
-    /// The given entries that this viewer may see and that match the filter (for live updates).
+    // The given entries that this viewer may see and that match the filter (for live updates).
     public async Task<IReadOnlyList<AuditEntry>> EntriesAsync(Actor viewer, AuditFilter filter, IReadOnlyCollection<int> logIds, CancellationToken ct)
     {
         if (logIds.Count == 0) return [];
@@ -34,7 +34,7 @@ public sealed class AuditQueries(NpgsqlDataSource dataSource)
         return (await connection.QueryAsync<AuditEntry>(new CommandDefinition(sql, args, cancellationToken: ct))).ToList();
     }
 
-    /// The newest matching entries among those sealed into the chain as FromSeq…ToSeq (for live updates).
+    // The newest matching entries among those sealed into the chain as FromSeq…ToSeq (for live updates).
     public async Task<IReadOnlyList<AuditEntry>> SealedAsync(Actor viewer, AuditFilter filter, long fromSeq, long toSeq, CancellationToken ct)
     {
         var (sql, args) = Build(viewer, filter, null, MaxPageSize, sealRange: (fromSeq, toSeq));
@@ -42,7 +42,7 @@ public sealed class AuditQueries(NpgsqlDataSource dataSource)
         return (await connection.QueryAsync<AuditEntry>(new CommandDefinition(sql, args, cancellationToken: ct))).ToList();
     }
 
-    /// Every matching entry, newest first, read as it streams (for the CSV export).
+    // Every matching entry, newest first, read as it streams (for the CSV export).
     public async IAsyncEnumerable<AuditEntry> StreamAsync(Actor viewer, AuditFilter filter, [EnumeratorCancellation] CancellationToken ct)
     {
         var (sql, args) = Build(viewer, filter, null, null);
@@ -51,78 +51,37 @@ public sealed class AuditQueries(NpgsqlDataSource dataSource)
             yield return entry;
     }
 
-    /// Keyset over (changed_at DESC, log_id DESC). When the rows come from a known set of courses (a course filter, an
-    /// instructor filter, or an Instructor viewing), each course is read from its own index range and merged, so a
-    /// page costs the same however rare those courses are in the whole log.
+    // Keyset over (changed_at DESC, log_id DESC). When the rows come from a known set of courses (a course filter, an
+    // instructor filter, or an Instructor viewing), each course is read from its own index range and merged, so a
+    // page costs the same however rare those courses are in the whole log.
     private static (string Sql, DynamicParameters Args) Build(Actor viewer, AuditFilter filter, AuditCursor? after, int? limit, int[]? logIds = null,
         (long From, long To)? sealRange = null)
     {
         var args = new DynamicParameters();
-        var conditions = new List<string>();
-        if (after is not null)
-        {
-            conditions.Add("(pc.changed_at, pc.log_id) < (@afterAt, @afterId)");
-            args.Add("afterAt", after.ChangedAt);
-            args.Add("afterId", after.LogId);
-        }
-        if (logIds is not null)
-        {
-            conditions.Add("pc.log_id = ANY(@logIds)");
-            args.Add("logIds", logIds);
-        }
-        if (sealRange is { } range)
-        {
-            conditions.Add("pc.seal_seq BETWEEN @sealFrom AND @sealTo");
-            args.Add("sealFrom", range.From);
-            args.Add("sealTo", range.To);
-        }
-        if (filter.FromInstant is { } from)
-        {
-            conditions.Add("pc.changed_at >= @from");
-            args.Add("from", from);
-        }
-        if (filter.ToInstant is { } to)
-        {
-            conditions.Add("pc.changed_at < @to");
-            args.Add("to", to);
-        }
-        if (filter.ActorId is { } actor)
-        {
-            conditions.Add("pc.changed_by = @actor");
-            args.Add("actor", actor);
-        }
-        else if (filter.OutsideAppOnly) conditions.Add("pc.changed_by IS NULL");
-        if (filter.Direction == PriceDirection.Increases) conditions.Add("pc.new_price > pc.old_price");
-        if (filter.Direction == PriceDirection.Decreases) conditions.Add("pc.new_price < pc.old_price");
-        if (filter.MinPercent is { } percent)
-        {
-            conditions.Add("pc.old_price > 0 AND abs(pc.new_price - pc.old_price) * 100 > @minPercent * pc.old_price");
-            args.Add("minPercent", percent);
-        }
-        var where = conditions.Count == 0 ? "" : "AND " + string.Join(" AND ", conditions);
+        var entry = new SqlConditions(args)
+            .Before("pc.changed_at", "pc.log_id", after is null ? null : (after.ChangedAt, after.LogId))
+            .IfSet(logIds, "pc.log_id = ANY(@logIds)", "logIds")
+            .IfSet(sealRange?.From, "pc.seal_seq >= @sealFrom", "sealFrom")
+            .IfSet(sealRange?.To, "pc.seal_seq <= @sealTo", "sealTo")
+            .IfSet(filter.FromInstant, "pc.changed_at >= @from", "from")
+            .IfSet(filter.ToInstant, "pc.changed_at < @to", "to")
+            .IfSet(filter.ActorId, "pc.changed_by = @actor", "actor")
+            .If(filter.ActorId is null && filter.OutsideAppOnly, "pc.changed_by IS NULL")
+            .If(filter.Direction == PriceDirection.Increases, "pc.new_price > pc.old_price")
+            .If(filter.Direction == PriceDirection.Decreases, "pc.new_price < pc.old_price")
+            .IfSet(filter.MinPercent, "pc.old_price > 0 AND abs(pc.new_price - pc.old_price) * 100 > @minPercent * pc.old_price", "minPercent");
+        var where = entry.Count == 0 ? "" : "AND " + entry.Sql;
         var limitClause = limit is null ? "" : "LIMIT @limit";
         args.Add("limit", limit);
 
-        var courseConditions = new List<string>();
-        if (!viewer.IsAdmin)
-        {
-            courseConditions.Add("s.instructor_id = @viewer");
-            args.Add("viewer", viewer.UserId);
-        }
-        if (filter.CourseId is { } course)
-        {
-            courseConditions.Add("s.course_id = @course");
-            args.Add("course", course);
-        }
-        if (filter.InstructorId is { } instructor)
-        {
-            courseConditions.Add("s.instructor_id = @instructor");
-            args.Add("instructor", instructor);
-        }
+        var courses = new SqlConditions(args)
+            .IfSet(viewer.IsAdmin ? (Guid?)null : viewer.UserId, "s.instructor_id = @viewer", "viewer")
+            .IfSet(filter.CourseId, "s.course_id = @course", "course")
+            .IfSet(filter.InstructorId, "s.instructor_id = @instructor", "instructor");
 
-        if (courseConditions.Count == 0 || logIds is not null || sealRange is not null)
+        if (courses.Count == 0 || logIds is not null || sealRange is not null)
         {
-            var scope = courseConditions.Count == 0 ? "" : "AND EXISTS (SELECT 1 FROM courses s WHERE s.course_id = pc.course_id AND " + string.Join(" AND ", courseConditions) + ")";
+            var scope = courses.Count == 0 ? "" : $"AND EXISTS (SELECT 1 FROM courses s WHERE s.course_id = pc.course_id AND {courses.Sql})";
             return ($"""
                 SELECT {Columns}
                 FROM (SELECT * FROM price_changes pc WHERE true {where} {scope} ORDER BY pc.changed_at DESC, pc.log_id DESC {limitClause}) pc
@@ -138,7 +97,7 @@ public sealed class AuditQueries(NpgsqlDataSource dataSource)
                   FROM courses s
                   CROSS JOIN LATERAL (SELECT pc.changed_at, pc.log_id FROM price_changes pc WHERE pc.course_id = s.course_id {where}
                                       ORDER BY pc.changed_at DESC, pc.log_id DESC {limitClause}) k
-                  WHERE {string.Join(" AND ", courseConditions)}
+                  WHERE {courses.Sql}
                   ORDER BY k.changed_at DESC, k.log_id DESC
                   {limitClause}) top
             JOIN price_changes pc ON pc.log_id = top.log_id
@@ -221,7 +180,7 @@ public sealed class AuditQueries(NpgsqlDataSource dataSource)
         return rows.Select(r => new AuditOption(r.Id.ToString(), r.Email)).ToList();
     }
 
-    /// People who can act in the app: staff accounts (they have credentials).
+    // People who can act in the app: staff accounts (they have credentials).
     public async Task<IReadOnlyList<AuditOption>> ActorOptionsAsync(string? term, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);

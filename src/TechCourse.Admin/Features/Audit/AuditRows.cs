@@ -2,7 +2,7 @@ namespace TechCourse.Admin.Features.Audit;
 
 public enum PriceDirection { Any, Increases, Decreases }
 
-/// What the timeline shows; every field is optional and round-trips through the page's query string.
+// What the timeline shows; every field is optional and round-trips through the page's query string.
 public sealed record AuditFilter(
     int? CourseId = null,
     Guid? InstructorId = null,
@@ -16,7 +16,7 @@ public sealed record AuditFilter(
 {
     public static AuditFilter None { get; } = new();
 
-    /// The date range covers whole days in the viewer's time zone: From at 00:00 up to the end of To.
+    // The date range covers whole days in the viewer's time zone: From at 00:00 up to the end of To.
     public DateTimeOffset? FromInstant => From is { } day ? StartOf(day) : null;
     public DateTimeOffset? ToInstant => To is { } day ? StartOf(day.AddDays(1)) : null;
 
@@ -28,7 +28,7 @@ public sealed record AuditFilter(
     }
 }
 
-/// Position after the last row shown; the next page starts strictly below it in (changed_at, log_id) order.
+// Position after the last row shown; the next page starts strictly below it in (changed_at, log_id) order.
 public sealed record AuditCursor(DateTimeOffset ChangedAt, int LogId);
 
 public sealed record AuditEntry(
@@ -58,7 +58,7 @@ public sealed record AuditOption(string Id, string Label);
 
 public enum PricePointKind { NoChangesLogged, BeforeLog, Between, AfterLast }
 
-/// The price in force at a moment, as far as the log can tell.
+// The price in force at a moment, as far as the log can tell.
 public sealed record PriceAtPoint(
     PricePointKind Kind,
     decimal CurrentPrice,
@@ -69,7 +69,7 @@ public sealed record PriceAtPoint(
     decimal? PriceBeforeFirstLogged,
     DateTimeOffset? ArchivedThrough);
 
-/// Offset -14…-1: the 24-hour windows before the change; 1…14: the windows after it.
+// Offset -14…-1: the 24-hour windows before the change; 1…14: the windows after it.
 public sealed record DailyEnrollments(int Offset, DateTimeOffset WindowStart, long Enrollments);
 
 public sealed record ChangeEffect(AuditEntry Change, IReadOnlyList<DailyEnrollments> Days)

@@ -5,14 +5,14 @@ using MudBlazor;
 using TechCourse.Admin.Components.Display;
 using TechCourse.Admin.Features.Courses;
 using TechCourse.Admin.Infrastructure.Auth;
-using TechCourse.Admin.Infrastructure.Database;
+using TechCourse.Admin.Infrastructure.Reliability;
 using TechCourse.Admin.Infrastructure.Time;
 
 namespace TechCourse.Admin.Features.Campaigns;
 
-/// A bulk price change for the courses picked in the grid (or every course matching its filter): the operation, the
-/// reason, now or at a start (and an optional end) picked in the viewer's zone, a preview, then apply or schedule it.
-/// With a CampaignId it edits that upcoming campaign instead.
+// A bulk price change for the courses picked in the grid (or every course matching its filter): the operation, the
+// reason, now or at a start (and an optional end) picked in the viewer's zone, a preview, then apply or schedule it.
+// With a CampaignId it edits that upcoming campaign instead.
 public sealed partial class CampaignEditorPage : IDisposable
 {
     private readonly CancellationTokenSource cancellation = new();
@@ -126,7 +126,7 @@ public sealed partial class CampaignEditorPage : IDisposable
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            pageError = Describe(e, "The campaign could not be loaded.");
+            pageError = PageErrors.Describe(Logger, e, "the campaign cannot be shown", CampaignsStore.ConstraintMessages);
         }
     }
 
@@ -197,7 +197,7 @@ public sealed partial class CampaignEditorPage : IDisposable
         if (hasEnd && endDate is null) times = times with { EndError = "Pick the day the prices return." };
     }
 
-    /// Checks the form; false (with the messages set) when something must be fixed before a preview.
+    // Checks the form; false (with the messages set) when something must be fixed before a preview.
     private bool Validate()
     {
         errors.Clear();
@@ -223,7 +223,7 @@ public sealed partial class CampaignEditorPage : IDisposable
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            formError = Describe(e, "The preview could not be made.");
+            formError = PageErrors.Describe(Logger, e, "the preview could not be made", CampaignsStore.ConstraintMessages);
         }
         finally
         {
@@ -262,7 +262,7 @@ public sealed partial class CampaignEditorPage : IDisposable
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            formError = Describe(e, "Nothing was changed.");
+            formError = PageErrors.Describe(Logger, e, "nothing was changed", CampaignsStore.ConstraintMessages);
         }
         finally
         {
@@ -270,13 +270,6 @@ public sealed partial class CampaignEditorPage : IDisposable
         }
     }
 
-    private string Describe(Exception e, string what)
-    {
-        if (DatabaseErrors.Describe(e, CampaignsStore.ConstraintMessages) is { } known) return known.Message;
-        var reference = Guid.NewGuid().ToString("N")[..8];
-        Logger.LogError(e, "Campaign editor failure {CorrelationId}", reference);
-        return $"{what} Something unexpected went wrong (reference {reference}).";
-    }
 
     public void Dispose()
     {

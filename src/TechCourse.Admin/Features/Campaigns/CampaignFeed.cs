@@ -1,7 +1,7 @@
 namespace TechCourse.Admin.Features.Campaigns;
 
-/// Tells the open campaign pages of this app instance that a campaign moved on (a step ran, or someone scheduled, edited,
-/// cancelled or ended one here); steps run by another instance reach them through the audit log's live notices.
+// Tells the open campaign pages of this app instance that a campaign moved on (a step ran, or someone scheduled, edited,
+// cancelled or ended one here); steps run by another instance reach them through the audit log's live notices.
 public sealed class CampaignFeed(ILogger<CampaignFeed> logger)
 {
     private readonly Lock gate = new();

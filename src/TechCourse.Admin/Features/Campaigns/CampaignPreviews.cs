@@ -5,8 +5,8 @@ using TechCourse.Admin.Infrastructure.Auth;
 
 namespace TechCourse.Admin.Features.Campaigns;
 
-/// Reads what a bulk change would do: every selected course's price now, the price the operation gives it (computed by
-/// the database's price_campaign_price, as the apply will), and why a course would not change. One statement.
+// Reads what a bulk change would do: every selected course's price now, the price the operation gives it (computed by
+// the database's price_campaign_price, as the apply will), and why a course would not change. One statement.
 public sealed class CampaignPreviews(NpgsqlDataSource dataSource)
 {
     public const int MaxCourses = 20_000;
@@ -14,7 +14,7 @@ public sealed class CampaignPreviews(NpgsqlDataSource dataSource)
     private sealed record Row(int CourseId, bool Found, bool Yours, string? Title, string? InstructorEmail, decimal? OldPrice, decimal? NewPrice,
         int? OtherId, string? OtherReason, DateTimeOffset? OtherStartsAt, DateTimeOffset? OtherEndsAt, string? OtherTimeZone);
 
-    /// startsAt null: applied now. editing: the campaign being edited, whose own courses do not count as overlaps.
+    // startsAt null: applied now. editing: the campaign being edited, whose own courses do not count as overlaps.
     public async Task<CampaignPreview> PreviewAsync(Actor actor, CourseSelection selection, PriceOperation operation, DateTimeOffset? startsAt,
         DateTimeOffset? endsAt, CancellationToken ct, int? editing = null)
     {

@@ -2,7 +2,7 @@ using TechCourse.Admin.Features.Courses;
 
 namespace TechCourse.Admin.Features.Campaigns;
 
-/// The courses a bulk change is for: the ones ticked (CourseIds), or every course matching the grid's filter.
+// The courses a bulk change is for: the ones ticked (CourseIds), or every course matching the grid's filter.
 public sealed record CourseSelection(IReadOnlyList<int>? CourseIds = null, CourseFilter? Filter = null)
 {
     public static CourseSelection Of(params int[] ids) => new(ids);
@@ -11,11 +11,11 @@ public sealed record CourseSelection(IReadOnlyList<int>? CourseIds = null, Cours
 
 public enum PreviewOutcome { Changes, Unchanged, BelowZero, AboveMaximum, NotYours, Missing, InOtherCampaign }
 
-/// A campaign that already holds a course at an overlapping time.
+// A campaign that already holds a course at an overlapping time.
 public sealed record OtherCampaign(int CampaignId, string Reason, DateTimeOffset StartsAt, DateTimeOffset? EndsAt, string TimeZone);
 
-/// One course of a preview: its price now and what the operation gives. Title and email are null for a course the
-/// viewer may not see (not theirs, or gone).
+// One course of a preview: its price now and what the operation gives. Title and email are null for a course the
+// viewer may not see (not theirs, or gone).
 public sealed record PreviewRow(int CourseId, string? Title, string? InstructorEmail, decimal? OldPrice, decimal? NewPrice, PreviewOutcome Outcome,
     OtherCampaign? Other = null)
 {
@@ -35,8 +35,8 @@ public sealed record PreviewRow(int CourseId, string? Title, string? InstructorE
     };
 }
 
-/// What applying or scheduling an operation on a selection would do, course by course. Nothing is written until the
-/// user applies it; applying now checks that every changing course still has OldPrice.
+// What applying or scheduling an operation on a selection would do, course by course. Nothing is written until the
+// user applies it; applying now checks that every changing course still has OldPrice.
 public sealed record CampaignPreview(PriceOperation Operation, IReadOnlyList<PreviewRow> Rows, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt)
 {
     public IReadOnlyList<PreviewRow> Changing => Rows.Where(r => r.Changes).ToList();
@@ -46,10 +46,10 @@ public sealed record CampaignPreview(PriceOperation Operation, IReadOnlyList<Pre
 
 public enum CampaignState { Scheduled, Active, Finished, Cancelled }
 
-/// When and how a campaign runs. StartsAt null: now. The zone is the one the user picked the times in (shown with them).
+// When and how a campaign runs. StartsAt null: now. The zone is the one the user picked the times in (shown with them).
 public sealed record CampaignPlan(string Reason, PriceOperation Operation, string TimeZone, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt);
 
-/// A course of a preview whose price changed (or that is gone or no longer the user's) between the preview and apply.
+// A course of a preview whose price changed (or that is gone or no longer the user's) between the preview and apply.
 public sealed record PriceMoved(int CourseId, string? Title, decimal Previewed, decimal? Now, bool Gone, bool NotYours, PriceChange? LastChange);
 
 public enum CampaignOutcome { Done, Invalid, PricesMoved, Overlap, NotFound, Started, Stale }

@@ -1,60 +1,30 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using TechCourse.Admin.Infrastructure.Database;
+using TechCourse.Admin.Infrastructure.Reliability;
 
 namespace TechCourse.Admin.Features.Campaigns;
 
-public sealed record CampaignOptions
-{
-    public const string Section = "Campaigns";
-
-    /// How often the scheduler looks for due steps when none is due sooner (a step due within it is waited for exactly).
-    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
-
-    /// Steps of different campaigns run at once (each in its own transaction on its own connection).
-    public int Workers { get; init; } = 2;
-}
-
-/// Runs the campaigns' due steps (starts and ends). The database is the only source of truth: what is due is read from
-/// price_campaigns on every round, and each step runs in one transaction that claims it (FOR UPDATE SKIP LOCKED), so
-/// several app instances never run a step twice, a step cut short by a crash is undone and runs again on a later
-/// round, and a restart picks up whatever fell due meanwhile. It looks again at least every PollInterval, and exactly
-/// when a step falls due sooner; a round that ran steps is followed at once by the next.
-public sealed class CampaignScheduler(CampaignSteps steps, IOptions<CampaignOptions> options, ILogger<CampaignScheduler> logger, CampaignFeed? feed = null)
+// Runs the campaigns' due steps (starts and ends). The database is the only source of truth: what is due is read from
+// price_campaigns on every round, and each step runs in one transaction that claims it (FOR UPDATE SKIP LOCKED), so
+// several app instances never run a step twice, a step cut short by a crash is undone and runs again on a later
+// round, and a restart picks up whatever fell due meanwhile. It looks again at least every PollInterval, and exactly
+// when a step falls due sooner; a round that ran steps is followed at once by the next. A database that does not
+// answer fails the round, which BackgroundRetry repeats; a step the database refuses for another reason (a bug, a
+// constraint) is undone and that campaign alone waits longer and longer before it is tried again.
+public sealed class CampaignScheduler(CampaignSteps steps, IOptions<CampaignSettings> options, ILogger<CampaignScheduler> logger, CampaignFeed? feed = null)
     : BackgroundService
 {
     private const int BatchSize = 500;
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan FirstCampaignBackoff = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan MaxCampaignBackoff = TimeSpan.FromMinutes(5);
-    // A campaign whose step failed for a reason retrying at once will not mend: when it may be tried again.
     private readonly Dictionary<int, (DateTimeOffset RetryAt, TimeSpan Delay)> failing = [];
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var backoff = TimeSpan.Zero;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            TimeSpan pause;
-            try
-            {
-                pause = await RoundAsync(stoppingToken);
-                backoff = TimeSpan.Zero;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
-            {
-                backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(500) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
-                logger.LogWarning("Running the due price campaign steps failed ({Error}); retrying in {Delay}", e.Message, backoff);
-                pause = backoff;
-            }
-            try { await Task.Delay(pause, stoppingToken); } catch (OperationCanceledException) { break; }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        new BackgroundRetry(logger, "Running the due price campaign steps", TimeSpan.FromSeconds(options.Value.MaxRetryDelaySeconds))
+            .RepeatAsync(async ct => await RoundAsync(ct), stoppingToken);
 
-    /// Runs every due step it can, several at once; returns how long to wait before the next round.
+    // Runs every due step it can, several at once; returns how long to wait before the next round.
     public async Task<TimeSpan> RoundAsync(CancellationToken ct)
     {
         var settings = options.Value;
@@ -63,7 +33,7 @@ public sealed class CampaignScheduler(CampaignSteps steps, IOptions<CampaignOpti
         List<int> runnable;
         lock (failing) runnable = due.Where(id => !failing.TryGetValue(id, out var f) || f.RetryAt <= now).ToList();
         var ran = 0;
-        await Parallel.ForEachAsync(runnable, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, settings.Workers), CancellationToken = ct },
+        await Parallel.ForEachAsync(runnable, new ParallelOptions { MaxDegreeOfParallelism = settings.Workers, CancellationToken = ct },
             async (id, token) =>
             {
                 if (await RunAsync(id, token)) Interlocked.Increment(ref ran);
@@ -92,12 +62,12 @@ public sealed class CampaignScheduler(CampaignSteps steps, IOptions<CampaignOpti
             logger.LogInformation("Price campaign {CampaignId}: its step met another transaction ({Error}); it runs again on the next round", campaignId, e.MessageText);
             return false;
         }
-        catch (PostgresException e) when (DatabaseErrors.Describe(e) is not { Message: DatabaseErrors.Unavailable })
+        catch (PostgresException e) when (!DatabaseErrors.IsTransient(e))
         {
             TimeSpan delay;
             lock (failing)
             {
-                delay = failing.TryGetValue(campaignId, out var f) ? TimeSpan.FromTicks(Math.Min(f.Delay.Ticks * 2, MaxCampaignBackoff.Ticks)) : TimeSpan.FromSeconds(5);
+                delay = failing.TryGetValue(campaignId, out var f) ? TimeSpan.FromTicks(Math.Min(f.Delay.Ticks * 2, MaxCampaignBackoff.Ticks)) : FirstCampaignBackoff;
                 failing[campaignId] = (DateTimeOffset.UtcNow + delay, delay);
             }
             logger.LogError(e, "Price campaign {CampaignId}: its step failed and was undone; trying again in {Delay}", campaignId, delay);

@@ -3,12 +3,12 @@ using Npgsql;
 
 namespace TechCourse.Admin.Features.Campaigns;
 
-/// What one step of a campaign did: apply (its start) or revert (its end), due at DueAt.
+// What one step of a campaign did: apply (its start) or revert (its end), due at DueAt.
 public sealed record CampaignStep(int CampaignId, string Step, DateTimeOffset DueAt, int Changed, int Skipped, int Kept);
 
-/// The scheduler's database work. Which campaign steps are due, and running one: price_campaign_run does the whole
-/// step in one transaction as the campaign's creator (a session bound to the campaign, their rights of the moment),
-/// or nothing when the step is not due or another scheduler has it.
+// The scheduler's database work. Which campaign steps are due, and running one: price_campaign_run does the whole
+// step in one transaction as the campaign's creator (a session bound to the campaign, their rights of the moment),
+// or nothing when the step is not due or another scheduler has it.
 public sealed class CampaignSteps(NpgsqlDataSource dataSource)
 {
     public async Task<IReadOnlyList<int>> DueAsync(int limit, CancellationToken ct)
@@ -19,7 +19,7 @@ public sealed class CampaignSteps(NpgsqlDataSource dataSource)
             """, new { limit }, cancellationToken: ct))).AsList();
     }
 
-    /// How long until the next step falls due (null: none is planned).
+    // How long until the next step falls due (null: none is planned).
     public async Task<TimeSpan?> NextDueInAsync(CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);

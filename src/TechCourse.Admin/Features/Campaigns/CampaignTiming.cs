@@ -2,8 +2,8 @@ using TechCourse.Admin.Infrastructure.Time;
 
 namespace TechCourse.Admin.Features.Campaigns;
 
-/// The start and end a user picked on the form, as wall-clock times in their zone; StartLocal null means "now".
-/// Each choice says which instant a time that happens twice means (the user is asked until they say).
+// The start and end a user picked on the form, as wall-clock times in their zone; StartLocal null means "now".
+// Each choice says which instant a time that happens twice means (the user is asked until they say).
 public sealed record CampaignTiming(DateTime? StartLocal, DateTime? EndLocal, string TimeZone,
     RepeatedTime StartChoice = RepeatedTime.Ask, RepeatedTime EndChoice = RepeatedTime.Ask)
 {
@@ -21,7 +21,7 @@ public sealed record CampaignTiming(DateTime? StartLocal, DateTime? EndLocal, st
     }
 }
 
-/// The instants, and what the form shows about each time: an error, or (Twice) the two instants to choose from.
+// The instants, and what the form shows about each time: an error, or (Twice) the two instants to choose from.
 public sealed record CampaignTimes(DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, LocalResolution? Start, LocalResolution? End,
     string? StartError, string? EndError)
 {

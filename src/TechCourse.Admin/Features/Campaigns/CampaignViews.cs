@@ -2,7 +2,7 @@ using TechCourse.Admin.Features.Courses;
 
 namespace TechCourse.Admin.Features.Campaigns;
 
-/// A campaign as the campaigns page lists it, with how many of its courses are in each state.
+// A campaign as the campaigns page lists it, with how many of its courses are in each state.
 public sealed record CampaignSummary(int CampaignId, string Reason, string Operation, decimal Amount, decimal? PriceEnding, string TimeZone,
     DateTimeOffset StartsAt, DateTimeOffset? EndsAt, string State, Guid CreatedById, string CreatedBy, DateTimeOffset CreatedAt,
     DateTimeOffset? AppliedAt, DateTimeOffset? RevertedAt, DateTimeOffset? NextDueAt, bool EndedEarly,
@@ -18,10 +18,10 @@ public sealed record CampaignSummary(int CampaignId, string Reason, string Opera
         _ => CampaignState.Cancelled,
     };
 
-    /// Flagged: a course skipped at the start, kept at the end because it was changed meanwhile, or not reverted.
+    // Flagged: a course skipped at the start, kept at the end because it was changed meanwhile, or not reverted.
     public long Flagged => Skipped + Kept + NotReverted;
 
-    /// The scheduler has not run a step that fell due more than a few seconds ago (it is down, or the step keeps failing).
+    // The scheduler has not run a step that fell due more than a few seconds ago (it is down, or the step keeps failing).
     public bool Overdue(DateTimeOffset now) => NextDueAt is { } due && now - due > TimeSpan.FromSeconds(30);
 }
 
@@ -38,14 +38,14 @@ public sealed record CampaignCounts(int Scheduled, int Active, int Finished, int
     };
 }
 
-/// A campaign opened on its own page: the summary, the version an edit or cancel must match, who ended or cancelled it.
+// A campaign opened on its own page: the summary, the version an edit or cancel must match, who ended or cancelled it.
 public sealed record CampaignDetails(CampaignSummary Summary, string Version, string? EndedEarlyBy, string? CancelledBy, DateTimeOffset? CancelledAt)
 {
     public bool CanEdit(Guid viewer) => Summary.CampaignState == CampaignState.Scheduled && Summary.CreatedById == viewer;
 }
 
-/// One course of a campaign and what became of it. Title and prices are null for a course the viewer may no longer see
-/// (deleted, or now another instructor's). WouldBe: for an upcoming campaign, what its operation gives today's price.
+// One course of a campaign and what became of it. Title and prices are null for a course the viewer may no longer see
+// (deleted, or now another instructor's). WouldBe: for an upcoming campaign, what its operation gives today's price.
 public sealed record CampaignCourse(int CourseId, string? Title, bool Visible, string State, decimal? PriceNow, decimal? PriceBefore, decimal? PriceAfter,
     decimal? WouldBe, string? OutcomeReason, decimal? FoundPrice, string? FoundRole, DateTimeOffset? FoundAt, string? FoundBy, int? FoundCampaignId)
 {
@@ -62,7 +62,7 @@ public sealed record CampaignCourse(int CourseId, string? Title, bool Visible, s
 
     public bool Flagged => State is "skipped" or "kept" or "not_reverted";
 
-    /// Why the campaign did not change (or did not return) this course.
+    // Why the campaign did not change (or did not return) this course.
     public string? Why => OutcomeReason switch
     {
         null => null,
@@ -89,7 +89,7 @@ public sealed record CampaignCourse(int CourseId, string? Title, bool Visible, s
     private static string Money(decimal? value) => value is { } v ? CourseRules.FormatPrice(v) : "—";
 }
 
-/// Enrollments and revenue of a campaign's courses while it ran ([From, To)) beside the same length just before it.
+// Enrollments and revenue of a campaign's courses while it ran ([From, To)) beside the same length just before it.
 public sealed record CampaignEffect(DateTimeOffset From, DateTimeOffset To, DateTimeOffset BeforeFrom, IReadOnlyList<CourseEffect> Courses)
 {
     public long Enrollments => Courses.Sum(c => c.Enrollments);

@@ -1,10 +1,12 @@
+using TechCourse.Admin.Infrastructure.Configuration;
+
 namespace TechCourse.Admin.Features.Campaigns;
 
 public static class CampaignsFeature
 {
     public static void AddCampaignsFeature(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<CampaignOptions>().BindConfiguration(CampaignOptions.Section);
+        builder.Services.AddSettings<CampaignSettings>();
         builder.Services.AddSingleton<CampaignPreviews>();
         builder.Services.AddSingleton<CampaignsStore>();
         builder.Services.AddSingleton<CampaignsQueries>();

@@ -4,8 +4,8 @@ using TechCourse.Admin.Infrastructure.Auth;
 
 namespace TechCourse.Admin.Features.Campaigns;
 
-/// Reading campaigns. Admins see every campaign; Instructors only those they created, and of those only the courses
-/// that are still theirs: the restriction is applied here, whatever the caller asks for.
+// Reading campaigns. Admins see every campaign; Instructors only those they created, and of those only the courses
+// that are still theirs: the restriction is applied here, whatever the caller asks for.
 public sealed class CampaignsQueries(NpgsqlDataSource dataSource)
 {
     private const string Summary = """
@@ -34,7 +34,7 @@ public sealed class CampaignsQueries(NpgsqlDataSource dataSource)
             """, new { isAdmin = viewer.IsAdmin, viewer = viewer.UserId }, cancellationToken: ct));
     }
 
-    /// A page of the campaigns in one state: upcoming soonest first, active by their end, the others newest first.
+    // A page of the campaigns in one state: upcoming soonest first, active by their end, the others newest first.
     public async Task<CampaignSlice> PageAsync(Actor viewer, CampaignState state, int page, int size, CancellationToken ct)
     {
         var order = state switch
@@ -72,7 +72,7 @@ public sealed class CampaignsQueries(NpgsqlDataSource dataSource)
         return new CampaignDetails(summary, extra.Version, extra.EndedEarlyBy, extra.CancelledBy, extra.CancelledAt);
     }
 
-    /// The campaign's courses (the campaign must be the viewer's to see, or the viewer an Admin), titles first.
+    // The campaign's courses (the campaign must be the viewer's to see, or the viewer an Admin), titles first.
     public async Task<IReadOnlyList<CampaignCourse>> CoursesAsync(Actor viewer, int campaignId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -94,9 +94,9 @@ public sealed class CampaignsQueries(NpgsqlDataSource dataSource)
             """, new { campaignId, isAdmin = viewer.IsAdmin, viewer = viewer.UserId }, cancellationToken: ct))).AsList();
     }
 
-    /// Enrollments and revenue of the campaign's applied courses the viewer may see, from its start to its end (or now,
-    /// while it runs), beside the same length of time just before its start: sales_courses_in_range over the exact
-    /// instants, summed per course in cents. Null for a campaign that changed nothing or has not started.
+    // Enrollments and revenue of the campaign's applied courses the viewer may see, from its start to its end (or now,
+    // while it runs), beside the same length of time just before its start: sales_courses_in_range over the exact
+    // instants, summed per course in cents. Null for a campaign that changed nothing or has not started.
     public async Task<CampaignEffect?> EffectAsync(Actor viewer, CampaignDetails campaign, CancellationToken ct)
     {
         var summary = campaign.Summary;

@@ -7,9 +7,9 @@ using TechCourse.Admin.Infrastructure.Database;
 
 namespace TechCourse.Admin.Features.Campaigns;
 
-/// Writing campaigns, always as the signed-in actor (their session resolves to their rights in the database): apply a
-/// preview now (all or nothing), schedule it, edit or cancel an upcoming campaign, end an active one early. The
-/// database's price_campaign_* functions hold every rule; this class maps their refusals to messages.
+// Writing campaigns, always as the signed-in actor (their session resolves to their rights in the database): apply a
+// preview now (all or nothing), schedule it, edit or cancel an upcoming campaign, end an active one early. The
+// database's price_campaign_* functions hold every rule; this class maps their refusals to messages.
 public sealed class CampaignsStore(NpgsqlDataSource dataSource)
 {
     public const string ReasonField = "reason";
@@ -42,8 +42,8 @@ public sealed class CampaignsStore(NpgsqlDataSource dataSource)
         ["price_campaign_prices_changed"] = new(null, PricesMovedMessage),
     };
 
-    /// Applies the preview's changing courses now, in one transaction: every course must still have the price the
-    /// preview showed, or nothing is written and the result lists what moved.
+    // Applies the preview's changing courses now, in one transaction: every course must still have the price the
+    // preview showed, or nothing is written and the result lists what moved.
     public async Task<CampaignResult> ApplyNowAsync(Actor actor, CampaignPreview preview, CampaignPlan plan, CancellationToken ct)
     {
         var changing = preview.Changing;
@@ -55,8 +55,8 @@ public sealed class CampaignsStore(NpgsqlDataSource dataSource)
             """, args, plan, changing, ct);
     }
 
-    /// Schedules the preview's changing courses for plan.StartsAt: the scheduler applies the operation to the prices
-    /// they have then, as the actor with their rights of that moment, and returns them at plan.EndsAt.
+    // Schedules the preview's changing courses for plan.StartsAt: the scheduler applies the operation to the prices
+    // they have then, as the actor with their rights of that moment, and returns them at plan.EndsAt.
     public async Task<CampaignResult> ScheduleAsync(Actor actor, CampaignPreview preview, CampaignPlan plan, CancellationToken ct)
     {
         var changing = preview.Changing;
@@ -67,7 +67,7 @@ public sealed class CampaignsStore(NpgsqlDataSource dataSource)
             """, args, plan, changing, ct);
     }
 
-    /// Replaces an upcoming campaign's plan and courses, if it is still the version the form loaded.
+    // Replaces an upcoming campaign's plan and courses, if it is still the version the form loaded.
     public async Task<CampaignResult> RescheduleAsync(Actor actor, int campaignId, string version, CampaignPreview preview, CampaignPlan plan, CancellationToken ct)
     {
         var changing = preview.Changing;
@@ -86,8 +86,8 @@ public sealed class CampaignsStore(NpgsqlDataSource dataSource)
         await WriteAsync(actor, "SELECT price_campaign_cancel(@campaignId, @version); SELECT @campaignId",
             new DynamicParameters(new { campaignId, version }), null, [], ct, campaignId, skipFirst: true);
 
-    /// Ends an active campaign now: its courses go back to their prices from before it, with the actor's rights,
-    /// except those changed meanwhile (kept, and flagged on the campaign).
+    // Ends an active campaign now: its courses go back to their prices from before it, with the actor's rights,
+    // except those changed meanwhile (kept, and flagged on the campaign).
     public async Task<CampaignResult> EndNowAsync(Actor actor, int campaignId, CancellationToken ct) =>
         await WriteAsync(actor, "SELECT (SELECT campaign_id FROM price_campaign_end_now(@campaignId))",
             new DynamicParameters(new { campaignId }), null, [], ct, campaignId);
@@ -152,8 +152,8 @@ public sealed class CampaignsStore(NpgsqlDataSource dataSource)
         }
     }
 
-    /// The preview's courses whose price is no longer the one shown (or that are gone or no longer the actor's), with
-    /// the last change of each the actor may see; read after the refused apply was rolled back.
+    // The preview's courses whose price is no longer the one shown (or that are gone or no longer the actor's), with
+    // the last change of each the actor may see; read after the refused apply was rolled back.
     private async Task<IReadOnlyList<PriceMoved>> MovedAsync(Actor actor, IReadOnlyList<PreviewRow> changing, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -183,7 +183,7 @@ public sealed class CampaignsStore(NpgsqlDataSource dataSource)
     private sealed record MovedRow(int CourseId, decimal Previewed, decimal? Now, bool Gone, bool NotYours, string? Title, int? LogId, DateTimeOffset? ChangedAt,
         decimal? OldPrice, decimal? NewPrice, string? ChangedBy, string? Source, string? Reason, int? CampaignId);
 
-    /// The campaigns that hold any of these courses at an overlapping time (other than the one being edited).
+    // The campaigns that hold any of these courses at an overlapping time (other than the one being edited).
     private async Task<IReadOnlyList<OtherCampaign>> OverlapsAsync(int[] courses, CampaignPlan plan, int? editing, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);

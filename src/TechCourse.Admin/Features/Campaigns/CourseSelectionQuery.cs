@@ -4,8 +4,8 @@ using TechCourse.Admin.Features.Courses;
 
 namespace TechCourse.Admin.Features.Campaigns;
 
-/// The courses a new campaign is for, in its page's address: ids=1,2,3 (the courses ticked in the grid), or all=true
-/// with the grid's own filter keys (q, published, difficulty, score, min, max, instructor) for every matching course.
+// The courses a new campaign is for, in its page's address: ids=1,2,3 (the courses ticked in the grid), or all=true
+// with the grid's own filter keys (q, published, difficulty, score, min, max, instructor) for every matching course.
 public static class CourseSelectionQuery
 {
     public const int MaxIds = 500;
@@ -29,7 +29,7 @@ public static class CourseSelectionQuery
         return QueryHelpers.AddQueryString("", query.Where(kv => kv.Value is not null)!).TrimStart('?');
     }
 
-    /// The selection the address names, or null when it names none (or nonsense).
+    // The selection the address names, or null when it names none (or nonsense).
     public static CourseSelection? Parse(string? uriQuery)
     {
         var query = QueryHelpers.ParseQuery(uriQuery);
@@ -55,7 +55,7 @@ public static class CourseSelectionQuery
     private static decimal? Price(string? text) =>
         decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) && value <= CourseRules.MaxPrice ? value : null;
 
-    /// What the selection is, in words, for the form's heading.
+    // What the selection is, in words, for the form's heading.
     public static string Describe(CourseSelection selection, int? matched = null)
     {
         if (selection.Filter is not { } filter)

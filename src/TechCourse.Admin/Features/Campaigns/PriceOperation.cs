@@ -5,9 +5,9 @@ namespace TechCourse.Admin.Features.Campaigns;
 
 public enum PriceOperationKind { Set, Percent, Amount }
 
-/// What a bulk change does to each course's price; the database computes the result (price_campaign_price), so the
-/// preview, the apply and the audit trigger's check agree to the cent. Ending: round to the nearest price ending in
-/// .99, .49 or .00 (halfway: the lower one), or null.
+// What a bulk change does to each course's price; the database computes the result (price_campaign_price), so the
+// preview, the apply and the audit trigger's check agree to the cent. Ending: round to the nearest price ending in
+// .99, .49 or .00 (halfway: the lower one), or null.
 public sealed record PriceOperation(PriceOperationKind Kind, decimal Amount, decimal? Ending = null)
 {
     public const decimal MinPercent = -100m;
@@ -30,7 +30,7 @@ public sealed record PriceOperation(PriceOperationKind Kind, decimal Amount, dec
         _ => throw new ArgumentOutOfRangeException(nameof(databaseName), databaseName, "not a campaign operation"),
     };
 
-    /// What is wrong with the amount for this kind of operation, if anything.
+    // What is wrong with the amount for this kind of operation, if anything.
     public string? Error => Kind switch
     {
         PriceOperationKind.Set => CourseRules.PriceError(Amount),

@@ -6,7 +6,7 @@ public sealed record CourseFilter(
     string? Search = null, bool? Published = null, Guid? InstructorId = null, string? Difficulty = null,
     int? PassingScore = null, decimal? MinPrice = null, decimal? MaxPrice = null);
 
-/// KnownTotal: the count of this filter from an earlier page; given, the page is read without counting again.
+// KnownTotal: the count of this filter from an earlier page; given, the page is read without counting again.
 public sealed record CoursePageRequest(CourseFilter Filter, CourseSort Sort = CourseSort.Title, bool Descending = false, int Page = 0, int PageSize = 25, int? KnownTotal = null);
 
 public sealed record CourseRow(
@@ -22,12 +22,12 @@ public sealed record CourseDraft(string Title, decimal Price, bool IsPublished, 
 
 public sealed record InstructorOption(Guid UserId, string Email);
 
-/// One entry of a course's price history; ChangedBy is the staff email, or null when changed outside the app (Source names the database role).
-/// CampaignId: the price campaign that made the change, if one did.
+// One entry of a course's price history; ChangedBy is the staff email, or null when changed outside the app (Source names the database role).
+// CampaignId: the price campaign that made the change, if one did.
 public sealed record PriceChange(int LogId, DateTimeOffset ChangedAt, decimal? OldPrice, decimal? NewPrice, string? ChangedBy, string Source, string? Reason,
     int? CampaignId = null)
 {
-    /// Npgsql hands timestamptz to Dapper as a UTC DateTime.
+    // Npgsql hands timestamptz to Dapper as a UTC DateTime.
     public PriceChange(int logId, DateTime changedAt, decimal? oldPrice, decimal? newPrice, string? changedBy, string source, string? reason, int? campaignId)
         : this(logId, new DateTimeOffset(DateTime.SpecifyKind(changedAt, DateTimeKind.Utc)), oldPrice, newPrice, changedBy, source, reason, campaignId) { }
 

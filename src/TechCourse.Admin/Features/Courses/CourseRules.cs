@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace TechCourse.Admin.Features.Courses;
 
-/// What a course's fields must satisfy before the database is asked; the database's own CHECKs stay the last guard.
+// What a course's fields must satisfy before the database is asked; the database's own CHECKs stay the last guard.
 public static class CourseRules
 {
     public const decimal MaxPrice = 99_999_999.99m;
@@ -18,7 +18,7 @@ public static class CourseRules
     public static string? PriceError(decimal price) =>
         price < 0 || price > MaxPrice ? PriceRange : decimal.Round(price, 2) != price ? PriceDecimals : null;
 
-    /// Parses what the user typed ("1,234.5", "$20") and says what is wrong with it, if anything.
+    // Parses what the user typed ("1,234.5", "$20") and says what is wrong with it, if anything.
     public static (decimal? Price, string? Error) ParsePrice(string? text)
     {
         var trimmed = text?.Trim().TrimStart('$').Trim();

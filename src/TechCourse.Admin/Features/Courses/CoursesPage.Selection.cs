@@ -4,9 +4,9 @@ using TechCourse.Admin.Features.Campaigns;
 
 namespace TechCourse.Admin.Features.Courses;
 
-/// Picking courses for a bulk price change (ticked on any page, or every course matching the filter), and prices kept
-/// up to date while the page is open: a change made anywhere (another user, a campaign's start or end) shows in the
-/// grid's rows without a reload.
+// Picking courses for a bulk price change (ticked on any page, or every course matching the filter), and prices kept
+// up to date while the page is open: a change made anywhere (another user, a campaign's start or end) shows in the
+// grid's rows without a reload.
 public sealed partial class CoursesPage
 {
     private readonly HashSet<int> selectedIds = [];
@@ -37,7 +37,7 @@ public sealed partial class CoursesPage
         else selectedIds.Remove(row.CourseId);
     }
 
-    /// The header box: ticked when every row of the page is, empty when none is, in between otherwise.
+    // The header box: ticked when every row of the page is, empty when none is, in between otherwise.
     private bool? PageSelection => allMatching || (rows.Count > 0 && rows.All(r => selectedIds.Contains(r.CourseId))) ? true
         : rows.Any(r => selectedIds.Contains(r.CourseId)) ? null : false;
 
@@ -65,8 +65,8 @@ public sealed partial class CoursesPage
     private void SubscribeToPriceChanges() =>
         priceNews = AuditFeed.Subscribe(notice => notice.Kind == AuditNoticeKind.Resync ? Task.CompletedTask : RefreshPricesAsync());
 
-    /// New log entries were announced: the shown rows' prices are read again (one lookup by key) and the rows whose
-    /// price moved are replaced; the row being edited is left alone.
+    // New log entries were announced: the shown rows' prices are read again (one lookup by key) and the rows whose
+    // price moved are replaced; the row being edited is left alone.
     private Task RefreshPricesAsync()
     {
         if (Interlocked.Exchange(ref refreshingPrices, 1) == 1) return Task.CompletedTask;

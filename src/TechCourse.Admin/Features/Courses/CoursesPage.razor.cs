@@ -6,10 +6,11 @@ using MudBlazor;
 using TechCourse.Admin.Components.Display;
 using TechCourse.Admin.Infrastructure.Auth;
 using TechCourse.Admin.Infrastructure.Database;
+using TechCourse.Admin.Infrastructure.Reliability;
 
 namespace TechCourse.Admin.Features.Courses;
 
-/// The grid's filters, sort, page and page size live in the query string, so a view can be bookmarked and shared.
+// The grid's filters, sort, page and page size live in the query string, so a view can be bookmarked and shared.
 public sealed partial class CoursesPage : IDisposable
 {
     // Fifteen rows fill a 1440×900 screen; every row's components stay in the circuit while the page is open.
@@ -53,7 +54,7 @@ public sealed partial class CoursesPage : IDisposable
     [SupplyParameterFromQuery(Name = "page")] public int? PageQuery { get; set; }
     [SupplyParameterFromQuery(Name = "size")] public int? SizeQuery { get; set; }
 
-    /// The first page as prerendering read it (rows in the first response), handed to the grid's first interactive load.
+    // The first page as prerendering read it (rows in the first response), handed to the grid's first interactive load.
     [PersistentState] public CoursePage? FirstPage { get; set; }
 
     protected override async Task OnInitializedAsync()
@@ -106,7 +107,7 @@ public sealed partial class CoursesPage : IDisposable
         Difficulty: string.IsNullOrEmpty(difficulty) ? null : difficulty,
         PassingScore: passingScore, MinPrice: minPrice, MaxPrice: maxPrice);
 
-    /// The grid's ServerData: the table's page, size and sort mapped onto the query, and the URL kept in step.
+    // The grid's ServerData: the table's page, size and sort mapped onto the query, and the URL kept in step.
     private async Task<TableData<CourseRow>> LoadPageAsync(TableState state, CancellationToken ct)
     {
         var sorted = (state.SortDirection == SortDirection.None ? CourseSort.Title : SortFrom(state.SortLabel), state.SortDirection == SortDirection.Descending);
@@ -136,7 +137,7 @@ public sealed partial class CoursesPage : IDisposable
         }
         catch (Exception e)
         {
-            loadError = Describe(e, "The courses could not be loaded.");
+            loadError = PageErrors.Describe(Logger, e, "the courses cannot be shown");
             page = new CoursePage([], 0);
         }
         KeepInUrl();
@@ -177,7 +178,7 @@ public sealed partial class CoursesPage : IDisposable
 
     private static string RangeText(int total) => total == 0 ? "0 courses" : $"1–{Math.Min(total, DefaultPageSize)} of {Shown.Count(total)}";
 
-    /// A new filter starts again at the first page.
+    // A new filter starts again at the first page.
     private async Task ReloadFromFirstPageAsync()
     {
         allMatching = false;
@@ -247,7 +248,7 @@ public sealed partial class CoursesPage : IDisposable
         }
     }
 
-    /// The grid row changes in place: no reload, the page and scroll position stay; the focus returns to its price.
+    // The grid row changes in place: no reload, the page and scroll position stay; the focus returns to its price.
     private void PriceSaved(CourseRow updated)
     {
         var index = rows.FindIndex(r => r.CourseId == updated.CourseId);
@@ -276,7 +277,7 @@ public sealed partial class CoursesPage : IDisposable
         await AfterDialogAsync(dialog, $"[data-testid='edit-{row.CourseId}']");
     }
 
-    /// After a save the filter's count may have changed; the focus goes back to the button that opened the dialog.
+    // After a save the filter's count may have changed; the focus goes back to the button that opened the dialog.
     private async Task AfterDialogAsync(IDialogReference dialog, string opener)
     {
         var result = await dialog.Result;
@@ -297,14 +298,6 @@ public sealed partial class CoursesPage : IDisposable
         await dialog.Result;
         focusAfterRender = $"[data-testid='history-{row.CourseId}']";
         StateHasChanged();
-    }
-
-    private string Describe(Exception e, string what)
-    {
-        if (DatabaseErrors.Describe(e) is { } known) return known.Message;
-        var reference = Guid.NewGuid().ToString("N")[..8];
-        Logger.LogError(e, "Courses page failure {CorrelationId}", reference);
-        return $"{what} Something unexpected went wrong (reference {reference}).";
     }
 
     public void Dispose()

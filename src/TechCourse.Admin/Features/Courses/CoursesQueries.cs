@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using Dapper;
 using Npgsql;
@@ -8,8 +7,8 @@ using TechCourse.Admin.Infrastructure.Database;
 
 namespace TechCourse.Admin.Features.Courses;
 
-/// Reading courses: a page of the grid (filters, allow-listed sort, paging), one course, its price history, instructors.
-/// Instructors only ever see their own courses; the restriction is applied here, whatever the caller asks for.
+// Reading courses: a page of the grid (filters, allow-listed sort, paging), one course, its price history, instructors.
+// Instructors only ever see their own courses; the restriction is applied here, whatever the caller asks for.
 public sealed class CoursesQueries(NpgsqlDataSource dataSource)
 {
     private static readonly Dictionary<CourseSort, string> SortColumns = new()
@@ -106,51 +105,23 @@ public sealed class CoursesQueries(NpgsqlDataSource dataSource)
             "SELECT user_id, email FROM users WHERE user_id = @userId AND role = 'Instructor'", new { userId }, cancellationToken: ct));
     }
 
-    /// The WHERE clause from fixed fragments; every user value travels as a parameter.
     internal static (string Where, DynamicParameters Parameters) Filter(Actor actor, CourseFilter filter)
     {
-        var where = new StringBuilder("true");
-        var parameters = new DynamicParameters();
-        var instructor = actor.IsAdmin ? filter.InstructorId : actor.UserId;
-        if (instructor is { } id)
-        {
-            where.Append(" AND c.instructor_id = @instructorId");
-            parameters.Add("instructorId", id);
-        }
-        if (filter.Published is { } published)
-        {
-            where.Append(" AND c.is_published = @published");
-            parameters.Add("published", published);
-        }
-        if (!string.IsNullOrWhiteSpace(filter.Search))
-        {
-            where.Append(" AND c.title ILIKE @search");
-            parameters.Add("search", Like.Contains(filter.Search.Trim()));
-        }
         var facts = new JsonObject();
         if (!string.IsNullOrWhiteSpace(filter.Difficulty)) facts["difficulty"] = filter.Difficulty;
         if (filter.PassingScore is { } score) facts["passing_score"] = score;
-        if (facts.Count > 0)
-        {
-            where.Append(" AND c.quiz_metadata @> @facts");
-            parameters.Add("facts", new JsonbParameter(facts.ToJsonString()));
-        }
-        if (filter.MinPrice is { } min)
-        {
-            where.Append(" AND c.price >= @minPrice");
-            parameters.Add("minPrice", min);
-        }
-        if (filter.MaxPrice is { } max)
-        {
-            where.Append(" AND c.price <= @maxPrice");
-            parameters.Add("maxPrice", max);
-        }
-        return (where.ToString(), parameters);
+        var where = new SqlConditions()
+            .IfSet(actor.IsAdmin ? filter.InstructorId : actor.UserId, "c.instructor_id = @instructorId", "instructorId")
+            .IfSet(filter.Published, "c.is_published = @published", "published")
+            .IfSet(string.IsNullOrWhiteSpace(filter.Search) ? null : Like.Contains(filter.Search.Trim()), "c.title ILIKE @search", "search")
+            .IfSet(facts.Count == 0 ? null : new JsonbParameter(facts.ToJsonString()), "c.quiz_metadata @> @facts", "facts")
+            .IfSet(filter.MinPrice, "c.price >= @minPrice", "minPrice")
+            .IfSet(filter.MaxPrice, "c.price <= @maxPrice", "maxPrice");
+        return (where.Sql, where.Parameters);
     }
-
 }
 
-/// Sends a string as jsonb (Dapper would send text, and `jsonb @> text` does not resolve).
+// Sends a string as jsonb (Dapper would send text, and `jsonb @> text` does not resolve).
 public sealed class JsonbParameter(string json) : SqlMapper.ICustomQueryParameter
 {
     public void AddParameter(System.Data.IDbCommand command, string name) =>

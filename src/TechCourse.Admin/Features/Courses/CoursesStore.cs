@@ -8,7 +8,7 @@ namespace TechCourse.Admin.Features.Courses;
 
 public enum SaveOutcome { Saved, Unchanged, Conflict, NotFound, Invalid }
 
-/// What became of a save. On a conflict, CurrentPrice is what the database holds now and LastChange who put it there.
+// What became of a save. On a conflict, CurrentPrice is what the database holds now and LastChange who put it there.
 public sealed record SaveResult(SaveOutcome Outcome, decimal? CurrentPrice = null, PriceChange? LastChange = null, FieldError? Error = null, string? Version = null)
 {
     public bool Succeeded => Outcome is SaveOutcome.Saved or SaveOutcome.Unchanged;
@@ -16,8 +16,8 @@ public sealed record SaveResult(SaveOutcome Outcome, decimal? CurrentPrice = nul
 
 public sealed record DeleteResult(bool Deleted, string? Message = null);
 
-/// Writing courses. Every write runs as the signed-in actor (WriteAsActorAsync), so row-level security and the audit
-/// trigger see who acts; a price is only replaced if it is still the one the editor loaded (optimistic concurrency).
+// Writing courses. Every write runs as the signed-in actor (WriteAsActorAsync), so row-level security and the audit
+// trigger see who acts; a price is only replaced if it is still the one the editor loaded (optimistic concurrency).
 public sealed class CoursesStore(NpgsqlDataSource dataSource)
 {
     public const string PriceField = "price";
@@ -63,7 +63,7 @@ public sealed class CoursesStore(NpgsqlDataSource dataSource)
         }, ct);
     }
 
-    /// Saves the dialog's fields if the row is still the version the dialog loaded (xmin changes with every update).
+    // Saves the dialog's fields if the row is still the version the dialog loaded (xmin changes with every update).
     public async Task<SaveResult> UpdateAsync(Actor actor, int courseId, string version, CourseDraft draft, string? reason, CancellationToken ct)
     {
         if (Validate(draft) is { } invalid) return invalid;
@@ -125,8 +125,8 @@ public sealed class CoursesStore(NpgsqlDataSource dataSource)
         }
     }
 
-    /// Nothing was updated: either the course is gone / not the actor's, or someone changed it since it was loaded.
-    /// Read after the write's transaction ended, so it shows what is committed now.
+    // Nothing was updated: either the course is gone / not the actor's, or someone changed it since it was loaded.
+    // Read after the write's transaction ended, so it shows what is committed now.
     private static async Task<SaveResult> ConflictAsync(NpgsqlConnection connection, Actor actor, int courseId, CancellationToken ct)
     {
         var current = await connection.QuerySingleOrDefaultAsync<CurrentRow>(new CommandDefinition("""

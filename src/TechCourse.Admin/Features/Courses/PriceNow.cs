@@ -4,12 +4,12 @@ using TechCourse.Admin.Infrastructure.Auth;
 
 namespace TechCourse.Admin.Features.Courses;
 
-/// A course's price now and the change that set it: what "revert to this price" shows before it applies anything.
+// A course's price now and the change that set it: what "revert to this price" shows before it applies anything.
 public sealed record CurrentPrice(int CourseId, string Title, decimal Price, PriceChange? LastChange);
 
 public sealed class PriceNow(NpgsqlDataSource dataSource)
 {
-    /// The prices of these courses now (a grid's rows, to show changes made elsewhere without reloading the page).
+    // The prices of these courses now (a grid's rows, to show changes made elsewhere without reloading the page).
     public async Task<IReadOnlyDictionary<int, decimal>> PricesAsync(IReadOnlyCollection<int> courseIds, CancellationToken ct)
     {
         if (courseIds.Count == 0) return new Dictionary<int, decimal>();
@@ -19,7 +19,7 @@ public sealed class PriceNow(NpgsqlDataSource dataSource)
             .ToDictionary(r => r.CourseId, r => r.Price);
     }
 
-    /// Null when the course is gone or not the viewer's.
+    // Null when the course is gone or not the viewer's.
     public async Task<CurrentPrice?> FindAsync(Actor viewer, int courseId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 
 namespace TechCourse.Admin.Features.Courses;
 
-/// A course's quiz_metadata as a JSON object: the form edits the three keys it knows and keeps every other key as it was.
+// A course's quiz_metadata as a JSON object: the form edits the three keys it knows and keeps every other key as it was.
 public sealed class QuizMetadata
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
@@ -13,7 +13,7 @@ public sealed class QuizMetadata
 
     public static QuizMetadata Empty() => new([]);
 
-    /// Null or blank stays empty; anything that is not a JSON object is refused with a message for the field.
+    // Null or blank stays empty; anything that is not a JSON object is refused with a message for the field.
     public static (QuizMetadata? Metadata, string? Error) Parse(string? text)
     {
         if (string.IsNullOrWhiteSpace(text)) return (Empty(), null);
@@ -49,7 +49,7 @@ public sealed class QuizMetadata
         set => Set("passing_score", value);
     }
 
-    /// What is wrong with the known keys, if anything (a hand-written JSON may hold anything).
+    // What is wrong with the known keys, if anything (a hand-written JSON may hold anything).
     public string? Error =>
         json.ContainsKey("questions") && Questions is not > 0 ? "\"questions\" must be a positive whole number."
         : json.ContainsKey("difficulty") && !(Difficulty is { } d && CourseRules.Difficulties.Contains(d)) ? "\"difficulty\" must be Easy, Medium or Hard."
@@ -58,7 +58,7 @@ public sealed class QuizMetadata
 
     public bool IsEmpty => json.Count == 0;
 
-    /// The value to store: null when no key is left, so a course without a quiz stays NULL.
+    // The value to store: null when no key is left, so a course without a quiz stays NULL.
     public string? ToJson() => IsEmpty ? null : json.ToJsonString();
 
     public string ToIndentedJson() => IsEmpty ? "{}" : json.ToJsonString(Indented);

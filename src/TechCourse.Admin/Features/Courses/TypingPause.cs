@@ -1,11 +1,11 @@
 namespace TechCourse.Admin.Features.Courses;
 
-/// The wait after a key: a newer key cancels the older wait, so only the last key of a burst goes on.
+// The wait after a key: a newer key cancels the older wait, so only the last key of a burst goes on.
 public sealed class TypingPause(TimeSpan pause)
 {
     private CancellationTokenSource? waiting;
 
-    /// True when no other key came during the pause.
+    // True when no other key came during the pause.
     public async Task<bool> WaitAsync(CancellationToken ct)
     {
         waiting?.Cancel();

@@ -3,7 +3,7 @@ using TechCourse.Admin.Features.Users;
 
 namespace TechCourse.Admin.Features.Enrollments;
 
-/// The enrollment form's checks before anything reaches the database (which checks again).
+// The enrollment form's checks before anything reaches the database (which checks again).
 public static class EnrollmentInput
 {
     public static Dictionary<string, string> Problems(UserChoice? student, CourseChoice? course, bool overriding, string? amountText, string? reason, out decimal? amount)

@@ -4,12 +4,12 @@ public sealed record EnrollmentRow(
     int EnrollmentId, DateTimeOffset EnrolledAt, Guid StudentId, string StudentEmail, int CourseId, string CourseTitle,
     decimal AmountPaid, decimal? ListPrice, string? AmountOverrideReason);
 
-/// Times are instants: From inclusive, To exclusive (the page turns the viewer's calendar days into these).
+// Times are instants: From inclusive, To exclusive (the page turns the viewer's calendar days into these).
 public sealed record EnrollmentFilter(int? CourseId = null, Guid? StudentId = null, DateTimeOffset? From = null, DateTimeOffset? To = null);
 
 public sealed record EnrollmentCursor(DateTimeOffset EnrolledAt, int EnrollmentId);
 
-/// Estimate: the planner's estimate of the filter's rows, with the first page only (null for "load more").
+// Estimate: the planner's estimate of the filter's rows, with the first page only (null for "load more").
 public sealed record EnrollmentPage(IReadOnlyList<EnrollmentRow> Rows, EnrollmentCursor? Next, long? Estimate);
 
 public sealed record CourseChoice(int CourseId, string Title, decimal Price);

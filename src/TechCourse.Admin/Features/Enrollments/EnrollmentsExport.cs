@@ -4,7 +4,7 @@ using TechCourse.Admin.Infrastructure.Auth;
 
 namespace TechCourse.Admin.Features.Enrollments;
 
-/// GET /exports/enrollments.csv?courseId=&studentId=&from=&to= — the grid's filter, every matching row, streamed.
+// GET /exports/enrollments.csv?courseId=&studentId=&from=&to= — the grid's filter, every matching row, streamed.
 public static class EnrollmentsExport
 {
     public const string Path = "/exports/enrollments.csv";

@@ -1,9 +1,6 @@
-using TechCourse.Admin.Features.Users;
-
 namespace TechCourse.Admin.Features.Enrollments;
 
 public static class EnrollmentsFeature
 {
-    public static IServiceCollection AddUsersAndEnrollmentsFeatures(this IServiceCollection services) =>
-        services.AddSingleton<UsersQueries>().AddSingleton<EnrollmentsQueries>();
+    public static IServiceCollection AddEnrollmentsFeature(this IServiceCollection services) => services.AddSingleton<EnrollmentsQueries>();
 }

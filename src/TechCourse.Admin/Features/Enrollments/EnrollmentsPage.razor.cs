@@ -6,11 +6,12 @@ using TechCourse.Admin.Components.Display;
 using TechCourse.Admin.Features.Users;
 using TechCourse.Admin.Infrastructure.Auth;
 using TechCourse.Admin.Infrastructure.Database;
+using TechCourse.Admin.Infrastructure.Reliability;
 using TechCourse.Admin.Infrastructure.Time;
 
 namespace TechCourse.Admin.Features.Enrollments;
 
-/// The filters live in the query string (course id, student id, days in the viewer's zone), so a view can be shared.
+// The filters live in the query string (course id, student id, days in the viewer's zone), so a view can be shared.
 public sealed partial class EnrollmentsPage : IDisposable
 {
     private readonly CancellationTokenSource cancellation = new();
@@ -37,7 +38,7 @@ public sealed partial class EnrollmentsPage : IDisposable
     [SupplyParameterFromQuery(Name = "from")] public string? FromQuery { get; set; }
     [SupplyParameterFromQuery(Name = "to")] public string? ToQuery { get; set; }
 
-    /// The first page as prerendering loaded it, handed to the grid's first interactive load so it does not query again.
+    // The first page as prerendering loaded it, handed to the grid's first interactive load so it does not query again.
     [PersistentState] public EnrollmentPage? FirstPage { get; set; }
 
     private EnrollmentFilter Filter => new(course?.CourseId, student?.UserId, StartOfDay(from), StartOfDay(to?.AddDays(1)));
@@ -62,7 +63,7 @@ public sealed partial class EnrollmentsPage : IDisposable
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            error = Describe(e);
+            error = PageErrors.Describe(Logger, e, "the filter cannot be shown");
         }
         if (FirstPage is { } restored) (next, estimate) = (restored.Next, restored.Estimate);
         if (FirstPage is not null || RendererInfo.IsInteractive || actor is null) return;
@@ -78,7 +79,7 @@ public sealed partial class EnrollmentsPage : IDisposable
     private static DateTime? Day(string? text) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day.ToDateTime(TimeOnly.MinValue) : null;
 
-    /// The grid's ServerData: the rows shown so far, plus the next keyset page when "Load 50 more" asked for it.
+    // The grid's ServerData: the rows shown so far, plus the next keyset page when "Load 50 more" asked for it.
     private async Task<TableData<EnrollmentRow>> LoadAsync(TableState state, CancellationToken ct)
     {
         if (FirstPage is { } prerendered)
@@ -156,16 +157,9 @@ public sealed partial class EnrollmentsPage : IDisposable
         }
         catch (Exception e)
         {
-            error = Describe(e);
+            error = PageErrors.Describe(Logger, e, "the enrollments cannot be shown");
             return null;
         }
-    }
-
-    private string Describe(Exception e)
-    {
-        var reference = Guid.NewGuid().ToString("N")[..8];
-        Logger.LogError(e, "Enrollments page failed (reference {Reference})", reference);
-        return DatabaseErrors.Describe(e)?.Message ?? $"Something went wrong loading enrollments (reference {reference}).";
     }
 
     public void Dispose()

@@ -5,7 +5,7 @@ using TechCourse.Admin.Infrastructure.Database;
 
 namespace TechCourse.Admin.Features.Enrollments;
 
-/// Admins and Accounting see every enrollment; an instructor sees those of their own courses only.
+// Admins and Accounting see every enrollment; an instructor sees those of their own courses only.
 public sealed class EnrollmentsQueries(NpgsqlDataSource dataSource)
 {
     public const int PageSize = 50;
@@ -29,17 +29,12 @@ public sealed class EnrollmentsQueries(NpgsqlDataSource dataSource)
 
     private const string Newest = "e.enrolled_at DESC, e.enrollment_id DESC";
 
-    /// A page, newest first, and with the first page the planner's estimate of the filter's rows, in one round trip.
+    // A page, newest first, and with the first page the planner's estimate of the filter's rows, in one round trip.
     public async Task<EnrollmentPage> PageAsync(Actor viewer, EnrollmentFilter filter, EnrollmentCursor? after, CancellationToken ct, int pageSize = PageSize)
     {
         var (where, args) = Where(viewer, filter);
         var count = $"EXPLAIN (FORMAT JSON) SELECT 1 FROM enrollments e JOIN courses c ON c.course_id = e.course_id WHERE {where.Sql}";
-        if (after is not null)
-        {
-            where.Enrollment.Add("(e.enrolled_at, e.enrollment_id) < (@afterAt, @afterId)");
-            args.Add("afterAt", after.EnrolledAt);
-            args.Add("afterId", after.EnrollmentId);
-        }
+        where.Enrollment.Before("e.enrolled_at", "e.enrollment_id", after is null ? null : (after.EnrolledAt, after.EnrollmentId));
         args.Add("limit", pageSize + 1);
         var sql = viewer.Role == StaffRoles.Instructor
             // Per course of theirs, the newest keys from the (course, time, id) index, then the newest of those, then
@@ -74,12 +69,11 @@ public sealed class EnrollmentsQueries(NpgsqlDataSource dataSource)
         return new EnrollmentPage(rows.Take(pageSize).ToList(), next, estimate);
     }
 
-    /// Every row of the filter, in the order the server finds them (no ORDER BY), read as the server sends it, one row
-    /// in memory at a time. Any order costs the server a sort before the first row, or a lookup of each student by
-    /// index: in the primary key's order the users lookups took 3× the CPU of hashing the users once, and the server
-    /// is what bounds the rate on two cores (docs/perf/users-enrollments.md). One backend (no parallel workers) and no
-    /// synchronized scans: the rows leave in the table's own order, for a table only ever appended to the order they
-    /// were recorded in.
+    // Every row of the filter, in the order the server finds them (no ORDER BY), read as the server sends it, one row
+    // in memory at a time. Any order costs the server a sort before the first row, or a lookup of each student by
+    // index, which costs far more CPU than hashing the users once, and the server is what bounds the rate
+    // (docs/perf/users-enrollments.md). One backend (no parallel workers) and no synchronized scans: the rows leave in
+    // the table's own order, for a table only ever appended to the order they were recorded in.
     public async IAsyncEnumerable<EnrollmentRow> StreamAsync(Actor viewer, EnrollmentFilter filter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         var (where, args) = Where(viewer, filter);
@@ -115,7 +109,7 @@ public sealed class EnrollmentsQueries(NpgsqlDataSource dataSource)
             """, new { pattern = Like.Contains(term), publishedOnly, limit }, cancellationToken: ct))).ToList();
     }
 
-    /// The course a filter in the address names, to show its title (an instructor's own courses only).
+    // The course a filter in the address names, to show its title (an instructor's own courses only).
     public async Task<CourseChoice?> CourseAsync(Actor viewer, int courseId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -132,8 +126,8 @@ public sealed class EnrollmentsQueries(NpgsqlDataSource dataSource)
             "SELECT course_id, title, price FROM courses WHERE course_id = @courseId AND is_published", new { courseId }, cancellationToken: ct));
     }
 
-    /// Reads the price and inserts in one transaction (enroll_student): a price that changed since the form showed it
-    /// comes back as PriceChanged and nothing is saved; the same request token saved twice gives the first row back.
+    // Reads the price and inserts in one transaction (enroll_student): a price that changed since the form showed it
+    // comes back as PriceChanged and nothing is saved; the same request token saved twice gives the first row back.
     public async Task<EnrollOutcome> EnrollAsync(Actor actor, EnrollRequest request, CancellationToken ct)
     {
         try
@@ -158,45 +152,25 @@ public sealed class EnrollmentsQueries(NpgsqlDataSource dataSource)
         }
     }
 
-    /// The filter's conditions on the enrollment row and on its course (an instructor sees their own courses only).
-    private sealed record Conditions(List<string> Enrollment, List<string> Course)
+    // The filter's conditions on the enrollment row and on its course (an instructor sees their own courses only).
+    private sealed record Conditions(SqlConditions Enrollment, SqlConditions Course)
     {
-        public string EnrollmentSql => Enrollment.Count == 0 ? "true" : string.Join(" AND ", Enrollment);
-        public string CourseSql => Course.Count == 0 ? "true" : string.Join(" AND ", Course);
+        public string EnrollmentSql => Enrollment.Sql;
+        public string CourseSql => Course.Sql;
         public string Sql => $"{EnrollmentSql} AND {CourseSql}";
     }
 
     private static (Conditions Where, DynamicParameters Args) Where(Actor viewer, EnrollmentFilter filter)
     {
-        var where = new Conditions([], []);
         var args = new DynamicParameters();
-        if (filter.CourseId is { } courseId)
-        {
-            where.Enrollment.Add("e.course_id = @courseId");
-            args.Add("courseId", courseId);
-        }
-        if (filter.StudentId is { } studentId)
-        {
-            where.Enrollment.Add("e.student_id = @studentId");
-            args.Add("studentId", studentId);
-        }
-        if (filter.From is { } from)
-        {
-            where.Enrollment.Add("e.enrolled_at >= @from");
-            args.Add("from", from);
-        }
-        if (filter.To is { } to)
-        {
-            where.Enrollment.Add("e.enrolled_at < @to");
-            args.Add("to", to);
-        }
-        if (viewer.Role == StaffRoles.Instructor)
-        {
-            where.Course.Add("c.instructor_id = @viewerId");
-            args.Add("viewerId", viewer.UserId);
-        }
-        else if (viewer.Role is not (StaffRoles.Admin or StaffRoles.Accounting))
-            where.Course.Add("false");
-        return (where, args);
+        var enrollment = new SqlConditions(args)
+            .IfSet(filter.CourseId, "e.course_id = @courseId", "courseId")
+            .IfSet(filter.StudentId, "e.student_id = @studentId", "studentId")
+            .IfSet(filter.From, "e.enrolled_at >= @from", "from")
+            .IfSet(filter.To, "e.enrolled_at < @to", "to");
+        var course = new SqlConditions(args)
+            .IfSet(viewer.Role == StaffRoles.Instructor ? viewer.UserId : (Guid?)null, "c.instructor_id = @viewerId", "viewerId")
+            .If(viewer.Role is not (StaffRoles.Instructor or StaffRoles.Admin or StaffRoles.Accounting), "false");
+        return (new Conditions(enrollment, course), args);
     }
 }

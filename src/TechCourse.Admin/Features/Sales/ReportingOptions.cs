@@ -1,6 +1,11 @@
+using TechCourse.Admin.Infrastructure.Configuration;
+
 namespace TechCourse.Admin.Features.Sales;
 
-public sealed class ReportingOptions
+public sealed record ReportingOptions : ISettings
 {
-    public string TimeZone { get; set; } = "UTC";
+    public static string Section => "Reporting";
+
+    [TimeZoneId]
+    public string TimeZone { get; init; } = "UTC";
 }

@@ -3,7 +3,7 @@ using CsvHelper;
 
 namespace TechCourse.Admin.Features.Sales;
 
-/// CSV files of the sales reports: amounts with two decimals and a dot, days as ISO-8601 with the zone's offset.
+// CSV files of the sales reports: amounts with two decimals and a dot, days as ISO-8601 with the zone's offset.
 public static class SalesCsv
 {
     public static string FileName(string report, SalesRange? range, string zone) =>
@@ -46,7 +46,7 @@ public static class SalesCsv
 
     private static string Iso(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    /// Local midnight starting the day, with the zone's offset at that instant.
+    // Local midnight starting the day, with the zone's offset at that instant.
     public static string Start(DateOnly day, string zone)
     {
         var tz = TimeZoneInfo.FindSystemTimeZoneById(zone);

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using TechCourse.Admin.Features.Analytics;
 using TechCourse.Admin.Infrastructure.Auth;
+using TechCourse.Admin.Infrastructure.Configuration;
 
 namespace TechCourse.Admin.Features.Sales;
 
@@ -9,12 +9,12 @@ public static class SalesFeature
 {
     public const string ExportPath = "/exports/sales";
 
-    public static void AddSalesFeature(this IHostApplicationBuilder builder)
+    public static IServiceCollection AddSalesFeature(this IServiceCollection services)
     {
-        builder.Services.AddOptions<ReportingOptions>().BindConfiguration("Reporting");
-        builder.Services.AddSingleton<SalesQueries>();
-        builder.Services.AddSingleton<AnalyticsQueries>();
-        builder.Services.AddHostedService<SalesFolder>();
+        services.AddSettings<ReportingOptions>();
+        services.AddSingleton<SalesQueries>();
+        services.AddHostedService<SalesFolder>();
+        return services;
     }
 
     public static string ExportUrl(string report, SalesRange range, string? search = null, string? sort = null, bool descending = true) =>

@@ -1,35 +1,19 @@
 using Npgsql;
+using TechCourse.Admin.Infrastructure.Reliability;
 
 namespace TechCourse.Admin.Features.Sales;
 
-/// Folds the sales deltas into the rollups about every second, so reads add only a few unfolded deltas. Several app
-/// instances may run it: the database lets one fold at a time and the others skip that round.
+// Folds the sales deltas into the rollups about every second, so reads add only a few unfolded deltas. Several app
+// instances may run it: the database lets one fold at a time and the others skip that round.
 public sealed class SalesFolder(NpgsqlDataSource dataSource, ILogger<SalesFolder> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var delay = Interval;
-        while (!stoppingToken.IsCancellationRequested)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        new BackgroundRetry(logger, "Folding the sales deltas", TimeSpan.FromSeconds(30)).RepeatAsync(async ct =>
         {
-            try
-            {
-                await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
-                var folded = await SalesRollups.TryFoldAsync(connection, stoppingToken);
-                delay = folded == SalesRollups.FoldBatch ? TimeSpan.Zero : Interval;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
-            {
-                delay = delay < Interval ? Interval : TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxBackoff.Ticks));
-                logger.LogWarning("Folding the sales deltas failed ({Error}); retrying in {Delay}", e.Message, delay);
-            }
-            try { await Task.Delay(delay, stoppingToken); } catch (OperationCanceledException) { break; }
-        }
-    }
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            var folded = await SalesRollups.TryFoldAsync(connection, ct);
+            return folded == SalesRollups.FoldBatch ? TimeSpan.Zero : Interval;
+        }, stoppingToken);
 }

@@ -36,6 +36,7 @@ public partial class SalesPage
     private BarChartOptions chartOptions = new();
 
     [Inject] private SalesQueries Queries { get; set; } = default!;
+    [Inject] private ILogger<SalesPage> Logger { get; set; } = default!;
     [Inject] private IOptions<ReportingOptions> Reporting { get; set; } = default!;
     [Inject] private PersistentComponentState ApplicationState { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
@@ -153,7 +154,7 @@ public partial class SalesPage
         await LoadAsync();
     }
 
-    /// Loads what the open tab shows, once per range: the other tabs wait until they are opened.
+    // Loads what the open tab shows, once per range: the other tabs wait until they are opened.
     private async Task LoadAsync()
     {
         rangeProblem = Range.Problem();
@@ -175,16 +176,12 @@ public partial class SalesPage
                     break;
             }
         }
-        catch (Npgsql.NpgsqlException e) when (e is not Npgsql.PostgresException { SqlState: "22023" })
-        {
-            error = SalesStatus.DatabaseUnavailable;
-        }
-        catch (Npgsql.PostgresException)
-        {
-            error = SalesStatus.UnknownZone(zone);
-        }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
+        }
+        catch (Exception e)
+        {
+            error = SalesStatus.Describe(Logger, e, zone);
         }
     }
 

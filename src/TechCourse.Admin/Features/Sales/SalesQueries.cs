@@ -168,7 +168,7 @@ public sealed class SalesQueries(NpgsqlDataSource dataSource)
     private sealed record CourseSalesPageRow(long MatchedCount, long TotalEnrollments, decimal TotalRevenue,
         int? CourseId, string? Title, string? InstructorEmail, long? Enrollments, decimal? GrossRevenue);
 
-    /// Each day of the range beside the same weekday-aligned day of the previous period of equal length; zero days included.
+    // Each day of the range beside the same weekday-aligned day of the previous period of equal length; zero days included.
     public async Task<IReadOnlyList<DaySales>> ByDayAsync(SalesRange range, SalesScope scope, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);

@@ -11,8 +11,8 @@ public sealed record RollupDifference(string Rollup, string Key, long? ExpectedE
         $"rollup has {ActualEnrollments?.ToString(CultureInfo.InvariantCulture) ?? "none"} / {ActualAmount?.ToString("F2", CultureInfo.InvariantCulture) ?? "none"}";
 }
 
-/// Maintenance of the sales rollups. Rebuild and verify run as the schema owner (the CLI's migrations connection);
-/// fold is also granted to the app's role, whose background service calls it every second.
+// Maintenance of the sales rollups. Rebuild and verify run as the schema owner (the CLI's migrations connection);
+// fold is also granted to the app's role, whose background service calls it every second.
 public static class SalesRollups
 {
     public const int FoldBatch = 50_000;
@@ -20,7 +20,7 @@ public static class SalesRollups
     public static async Task RebuildAsync(NpgsqlConnection connection, CancellationToken ct) =>
         await connection.ExecuteAsync(new CommandDefinition("SELECT sales_rollups_rebuild()", commandTimeout: 0, cancellationToken: ct));
 
-    /// Folds every delta committed so far (waiting for a fold already running); returns how many were folded.
+    // Folds every delta committed so far (waiting for a fold already running); returns how many were folded.
     public static async Task<long> FoldAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         long folded = 0, batch;
@@ -34,7 +34,7 @@ public static class SalesRollups
         return folded;
     }
 
-    /// One batch, skipped (null) when another session holds the fold lock.
+    // One batch, skipped (null) when another session holds the fold lock.
     public static async Task<long?> TryFoldAsync(NpgsqlConnection connection, CancellationToken ct) =>
         await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             "SELECT sales_rollups_fold(false, @limit)", new { limit = FoldBatch }, commandTimeout: 0, cancellationToken: ct));

@@ -2,7 +2,7 @@ namespace TechCourse.Admin.Features.Sales;
 
 public sealed record CourseSales(int CourseId, string Title, string? InstructorEmail, long Enrollments, decimal GrossRevenue);
 
-/// One page of the all-time course figures: what to match (course title or instructor email, case-insensitive), how to sort.
+// One page of the all-time course figures: what to match (course title or instructor email, case-insensitive), how to sort.
 public sealed record CourseSalesPageRequest(string? Search, string Sort, bool Descending, int Offset, int Limit)
 {
     public const int MaxLimit = 100, MaxSearchLength = 200, MaxOffset = 10_000_000;
@@ -16,7 +16,7 @@ public sealed record CourseSalesPageRequest(string? Search, string Sort, bool De
         : null;
 }
 
-/// The page's rows, how many courses matched and their totals (over every matched course, not only the page).
+// The page's rows, how many courses matched and their totals (over every matched course, not only the page).
 public sealed record CourseSalesPage(IReadOnlyList<CourseSales> Rows, long Matched, SalesTotals Totals);
 
 public sealed record InstructorSales(Guid? InstructorId, string? InstructorEmail, long Courses, long Enrollments, decimal GrossRevenue);
@@ -26,7 +26,7 @@ public sealed record DaySales(DateOnly Day, long Enrollments, decimal GrossReven
     public decimal? RevenueChangePercent => PreviousRevenue == 0 ? null : Math.Round((GrossRevenue - PreviousRevenue) / PreviousRevenue * 100, 1);
 }
 
-/// The by-day figures a prerendered page hands to its interactive render.
+// The by-day figures a prerendered page hands to its interactive render.
 public sealed record PrerenderedDays(SalesRange Range, Guid? InstructorId, IReadOnlyList<DaySales> Days);
 
 public sealed record SalesTotals(long Enrollments, decimal GrossRevenue)
@@ -44,7 +44,7 @@ public sealed record SalesTotals(long Enrollments, decimal GrossRevenue)
     }
 }
 
-/// A calendar date range (both ends included) in an IANA time zone; Instructor scopes limit every report to their courses.
+// A calendar date range (both ends included) in an IANA time zone; Instructor scopes limit every report to their courses.
 public sealed record SalesRange(DateOnly From, DateOnly To, string TimeZone)
 {
     public int Days => To.DayNumber - From.DayNumber + 1;

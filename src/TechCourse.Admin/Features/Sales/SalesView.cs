@@ -1,7 +1,7 @@
 namespace TechCourse.Admin.Features.Sales;
 
-/// Search and sort of course rows for the CSV exports; SalesQueries.ByCoursePageAsync and CoursesInRangePageAsync sort and
-/// search the grids' pages the same way in SQL, so a file holds exactly what is shown.
+// Search and sort of course rows for the CSV exports; SalesQueries.ByCoursePageAsync and CoursesInRangePageAsync sort and
+// search the grids' pages the same way in SQL, so a file holds exactly what is shown.
 public static class SalesView
 {
     public static readonly IReadOnlyList<string> SortColumns = ["revenue", "enrollments", "course", "instructor"];

@@ -3,7 +3,7 @@ using TechCourse.Admin.Infrastructure.Auth;
 
 namespace TechCourse.Admin.Features.Users;
 
-/// The create-user form's checks before anything reaches the database (which checks again).
+// The create-user form's checks before anything reaches the database (which checks again).
 public static partial class UserInput
 {
     public static Dictionary<string, string> Problems(string? email, string? role)

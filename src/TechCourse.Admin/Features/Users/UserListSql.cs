@@ -3,12 +3,12 @@ using TechCourse.Admin.Infrastructure.Database;
 
 namespace TechCourse.Admin.Features.Users;
 
-/// One statement per users-list page, answered from indexes that hold every listed column (0012).
-/// Without a search: a keyset range of the sort order's index, and the exact count of the role from user_role_counts.
-/// With a search: walk at most `window` users in page order, test each email, and stop at the first page of matches
-/// (a broad term like "john" fills a page within a few thousand users). A term too rare to fill a page there is looked
-/// up in the trigram index instead, and its matches are sorted. Either way the count comes with the page: exact when
-/// every match was seen, scaled from how far the walk went in creation order, unknown (null) in email order.
+// One statement per users-list page, answered from indexes that hold every listed column (0012).
+// Without a search: a keyset range of the sort order's index, and the exact count of the role from user_role_counts.
+// With a search: walk at most `window` users in page order, test each email, and stop at the first page of matches
+// (a broad term like "john" fills a page within a few thousand users). A term too rare to fill a page there is looked
+// up in the trigram index instead, and its matches are sorted. Either way the count comes with the page: exact when
+// every match was seen, scaled from how far the walk went in creation order, unknown (null) in email order.
 public static class UserListSql
 {
     public const string Columns = "user_id, email, role, created_at, anonymised_at";
@@ -57,7 +57,7 @@ public static class UserListSql
         args.Add("pattern", Like.Contains(term));
         args.Add("window", window);
         // The fallback's plan is costed for every match the planner expects, so a broad term pushes the statement over
-        // jit_above_cost: 10–20 ms of compiling for a walk that takes 1 ms. SET LOCAL lasts for this batch only.
+        // jit_above_cost, and compiling takes many times longer than the walk. SET LOCAL lasts for this batch only.
         return ($"""
             SET LOCAL jit = off;
             WITH hits AS MATERIALIZED (

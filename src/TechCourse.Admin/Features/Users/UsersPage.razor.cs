@@ -5,10 +5,11 @@ using MudBlazor;
 using TechCourse.Admin.Components.Display;
 using TechCourse.Admin.Infrastructure.Auth;
 using TechCourse.Admin.Infrastructure.Database;
+using TechCourse.Admin.Infrastructure.Reliability;
 
 namespace TechCourse.Admin.Features.Users;
 
-/// Search, role and sort live in the query string; pages are keyset pages, so the page itself does not.
+// Search, role and sort live in the query string; pages are keyset pages, so the page itself does not.
 public sealed partial class UsersPage : IDisposable
 {
     private const string AllRoles = "";
@@ -31,7 +32,7 @@ public sealed partial class UsersPage : IDisposable
     [SupplyParameterFromQuery(Name = "role")] public string? RoleQuery { get; set; }
     [SupplyParameterFromQuery(Name = "sort")] public string? SortQuery { get; set; }
 
-    /// The first page as prerendering loaded it, handed to the grid's first interactive load so it does not query again.
+    // The first page as prerendering loaded it, handed to the grid's first interactive load so it does not query again.
     [PersistentState] public UserPage? FirstPage { get; set; }
 
     private UserFilter Filter => new(string.IsNullOrWhiteSpace(search) ? null : search.Trim(), role == AllRoles ? null : role, sort);
@@ -61,8 +62,8 @@ public sealed partial class UsersPage : IDisposable
         }
     }
 
-    /// The grid's ServerData: the sort label and direction become the query's sort; page i starts at the cursor the page
-    /// before it ended on (keyset), so the table walks forward one page at a time and back through the cursors it kept.
+    // The grid's ServerData: the sort label and direction become the query's sort; page i starts at the cursor the page
+    // before it ended on (keyset), so the table walks forward one page at a time and back through the cursors it kept.
     private async Task<TableData<UserRow>> LoadPageAsync(TableState state, CancellationToken ct)
     {
         var sorted = SortFrom(state);
@@ -154,9 +155,7 @@ public sealed partial class UsersPage : IDisposable
         }
         catch (Exception e)
         {
-            var reference = Guid.NewGuid().ToString("N")[..8];
-            Logger.LogError(e, "Users page failed (reference {Reference})", reference);
-            error = DatabaseErrors.Describe(e)?.Message ?? $"Something went wrong loading users (reference {reference}).";
+            error = PageErrors.Describe(Logger, e, "the users cannot be shown");
             return null;
         }
     }

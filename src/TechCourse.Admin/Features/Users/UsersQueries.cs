@@ -5,7 +5,7 @@ using TechCourse.Admin.Infrastructure.Database;
 
 namespace TechCourse.Admin.Features.Users;
 
-/// A write either succeeds with a value or fails with a message the form shows (at a field when it belongs to one).
+// A write either succeeds with a value or fails with a message the form shows (at a field when it belongs to one).
 public sealed record WriteResult<T>(T? Value, FieldError? Error)
 {
     public bool Succeeded => Error is null;
@@ -45,7 +45,7 @@ public sealed class UsersQueries(NpgsqlDataSource dataSource)
         return new UserPage(page, next, rows.Count == 0 ? 0 : rows[0].Total);
     }
 
-    /// Students by email for the enrollment form: substring from 3 characters (as the users search), prefix before.
+    // Students by email for the enrollment form: substring from 3 characters (as the users search), prefix before.
     public async Task<IReadOnlyList<UserChoice>> StudentsMatchingAsync(string? term, CancellationToken ct, int limit = 10)
     {
         term = term?.Trim().ToLowerInvariant() ?? "";
@@ -63,7 +63,7 @@ public sealed class UsersQueries(NpgsqlDataSource dataSource)
             """, new { prefix = term, prefixEnd = Like.PrefixEnd(term), limit }, cancellationToken: ct))).ToList();
     }
 
-    /// The student a filter in the address names, to show their email (to an instructor, only a student of their courses).
+    // The student a filter in the address names, to show their email (to an instructor, only a student of their courses).
     public async Task<UserChoice?> StudentAsync(Actor viewer, Guid userId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -120,8 +120,8 @@ public sealed class UsersQueries(NpgsqlDataSource dataSource)
             """, new { userId }, cancellationToken: ct));
     }
 
-    /// A student gets no password (students do not sign in); a staff member gets a generated one, stored hashed and
-    /// returned once so the admin can hand it over.
+    // A student gets no password (students do not sign in); a staff member gets a generated one, stored hashed and
+    // returned once so the admin can hand it over.
     public async Task<WriteResult<NewUser>> CreateAsync(Actor actor, string email, string role, CancellationToken ct)
     {
         var password = StaffRoles.StaffOnly.Contains(role) ? PasswordPolicy.Generate() : null;
@@ -132,7 +132,7 @@ public sealed class UsersQueries(NpgsqlDataSource dataSource)
         return created.Succeeded ? WriteResult<NewUser>.Ok(new NewUser(created.Value, password)) : WriteResult<NewUser>.Fail(created.Error!);
     }
 
-    /// A new generated password for a staff account (returned once); the old one stops working and a lockout ends.
+    // A new generated password for a staff account (returned once); the old one stops working and a lockout ends.
     public async Task<WriteResult<string>> ResetPasswordAsync(Actor actor, Guid userId, CancellationToken ct)
     {
         var password = PasswordPolicy.Generate();

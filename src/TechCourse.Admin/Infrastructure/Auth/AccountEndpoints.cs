@@ -24,7 +24,7 @@ public static class AccountEndpoints
             {
                 result = await signIn.SignInAsync(form.Email, form.Password, http.Connection.RemoteIpAddress?.ToString(), ct);
             }
-            catch (Npgsql.NpgsqlException e) when (DatabaseMonitor.IsUnavailable(e))
+            catch (Exception e) when (DatabaseErrors.IsTransient(e))
             {
                 result = new SignInResult(SignInOutcome.Unavailable);
             }
@@ -63,7 +63,7 @@ public static class AccountEndpoints
                 await sessions.EndAsync(token, everywhere, http.RequestAborted);
                 http.RequestServices.GetRequiredService<SessionConfirmations>().Forget(token);
             }
-            catch (Exception e) when (DatabaseMonitor.IsUnavailable(e))
+            catch (Exception e) when (DatabaseErrors.IsTransient(e))
             {
                 logger.LogWarning("Sign-out could not end the session in the database ({Problem}); it ends at its idle timeout", e.Message);
             }

@@ -4,12 +4,12 @@ using Npgsql;
 
 namespace TechCourse.Admin.Infrastructure.Auth;
 
-/// PBKDF2 parameters of an account's Identity V3 hash (or the decoy ones of an email without an account).
+// PBKDF2 parameters of an account's Identity V3 hash (or the decoy ones of an email without an account).
 public sealed record HashParameters(int Prf, int Iterations, byte[] Salt, int SubkeyLength);
 
 public sealed record SignInRow(string Outcome, Guid? UserId, string? Email, string? Role);
 
-/// Sign-in through sql/0019's functions: the runtime login never reads a hash or an attempt count.
+// Sign-in through sql/0019's functions: the runtime login never reads a hash or an attempt count.
 public sealed class AccountStore(NpgsqlDataSource dataSource)
 {
     public async Task<HashParameters> ParametersAsync(string email, CancellationToken ct)
@@ -29,7 +29,7 @@ public sealed class AccountStore(NpgsqlDataSource dataSource)
             cancellationToken: ct));
     }
 
-    /// sql/0019's change_own_password: changed, invalid, locked or session_ended.
+    // sql/0019's change_own_password: changed, invalid, locked or session_ended.
     public async Task<string> ChangeOwnPasswordAsync(string token, byte[] currentSubkey, string newHash, string newToken, string? source, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -39,7 +39,7 @@ public sealed class AccountStore(NpgsqlDataSource dataSource)
     }
 }
 
-/// Creates or resets staff accounts with the schema owner's connection (CLI and demo data; not reachable from pages).
+// Creates or resets staff accounts with the schema owner's connection (CLI and demo data; not reachable from pages).
 public static class StaffAccounts
 {
     private static readonly PasswordHasher<object> Hasher = new();

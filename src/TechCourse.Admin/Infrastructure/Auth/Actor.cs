@@ -3,9 +3,9 @@ using System.Text;
 
 namespace TechCourse.Admin.Infrastructure.Auth;
 
-/// The signed-in staff member on whose behalf a query or a write runs. Session is the token of their server-side
-/// session (sql/0019): a write sends it and the database acts as whoever that live session belongs to; without it (or
-/// once the session has ended) the database allows no write. UserId and Role scope what reads show.
+// The signed-in staff member on whose behalf a query or a write runs. Session is the token of their server-side
+// session (sql/0019): a write sends it and the database acts as whoever that live session belongs to; without it (or
+// once the session has ended) the database allows no write. UserId and Role scope what reads show.
 public sealed record Actor(Guid UserId, string Email, string Role, string? Session = null)
 {
     public const string SessionClaim = "techcourse:session";

@@ -14,8 +14,8 @@ public static class ActorTransactions
 
     private static (string Session, string Reason) ActorValues(Actor actor, string? reason) => (actor.Session ?? "", reason?.Trim() ?? "");
 
-    /// Every write runs in a transaction that first tells the database whose session acts (transaction-local, so it is
-    /// safe under PgBouncer's transaction pooling); row-level security and the audit trigger resolve it.
+    // Every write runs in a transaction that first tells the database whose session acts (transaction-local, so it is
+    // safe under PgBouncer's transaction pooling); row-level security and the audit trigger resolve it.
     public static async Task<NpgsqlTransaction> BeginAsActorAsync(this NpgsqlConnection connection, Actor actor, CancellationToken ct)
     {
         var transaction = await connection.BeginTransactionAsync(ct);
@@ -32,11 +32,11 @@ public static class ActorTransactions
         return parameters;
     }
 
-    /// The same guarantees in one round trip: the actor's settings and the write's statement(s) go out as one batch
-    /// with a single Sync and no BEGIN, which PostgreSQL runs as one implicit transaction. The settings are
-    /// transaction-local, so the write sees them and the connection no longer has them afterwards; an error in any
-    /// statement rolls back all of it. The caller reads the write's results from the grid, in order, to the last one:
-    /// a statement's error is thrown when the reader reaches it.
+    // The same guarantees in one round trip: the actor's settings and the write's statement(s) go out as one batch
+    // with a single Sync and no BEGIN, which PostgreSQL runs as one implicit transaction. The settings are
+    // transaction-local, so the write sees them and the connection no longer has them afterwards; an error in any
+    // statement rolls back all of it. The caller reads the write's results from the grid, in order, to the last one:
+    // a statement's error is thrown when the reader reaches it.
     public static async Task<SqlMapper.GridReader> WriteAsActorAsync(this NpgsqlConnection connection, Actor actor, string sql, object? args,
         CancellationToken ct, string? reason = null)
     {
@@ -53,10 +53,10 @@ public static class ActorTransactions
         }
     }
 
-    /// WriteAsActorAsync for a write that runs many times a second: the settings and the write are prepared on the
-    /// physical connection once (Npgsql keeps them across pooled opens; the pool never sends DISCARD ALL), so the server
-    /// neither parses nor plans them again. Only for statements whose generic plan is as good as a custom one: a write
-    /// by primary key, not a search. The write's parameters are positional ($1, $2, …).
+    // WriteAsActorAsync for a write that runs many times a second: the settings and the write are prepared on the
+    // physical connection once (Npgsql keeps them across pooled opens; the pool never sends DISCARD ALL), so the server
+    // neither parses nor plans them again. Only for statements whose generic plan is as good as a custom one: a write
+    // by primary key, not a search. The write's parameters are positional ($1, $2, …).
     public static async Task<T> WritePreparedAsActorAsync<T>(this NpgsqlConnection connection, Actor actor, string? reason,
         NpgsqlBatchCommand write, Func<NpgsqlDataReader, CancellationToken, Task<T>> read, CancellationToken ct)
     {

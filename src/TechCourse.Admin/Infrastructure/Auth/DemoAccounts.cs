@@ -1,6 +1,6 @@
 namespace TechCourse.Admin.Infrastructure.Auth;
 
-/// One sign-in per role for the embedded demo database. Created only in the Development environment and shown only there.
+// One sign-in per role for the embedded demo database. Created only in the Development environment and shown only there.
 public static class DemoAccounts
 {
     public static readonly IReadOnlyList<(string Email, string Role, string Password)> All =

@@ -3,9 +3,9 @@ using System.Security.Cryptography;
 
 namespace TechCourse.Admin.Infrastructure.Auth;
 
-/// NIST SP 800-63B for passwords people choose: at least 12 characters, not one of the 437,651 common or breached
-/// passwords of CommonPasswords/ (compared case-insensitively), and not trivially repetitive or sequential. No
-/// composition rules. Every password set (the CLI, demo data, the app) passes through Problem().
+// NIST SP 800-63B for passwords people choose: at least 12 characters, not one of the 437,651 common or breached
+// passwords of CommonPasswords/ (compared case-insensitively), and not trivially repetitive or sequential. No
+// composition rules. Every password set (the CLI, demo data, the app) passes through Problem().
 public static class PasswordPolicy
 {
     public const int MinimumLength = 12;
@@ -15,7 +15,7 @@ public static class PasswordPolicy
     // A listed password shorter than the minimum can never be accepted anyway: only the longer ones are kept in memory.
     private static readonly Lazy<(HashSet<string> Kept, int Listed)> Common = new(LoadCommon);
 
-    /// How many passwords the bundled list holds.
+    // How many passwords the bundled list holds.
     public static int CommonPasswordsListed => Common.Value.Listed;
 
     public static string? Problem(string? password)
@@ -31,7 +31,7 @@ public static class PasswordPolicy
     public static string Generate() =>
         RandomNumberGenerator.GetString("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789-_", 20);
 
-    /// The shortest unit the whole password repeats (abcabcabcabc: "abc"), when it repeats at least twice.
+    // The shortest unit the whole password repeats (abcabcabcabc: "abc"), when it repeats at least twice.
     private static string? Repetition(string password)
     {
         for (var period = 1; period <= password.Length / 2; period++)
@@ -43,7 +43,7 @@ public static class PasswordPolicy
         return null;
     }
 
-    /// abcdefghijkl, 123456789012 (9 is followed by 0), zyxwvutsrqpo…
+    // abcdefghijkl, 123456789012 (9 is followed by 0), zyxwvutsrqpo…
     private static bool IsSequence(string password)
     {
         static int Step(char from, char to) => char.IsAsciiDigit(from) && char.IsAsciiDigit(to) ? (((to - from) % 10 + 10) % 10) switch { 1 => 1, 9 => -1, _ => 0 } : to - from;

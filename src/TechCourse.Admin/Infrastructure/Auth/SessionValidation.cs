@@ -4,13 +4,14 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.Extensions.Options;
+using TechCourse.Admin.Infrastructure.Configuration;
 using TechCourse.Admin.Infrastructure.Database;
 
 namespace TechCourse.Admin.Infrastructure.Auth;
 
-/// Sessions this instance saw live, and when. While the database cannot be reached nothing can be checked, and
-/// nothing can be read either: a session seen live within OutageGrace keeps its page (which then says the database is
-/// unavailable) instead of being sent to a sign-in that cannot work; any other is refused.
+// Sessions this instance saw live, and when. While the database cannot be reached nothing can be checked, and
+// nothing can be read either: a session seen live within OutageGrace keeps its page (which then says the database is
+// unavailable) instead of being sent to a sign-in that cannot work; any other is refused.
 public sealed class SessionConfirmations(TimeProvider time)
 {
     public static readonly TimeSpan OutageGrace = TimeSpan.FromMinutes(5);
@@ -30,8 +31,8 @@ public sealed class SessionConfirmations(TimeProvider time)
     public bool Recently(string token) => confirmed.TryGetValue(token, out var at) && time.GetUtcNow() - at <= OutageGrace;
 }
 
-/// Every HTTP request: the cookie's session must be live in the database, for the same user and role; a request also
-/// counts as activity (last_seen_at moves at most once per touch interval). Otherwise the cookie is refused and removed.
+// Every HTTP request: the cookie's session must be live in the database, for the same user and role; a request also
+// counts as activity (last_seen_at moves at most once per touch interval). Otherwise the cookie is refused and removed.
 public sealed class SessionCookieEvents(SessionStore sessions, SessionConfirmations confirmations, IOptions<AuthOptions> options) : CookieAuthenticationEvents
 {
     public override async Task ValidatePrincipal(CookieValidatePrincipalContext context)
@@ -50,7 +51,7 @@ public sealed class SessionCookieEvents(SessionStore sessions, SessionConfirmati
                 return;
             }
         }
-        catch (Exception e) when (DatabaseMonitor.IsUnavailable(e))
+        catch (Exception e) when (DatabaseErrors.IsTransient(e))
         {
             if (confirmations.Recently(token)) return;
             // Not known to be ended: refused for this request, but the cookie stays for when the database is back.
@@ -68,9 +69,9 @@ public sealed class SessionCookieEvents(SessionStore sessions, SessionConfirmati
     }
 }
 
-/// An open circuit checks its session every Auth:RevalidationInterval (at most 30 s): once it has ended, or the role
-/// changed, the circuit's user becomes anonymous and its page sends the browser to sign-in. Writes do not wait for
-/// this: the database resolves the session at write time and refuses a write of an ended one at once.
+// An open circuit checks its session every Auth:RevalidationInterval (at most 30 s): once it has ended, or the role
+// changed, the circuit's user becomes anonymous and its page sends the browser to sign-in. Writes do not wait for
+// this: the database resolves the session at write time and refuses a write of an ended one at once.
 public sealed class SessionRevalidatingAuthenticationStateProvider(ILoggerFactory loggers, SessionStore sessions, IOptions<AuthOptions> options, TimeProvider time)
     : RevalidatingServerAuthenticationStateProvider(loggers)
 {
@@ -89,7 +90,7 @@ public sealed class SessionRevalidatingAuthenticationStateProvider(ILoggerFactor
             lastConfirmed = time.GetUtcNow();
             return true;
         }
-        catch (Exception e) when (DatabaseMonitor.IsUnavailable(e) && e is not OperationCanceledException)
+        catch (Exception e) when (DatabaseErrors.IsTransient(e))
         {
             return time.GetUtcNow() - lastConfirmed <= SessionConfirmations.OutageGrace;
         }
@@ -100,18 +101,13 @@ public static class SessionServices
 {
     public static void AddSessions(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<AuthOptions>().BindConfiguration("Auth").ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidation>();
+        builder.Services.AddSettings<AuthOptions>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SessionStore>();
         builder.Services.AddSingleton<SessionConfirmations>();
         builder.Services.AddScoped<SessionCookieEvents>();
         builder.Services.AddScoped<AuthenticationStateProvider, SessionRevalidatingAuthenticationStateProvider>();
+        builder.Services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
+            .Configure<IOptions<AuthOptions>>((cookie, auth) => cookie.ExpireTimeSpan = auth.Value.CookieLifetime);
     }
-}
-
-public sealed class AuthOptionsValidation : IValidateOptions<AuthOptions>
-{
-    public ValidateOptionsResult Validate(string? name, AuthOptions options) =>
-        options.Problems().ToList() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
 }

@@ -19,12 +19,12 @@ public sealed record SignInResult(SignInOutcome Outcome, Actor? Actor = null)
     };
 }
 
-/// Problem is what to tell the user (null on success); Renewed carries the new session of this browser.
+// Problem is what to tell the user (null on success); Renewed carries the new session of this browser.
 public sealed record PasswordChange(string? Problem, Actor? Renewed = null);
 
-/// Derives the PBKDF2 subkey of the typed password exactly as Identity's PasswordHasher (V3) does, from the parameters
-/// the database gives for that email, and lets the database compare it, count the attempt and open the session
-/// (sql/0019, sign_in): the hash never leaves the database, and an unknown email costs and answers the same.
+// Derives the PBKDF2 subkey of the typed password exactly as Identity's PasswordHasher (V3) does, from the parameters
+// the database gives for that email, and lets the database compare it, count the attempt and open the session
+// (sql/0019, sign_in): the hash never leaves the database, and an unknown email costs and answers the same.
 public sealed class SignInService(AccountStore accounts, IOptions<AuthOptions> options)
 {
     public const int MaxFailures = 5;
@@ -32,7 +32,7 @@ public sealed class SignInService(AccountStore accounts, IOptions<AuthOptions> o
     // A stored hash asking for more would hold a thread for seconds per attempt.
     private const int MaxIterations = 5_000_000;
 
-    /// With the default session timeouts (tests, tools).
+    // With the default session timeouts (tests, tools).
     public SignInService(AccountStore accounts) : this(accounts, Options.Create(new AuthOptions())) { }
 
     public async Task<SignInResult> SignInAsync(string? email, string? password, string? remoteAddress, CancellationToken ct)
@@ -61,8 +61,8 @@ public sealed class SignInService(AccountStore accounts, IOptions<AuthOptions> o
         };
     }
 
-    /// A signed-in staff member sets a new password of their choice (NIST checks in PasswordPolicy). On success every
-    /// session of theirs has ended and Renewed is this browser's new one.
+    // A signed-in staff member sets a new password of their choice (NIST checks in PasswordPolicy). On success every
+    // session of theirs has ended and Renewed is this browser's new one.
     public async Task<PasswordChange> ChangePasswordAsync(Actor actor, string? current, string? chosen, string? repeated, string? remoteAddress, CancellationToken ct)
     {
         if (chosen != repeated) return new PasswordChange("The two new passwords differ. Type the same password twice.");

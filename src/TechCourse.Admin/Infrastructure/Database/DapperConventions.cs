@@ -4,7 +4,7 @@ namespace TechCourse.Admin.Infrastructure.Database;
 
 internal static class DapperConventions
 {
-    /// snake_case columns map to PascalCase record parameters everywhere the assembly is used (app, CLI, tests).
+    // snake_case columns map to PascalCase record parameters everywhere the assembly is used (app, CLI, tests).
     [ModuleInitializer]
     internal static void Apply()
     {

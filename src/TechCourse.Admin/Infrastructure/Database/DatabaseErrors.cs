@@ -3,10 +3,11 @@ using Npgsql;
 
 namespace TechCourse.Admin.Infrastructure.Database;
 
-/// A message for the user; Field names the form field it belongs to, or is null for a form-level message.
+// A message for the user; Field names the form field it belongs to, or is null for a form-level message.
 public sealed record FieldError(string? Field, string Message);
 
-/// The one place that turns database failures into messages a user can act on.
+// The one place that turns database failures into messages a user can act on, and that says which failures are
+// transient (worth trying again later) for the pages and the background services alike.
 public static class DatabaseErrors
 {
     public const string Unavailable = "The database is unavailable right now. Nothing was saved — try again in a moment.";
@@ -16,16 +17,29 @@ public static class DatabaseErrors
     public const string NotAllowed = "You are not allowed to make this change.";
     public const string SessionEnded = "Your session has ended (signed out, or your password or role changed). Nothing was saved — sign in again.";
 
-    /// Returns null when the failure is not one a user can act on: log it and show a calm message with a correlation id.
+    // Null when the failure is not one a user can act on (e.g. a bug in a statement): log it and show a calm message
+    // with a reference (PageErrors).
     public static FieldError? Describe(Exception exception, IReadOnlyDictionary<string, FieldError>? constraints = null)
     {
         var postgres = Find<PostgresException>(exception);
         if (postgres is not null) return Describe(postgres, constraints);
         if (Find<TimeoutException>(exception) is not null) return new FieldError(null, TimedOut);
-        if (Find<NpgsqlException>(exception) is { IsTransient: true } || Find<SocketException>(exception) is not null)
-            return new FieldError(null, Unavailable);
-        return null;
+        return IsTransient(exception) ? new FieldError(null, Unavailable) : null;
     }
+
+    // The server cannot be reached, is starting or shutting down, or has no connection or disk to spare.
+    public static bool IsTransient(Exception exception) => exception switch
+    {
+        MigrationFailedException { InnerException: { } inner } => IsTransient(inner),
+        PostgresException p => IsUnavailableState(p.SqlState),
+        NpgsqlException n => n.IsTransient || n.InnerException is SocketException or IOException or TimeoutException,
+        SocketException or IOException or TimeoutException => true,
+        _ => false,
+    };
+
+    private static bool IsUnavailableState(string sqlState) =>
+        sqlState.StartsWith("08", StringComparison.Ordinal) || sqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown
+            or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections or PostgresErrorCodes.DiskFull;
 
     private static FieldError? Describe(PostgresException e, IReadOnlyDictionary<string, FieldError>? constraints)
     {
@@ -41,9 +55,7 @@ public static class DatabaseErrors
             PostgresErrorCodes.QueryCanceled => new FieldError(null, TimedOut),
             PostgresErrorCodes.InsufficientPrivilege => new FieldError(null, NotAllowed),
             PostgresErrorCodes.InvalidAuthorizationSpecification => new FieldError(null, SessionEnded),
-            PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
-                or PostgresErrorCodes.TooManyConnections or PostgresErrorCodes.DiskFull => new FieldError(null, Unavailable),
-            _ when e.SqlState.StartsWith("08", StringComparison.Ordinal) => new FieldError(null, Unavailable),
+            var state when IsUnavailableState(state) => new FieldError(null, Unavailable),
             _ => null,
         };
     }

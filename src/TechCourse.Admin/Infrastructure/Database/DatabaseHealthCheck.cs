@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace TechCourse.Admin.Infrastructure.Database;
 
-/// Ready only when the database answers and every embedded migration is in its journal.
+// Ready only when the database answers and every embedded migration is in its journal.
 public sealed class DatabaseHealthCheck(DatabaseConnections connections, NpgsqlDataSource dataSource, DatabaseStatus? status = null) : IHealthCheck
 {
     private volatile bool migrationsSeenApplied;

@@ -1,49 +1,40 @@
-using System.Net.Sockets;
+using Microsoft.Extensions.Options;
 using Npgsql;
+using TechCourse.Admin.Infrastructure.Reliability;
 
 namespace TechCourse.Admin.Infrastructure.Database;
 
-/// Applies pending migrations once the database answers (retrying while it does not), then keeps probing it so the
-/// app notices an outage and its end without a restart.
-public sealed class DatabaseMonitor(DatabaseConnections connections, NpgsqlDataSource dataSource, DatabaseStatus status, IConfiguration configuration, ILogger<DatabaseMonitor> logger)
-    : BackgroundService
+// Applies pending migrations once the database answers, then keeps probing it so the app notices an outage and its
+// end without a restart. A migration script that fails on a healthy server is retried too (an operator may fix it).
+public sealed class DatabaseMonitor(DatabaseConnections connections, NpgsqlDataSource dataSource, DatabaseStatus status, IOptions<DatabaseOptions> options,
+    ILogger<DatabaseMonitor> logger) : BackgroundService
 {
     private bool migrated = connections.Embedded;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var probeInterval = TimeSpan.FromSeconds(configuration.GetValue("Database:ProbeIntervalSeconds", 5.0));
-        var retryDelay = TimeSpan.FromSeconds(1);
-        var maxRetryDelay = TimeSpan.FromSeconds(configuration.GetValue("Database:MaxRetryDelaySeconds", 15.0));
-        while (!stoppingToken.IsCancellationRequested)
+        var probeInterval = TimeSpan.FromSeconds(options.Value.ProbeIntervalSeconds);
+        var retry = new BackgroundRetry(logger, "Reaching the database", TimeSpan.FromSeconds(options.Value.MaxRetryDelaySeconds));
+        return retry.RepeatAsync(async ct =>
         {
             try
             {
-                await CheckOnceAsync(stoppingToken);
-                retryDelay = TimeSpan.FromSeconds(1);
-                await Task.Delay(probeInterval, stoppingToken);
+                await CheckOnceAsync(ct);
+                return probeInterval;
             }
-            catch (Exception e) when (IsUnavailable(e) && !stoppingToken.IsCancellationRequested)
+            catch (Exception e) when (!ct.IsCancellationRequested)
             {
-                if (status.State != DatabaseState.Unavailable)
-                    logger.LogWarning("Database unavailable ({Problem}); retrying every {Delay:F0} s or less", Describe(e), maxRetryDelay.TotalSeconds);
-                status.ReportUnavailable(Describe(e));
-                await Task.Delay(retryDelay, stoppingToken);
-                retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, maxRetryDelay.Ticks));
+                status.ReportUnavailable(e is MigrationFailedException { InnerException: PostgresException } ? e.Message : (e.InnerException ?? e).Message);
+                throw;
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-        }
+        }, stoppingToken);
     }
 
     public async Task CheckOnceAsync(CancellationToken ct)
     {
         if (!migrated)
         {
-            var applied = await Task.Run(() => Migrator.Apply(connections.Migrations, logger), ct);
-            if (applied.Count > 0) logger.LogInformation("Applied migrations: {Scripts}", string.Join(", ", applied));
+            await MigrationStartup.ApplyAsync(connections.Migrations, logger, ct);
             migrated = true;
         }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -53,17 +44,4 @@ public sealed class DatabaseMonitor(DatabaseConnections connections, NpgsqlDataS
         if (!status.IsReady) logger.LogInformation("Database available");
         status.ReportReady();
     }
-
-    /// Connection failures, a server shutting down or starting, and migrations that could not reach it are retried;
-    /// a migration script that fails on a healthy server is retried too (an operator may fix it) but logged as an error.
-    public static bool IsUnavailable(Exception e) => e switch
-    {
-        MigrationFailedException { InnerException: { } inner } => IsUnavailable(inner) || inner is PostgresException,
-        PostgresException p => p.SqlState.StartsWith("08", StringComparison.Ordinal) || p.SqlState.StartsWith("57P", StringComparison.Ordinal) || p.SqlState == "53300",
-        NpgsqlException or SocketException or TimeoutException or IOException => true,
-        OperationCanceledException => true,
-        _ => false,
-    };
-
-    private static string Describe(Exception e) => e is MigrationFailedException { InnerException: PostgresException } ? e.Message : (e.InnerException ?? e).Message;
 }

@@ -1,99 +1,78 @@
 using Dapper;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using TechCourse.Admin.Infrastructure.DemoData;
-using TechCourse.Admin.Infrastructure.Postgres;
 
 namespace TechCourse.Admin.Infrastructure.Database;
 
-/// Finds or starts the database, applies migrations and, for a fresh embedded cluster, loads demo data.
-public sealed class DatabaseStartup : IAsyncDisposable
+// The start-up work, as hosted services the host starts one after another before the web server listens (and before
+// a verb runs). A failure ends the start with one line (StartupFailure); a stop signal cancels the step under way.
+// An external server may be down at start: the web app leaves its migrations to DatabaseMonitor, which retries.
+public sealed record DatabaseStartupWork(bool MigrateExternalDatabase, bool LoadDemoData);
+
+public sealed class EmbeddedClusterStartup(EmbeddedDatabase? embedded) : IHostedService
 {
-    public const string EmbeddedDatabaseName = "techcourse";
-    private readonly LocalPostgresCluster? cluster;
+    public Task StartAsync(CancellationToken cancellationToken) => embedded?.StartAsync(cancellationToken) ?? Task.CompletedTask;
 
-    private DatabaseStartup(DatabaseConnections connections, LocalPostgresCluster? cluster)
+    // Registered first, so stopped last: after the web server and the background services.
+    public Task StopAsync(CancellationToken cancellationToken) => embedded?.StopAsync() ?? Task.CompletedTask;
+}
+
+public sealed class MigrationStartup(DatabaseConnections connections, DatabaseStartupWork work, DatabaseStatus status, ILogger<MigrationStartup> logger) : IHostedService
+{
+    public IReadOnlyList<string> Applied { get; private set; } = [];
+    public int FinishedRebuilds { get; private set; }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
-        Connections = connections;
-        this.cluster = cluster;
+        if (!connections.Embedded && !work.MigrateExternalDatabase) return;
+        (Applied, FinishedRebuilds) = await ApplyAsync(connections.Migrations, logger, cancellationToken);
+        status.ReportReady();
     }
 
-    public const string EmbeddedRuntimeLogin = "techcourse_runtime";
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public DatabaseConnections Connections { get; private set; }
-
-    public static async Task<DatabaseStartup> ConnectAsync(IConfiguration configuration, string contentRoot, ILogger logger, CancellationToken ct)
+    // Pending scripts, then whatever an interrupted bulk load left to rebuild (its README promise: the next start finishes it).
+    public static async Task<(IReadOnlyList<string> Applied, int FinishedRebuilds)> ApplyAsync(string ownerConnection, ILogger logger, CancellationToken ct)
     {
-        var runtime = configuration.GetConnectionString("TechCourse");
-        if (!string.IsNullOrWhiteSpace(runtime))
-        {
-            var migrations = configuration.GetConnectionString("TechCourseMigrations");
-            return new DatabaseStartup(new DatabaseConnections(runtime, string.IsNullOrWhiteSpace(migrations) ? runtime : migrations, Embedded: false), null);
-        }
-
-        var options = configuration.GetSection("EmbeddedPostgres");
-        var root = Path.GetFullPath(Path.Combine(contentRoot, options["DataDirectory"] ?? ".data/postgres"));
-        logger.LogInformation("ConnectionStrings:TechCourse is empty: using the embedded PostgreSQL cluster in {Root}", root);
-        var cluster = await LocalPostgresCluster.StartAsync(new LocalClusterSettings(root, options["BinDirectory"]), ct);
-        logger.LogInformation(cluster.OwnsServer ? "Embedded PostgreSQL started on 127.0.0.1:{Port}" : "Embedded PostgreSQL already running on 127.0.0.1:{Port}; sharing it", cluster.Port);
-        await EnsureDatabaseAsync(cluster.ConnectionString(), EmbeddedDatabaseName, ct);
-        var owner = cluster.ConnectionString(EmbeddedDatabaseName);
-        return new DatabaseStartup(new DatabaseConnections(owner, owner, Embedded: true), cluster);
-    }
-
-    public async Task MigrateAsync(ILogger logger, CancellationToken ct)
-    {
-        var applied = await Task.Run(() => Migrator.Apply(Connections.Migrations, logger), ct);
+        var applied = await Task.Run(() => Migrator.Apply(ownerConnection, logger), ct);
         if (applied.Count > 0) logger.LogInformation("Applied migrations: {Scripts}", string.Join(", ", applied));
-        var unfinished = await BulkLoader.FinishInterruptedAsync(Connections.Migrations, ct);
-        if (unfinished > 0) logger.LogWarning("Finished an interrupted bulk load: {Statements} index, key and rollup rebuilds were still pending", unfinished);
-        if (cluster is not null) Connections = Connections with { Runtime = await EnsureRuntimeLoginAsync(cluster, ct) };
+        var finished = await BulkLoader.FinishInterruptedAsync(ownerConnection, ct);
+        if (finished > 0) logger.LogWarning("Finished an interrupted bulk load: {Statements} index, key and rollup rebuilds were still pending", finished);
+        return (applied, finished);
     }
+}
 
-    /// The embedded default's pages connect as a login in the techcourse_app group, never as the owner.
-    private static async Task<string> EnsureRuntimeLoginAsync(LocalPostgresCluster cluster, CancellationToken ct)
-    {
-        var password = SecretFile.ReadOrCreate(Path.Combine(cluster.RootDirectory, "runtime.password"));
-        await using var connection = new NpgsqlConnection(cluster.ConnectionString(EmbeddedDatabaseName));
-        await connection.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition($"""
-            DO $$ BEGIN
-                IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{EmbeddedRuntimeLogin}') THEN CREATE ROLE {EmbeddedRuntimeLogin} LOGIN; END IF;
-            END $$;
-            ALTER ROLE {EmbeddedRuntimeLogin} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '{password}';
-            GRANT techcourse_app TO {EmbeddedRuntimeLogin};
-            GRANT CONNECT ON DATABASE {EmbeddedDatabaseName} TO {EmbeddedRuntimeLogin};
-            """, cancellationToken: ct));
-        return new NpgsqlConnectionStringBuilder(cluster.ConnectionString(EmbeddedDatabaseName)) { Username = EmbeddedRuntimeLogin, Password = password }.ConnectionString;
-    }
+public sealed class RuntimeLoginStartup(EmbeddedDatabase? embedded) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => embedded?.EnsureRuntimeLoginAsync(cancellationToken) ?? Task.CompletedTask;
 
-    public async Task LoadDemoDataIfEmptyAsync(ILogger logger, bool withDemoAccounts, CancellationToken ct)
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+public sealed class DemoDataStartup(DatabaseConnections connections, DatabaseStartupWork work, IOptions<EmbeddedPostgresOptions> options, IHostEnvironment environment,
+    ILogger<DemoDataStartup> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) =>
+        connections.Embedded && work.LoadDemoData && options.Value.LoadDemoData
+            ? LoadIfEmptyAsync(connections.Migrations, withDemoAccounts: environment.IsDevelopment(), logger, cancellationToken)
+            : Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    // Demo sign-ins exist only in Development, where the sign-in page lists them.
+    public static async Task LoadIfEmptyAsync(string ownerConnection, bool withDemoAccounts, ILogger logger, CancellationToken ct)
     {
-        await using var connection = new NpgsqlConnection(Connections.Migrations);
+        await using var connection = new NpgsqlConnection(ownerConnection);
         await connection.OpenAsync(ct);
         if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT EXISTS (SELECT 1 FROM users)", cancellationToken: ct))) return;
         logger.LogInformation("Empty database: loading demo data (seed {Seed})", DemoDataDefaults.Seed);
-        var report = await BulkLoader.LoadAsync(Connections.Migrations, DemoDataDefaults.Generator(DateTimeOffset.UtcNow), ct);
+        var report = await BulkLoader.LoadAsync(ownerConnection, DemoDataDefaults.Generator(DateTimeOffset.UtcNow), ct);
         logger.LogInformation("Demo data loaded: {Users} users, {Courses} courses, {Enrollments} enrollments, {Changes} price changes in {Seconds:F1} s",
             report.Users, report.Courses, report.Enrollments, report.PriceChanges, report.Total.TotalSeconds);
         if (!withDemoAccounts) return;
         foreach (var (email, role, password) in Auth.DemoAccounts.All)
             await Auth.StaffAccounts.CreateOrResetAsync(connection, email, role, password, ct);
         logger.LogInformation("Demo sign-ins: {Accounts}", string.Join(", ", Auth.DemoAccounts.All.Select(a => $"{a.Email} / {a.Password}")));
-    }
-
-    public static async Task EnsureDatabaseAsync(string serverConnectionString, string database, CancellationToken ct)
-    {
-        await using var connection = new NpgsqlConnection(serverConnectionString);
-        await connection.OpenAsync(ct);
-        var exists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = @database)", new { database }, cancellationToken: ct));
-        if (!exists)
-            await connection.ExecuteAsync(new CommandDefinition($"CREATE DATABASE \"{database}\"", cancellationToken: ct));
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        NpgsqlConnection.ClearAllPools();
-        if (cluster is not null) await cluster.DisposeAsync();
     }
 }

@@ -2,7 +2,7 @@ namespace TechCourse.Admin.Infrastructure.Database;
 
 public enum DatabaseState { Connecting, Unavailable, Ready }
 
-/// What the app last learnt about its database; the layout banner and /health read it, DatabaseMonitor writes it.
+// What the app last learnt about its database; the layout banner and /health read it, DatabaseMonitor writes it.
 public sealed class DatabaseStatus
 {
     public const string UnavailableMessage = "Database unavailable — retrying. Pages that need data will work again as soon as it answers; nothing saved has been lost.";

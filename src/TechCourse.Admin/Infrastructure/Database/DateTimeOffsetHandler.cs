@@ -3,8 +3,8 @@ using Dapper;
 
 namespace TechCourse.Admin.Infrastructure.Database;
 
-/// Npgsql reads timestamptz as a UTC DateTime and writes DateTimeOffset only at offset 0: rows get DateTimeOffset,
-/// parameters are sent in UTC whatever offset the caller used.
+// Npgsql reads timestamptz as a UTC DateTime and writes DateTimeOffset only at offset 0: rows get DateTimeOffset,
+// parameters are sent in UTC whatever offset the caller used.
 internal sealed class DateTimeOffsetHandler : SqlMapper.TypeHandler<DateTimeOffset>
 {
     public override DateTimeOffset Parse(object value) => value switch

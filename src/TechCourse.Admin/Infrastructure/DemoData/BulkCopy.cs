@@ -4,7 +4,7 @@ using NpgsqlTypes;
 
 namespace TechCourse.Admin.Infrastructure.DemoData;
 
-/// Binary COPY of each table's generated rows, ids written as generated (the loader sets the sequences after).
+// Binary COPY of each table's generated rows, ids written as generated (the loader sets the sequences after).
 internal static class BulkCopy
 {
     public static async Task<long> UsersAsync(NpgsqlConnection connection, IEnumerable<GeneratedUser> users, CancellationToken ct)
@@ -39,8 +39,8 @@ internal static class BulkCopy
         return (long)await writer.CompleteAsync(ct);
     }
 
-    /// The loaded price changes arrive sealed into the audit hash chain (from the chain's anchor, log ids 1…n, the
-    /// loading role as their source), so the app's sealer has nothing left to do after a load.
+    // The loaded price changes arrive sealed into the audit hash chain (from the chain's anchor, log ids 1…n, the
+    // loading role as their source), so the app's sealer has nothing left to do after a load.
     public static async Task<long> PriceChangesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<GeneratedPriceChange> changes, CancellationToken ct)
     {
         var (source, sequence, hash) = await connection.QuerySingleAsync<(string, long, byte[])>(new CommandDefinition(

@@ -6,14 +6,14 @@ namespace TechCourse.Admin.Infrastructure.DemoData;
 
 public sealed record LoadReport(long Users, long Courses, long PriceChanges, long Enrollments, TimeSpan Copy, TimeSpan Indexes, TimeSpan Total)
 {
-    /// Each step: how long it took and when it ended (since the load started). Rebuild steps overlap: they run on
-    /// several connections at once.
+    // Each step: how long it took and when it ended (since the load started). Rebuild steps overlap: they run on
+    // several connections at once.
     public IReadOnlyList<LoadStep> Steps { get; init; } = [];
 }
 
 public sealed record LoadStep(string Name, TimeSpan Time, TimeSpan EndedAt);
 
-/// The rows a bulk load writes, in load order.
+// The rows a bulk load writes, in load order.
 public sealed record DemoRows(IEnumerable<GeneratedUser> Users, IEnumerable<GeneratedCourse> Courses, IEnumerable<GeneratedPriceChange> PriceChanges,
     IEnumerable<GeneratedEnrollment> Enrollments)
 {
@@ -21,10 +21,10 @@ public sealed record DemoRows(IEnumerable<GeneratedUser> Users, IEnumerable<Gene
         new(generator.Instructors.Concat(generator.Students()), generator.Courses, generator.PriceChanges(), generator.Enrollments());
 }
 
-/// Loads generated rows with binary COPY into empty tables. One transaction drops the secondary indexes, unique and
-/// foreign keys, copies every row and records what it dropped in bulk_load_pending; then BulkRebuild puts it all back
-/// over several connections at once. A failure before the commit changes nothing; after it, the tables are emptied
-/// and the schema made whole; a crash leaves bulk_load_pending, which the next start finishes (FinishInterruptedAsync).
+// Loads generated rows with binary COPY into empty tables. One transaction drops the secondary indexes, unique and
+// foreign keys, copies every row and records what it dropped in bulk_load_pending; then BulkRebuild puts it all back
+// over several connections at once. A failure before the commit changes nothing; after it, the tables are emptied
+// and the schema made whole; a crash leaves bulk_load_pending, which the next start finishes (FinishInterruptedAsync).
 public static class BulkLoader
 {
     private static readonly string[] Tables = ["users", "courses", "enrollments", "price_changes"];
@@ -82,8 +82,8 @@ public static class BulkLoader
         return new LoadReport(users, courses, changes, enrollments, copied, rebuilt, total.Elapsed) { Steps = steps };
     }
 
-    /// Finishes what an interrupted load left to rebuild (or, if that fails, empties its tables). Returns how many
-    /// statements were pending: 0 when the last load ended normally.
+    // Finishes what an interrupted load left to rebuild (or, if that fails, empties its tables). Returns how many
+    // statements were pending: 0 when the last load ended normally.
     public static async Task<int> FinishInterruptedAsync(string ownerConnectionString, CancellationToken ct)
     {
         IReadOnlyList<PendingStatement> pending;
@@ -111,7 +111,7 @@ public static class BulkLoader
 
     private sealed record Rebuild(string Table, string Statement, int Wave, bool Gin);
 
-    /// Drops the unique and foreign keys and the secondary indexes of the loaded tables; returns what puts them back.
+    // Drops the unique and foreign keys and the secondary indexes of the loaded tables; returns what puts them back.
     private static async Task<IReadOnlyList<Rebuild>> DropSecondaryStructuresAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
     {
         var constraints = (await connection.QueryAsync<(string Table, string Name, char Kind, string Definition, string? Index, string Deferrable)>(new CommandDefinition("""
@@ -149,9 +149,9 @@ public static class BulkLoader
         ];
     }
 
-    /// Records the rebuild, longest work first, so the single-threaded builds (a GIN index) start at once and the
-    /// b-trees fill the other connections: by the size of the copied table, a GIN index counting several b-trees (as
-    /// measured). In the transaction that copied the rows.
+    // Records the rebuild, longest work first, so the single-threaded builds (a GIN index) start at once and the
+    // b-trees fill the other connections: by the size of the copied table, a GIN index counting several b-trees. In the
+    // transaction that copied the rows.
     private static async Task<IReadOnlyList<PendingStatement>> JournalAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<Rebuild> rebuild, CancellationToken ct)
     {
         var sizes = (await connection.QueryAsync<(string Table, long Bytes)>(new CommandDefinition(

@@ -4,16 +4,16 @@ using Npgsql;
 
 namespace TechCourse.Admin.Infrastructure.DemoData;
 
-/// One statement a bulk load still has to run, in the order it should start (biggest first).
+// One statement a bulk load still has to run, in the order it should start (biggest first).
 internal sealed record PendingStatement(int Position, int Wave, string Statement);
 
-/// Runs what a bulk load left in bulk_load_pending after its rows committed, wave after wave (1: indexes; 2: unique keys attached to their indexes; 3: foreign keys, which check the loaded rows), each wave over a
-/// few connections at once.
-/// Each statement commits together with the removal of its row. If one fails (or the load is cancelled), the loaded
-/// tables are emptied and the rest runs on the empty tables, so the schema is whole either way.
+// Runs what a bulk load left in bulk_load_pending after its rows committed, wave after wave (1: indexes; 2: unique keys attached to their indexes; 3: foreign keys, which check the loaded rows), each wave over a
+// few connections at once.
+// Each statement commits together with the removal of its row. If one fails (or the load is cancelled), the loaded
+// tables are emptied and the rest runs on the empty tables, so the schema is whole either way.
 internal static class BulkRebuild
 {
-    /// Two cores build faster with three connections (one index's single-threaded phases overlap another's sort).
+    // Two cores build faster with three connections (one index's single-threaded phases overlap another's sort).
     public const int Connections = 3;
     private const string Session = "SET maintenance_work_mem = '1GB'; SET max_parallel_maintenance_workers = 1";
     private const string Tables = "users, courses, enrollments, price_changes";
@@ -46,8 +46,8 @@ internal static class BulkRebuild
     public static Task AnalyzeAsync(string owner, List<LoadStep> steps, Stopwatch load, CancellationToken ct) =>
         InParallelAsync(owner, Tables.Split(", ").Select(t => ($"ANALYZE {t}", (string?)null)), steps, load, ct);
 
-    /// Runs the statements (each with its follow-up in the same transaction) on Connections connections, in order of
-    /// start; the first failure cancels the others.
+    // Runs the statements (each with its follow-up in the same transaction) on Connections connections, in order of
+    // start; the first failure cancels the others.
     private static async Task InParallelAsync(string owner, IEnumerable<(string Statement, string? ThenInSameTransaction)> statements, List<LoadStep> steps,
         Stopwatch load, CancellationToken ct)
     {
@@ -90,7 +90,7 @@ internal static class BulkRebuild
         }
     }
 
-    /// Back to where the load started: no rows, every index and constraint (built on the empty tables at once).
+    // Back to where the load started: no rows, every index and constraint (built on the empty tables at once).
     private static async Task EmptyAsync(string owner)
     {
         await using var connection = new NpgsqlConnection(owner);

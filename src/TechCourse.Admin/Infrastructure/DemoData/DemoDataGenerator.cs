@@ -4,7 +4,7 @@ using Bogus;
 
 namespace TechCourse.Admin.Infrastructure.DemoData;
 
-/// Deterministic demo data: the same seed, scale and end date always give the same rows.
+// Deterministic demo data: the same seed, scale and end date always give the same rows.
 public sealed class DemoDataGenerator
 {
     private static readonly string[] Levels = ["Easy", "Medium", "Hard"];
@@ -22,7 +22,7 @@ public sealed class DemoDataGenerator
          "Cookbook", "Patterns", "Lab", "Certification Prep", "Handbook"];
     private static readonly decimal[] StartingPrices = [0m, 9.99m, 14.99m, 19.99m, 29.99m, 39.99m, 49.99m, 59.99m, 79.99m, 99.99m, 129.99m, 149.99m, 199.99m];
 
-    /// The demo's instructor sign-in (Development only) belongs to this generated instructor, so it has courses.
+    // The demo's instructor sign-in (Development only) belongs to this generated instructor, so it has courses.
     public const string FirstInstructorEmail = "instructor@techcourse.com";
 
     private readonly int seed;

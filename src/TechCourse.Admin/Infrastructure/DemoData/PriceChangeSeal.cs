@@ -4,9 +4,9 @@ using System.Text;
 
 namespace TechCourse.Admin.Infrastructure.DemoData;
 
-/// price_change_hash (0007) for a loaded price change: sha256(previous hash || the jsonb text of
-/// [log_id, course_id, old_price, new_price, epoch seconds, changed_by, source, reason]). Loaded entries have no
-/// changed_by and no reason. The loader's test checks the database's own verification accepts the result.
+// price_change_hash (0007) for a loaded price change: sha256(previous hash || the jsonb text of
+// [log_id, course_id, old_price, new_price, epoch seconds, changed_by, source, reason]). Loaded entries have no
+// changed_by and no reason. The loader's test checks the database's own verification accepts the result.
 public static class PriceChangeSeal
 {
     public static byte[] Hash(byte[] previous, int logId, int courseId, decimal oldPrice, decimal newPrice, DateTimeOffset changedAt, string source)
@@ -21,7 +21,7 @@ public static class PriceChangeSeal
         return SHA256.HashData(bytes);
     }
 
-    /// PostgreSQL's JSON string escaping (escape_json): quotes, backslashes and control characters only.
+    // PostgreSQL's JSON string escaping (escape_json): quotes, backslashes and control characters only.
     private static string JsonString(string value)
     {
         var json = new StringBuilder(value.Length + 2).Append('"');

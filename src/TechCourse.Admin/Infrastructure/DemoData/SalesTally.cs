@@ -4,11 +4,11 @@ using NpgsqlTypes;
 
 namespace TechCourse.Admin.Infrastructure.DemoData;
 
-/// The sales rollups (sql/0010) of the enrollments a bulk load copies, counted while they stream to COPY, so the load
-/// writes the rollups in its own transaction instead of recomputing them from every enrollment afterwards. Same
-/// shapes as sales_rollups_rebuild(): per course, per course title, per UTC day (running totals per quarter hour),
-/// per course and UTC month (running totals per day), the grand total (then sales_difficulty from the courses and
-/// the per-course totals); money in cents.
+// The sales rollups (sql/0010) of the enrollments a bulk load copies, counted while they stream to COPY, so the load
+// writes the rollups in its own transaction instead of recomputing them from every enrollment afterwards. Same
+// shapes as sales_rollups_rebuild(): per course, per course title, per UTC day (running totals per quarter hour),
+// per course and UTC month (running totals per day), the grand total (then sales_difficulty from the courses and
+// the per-course totals); money in cents.
 internal sealed class SalesTally
 {
     private const int QuartersPerDay = 96;
@@ -53,8 +53,8 @@ internal sealed class SalesTally
         List<(DateOnly Day, long[] Cells)> Days,
         List<(DateOnly Month, int CourseId, long[] Cells)> CourseMonths);
 
-    /// One pass over the sorted entries: per course, per UTC day (quarter hours), per course and UTC month (days);
-    /// each row's counts in the first half of its cells, its cents in the second.
+    // One pass over the sorted entries: per course, per UTC day (quarter hours), per course and UTC month (days);
+    // each row's counts in the first half of its cells, its cents in the second.
     private Rollups Fold()
     {
         Array.Sort(keys, amounts, 0, count);
@@ -95,7 +95,7 @@ internal sealed class SalesTally
             courseMonths.OrderBy(m => m.Month).ThenBy(m => m.CourseId).ToList());
     }
 
-    /// Replaces the rollups with the tally, in the load's transaction (the courses are already copied).
+    // Replaces the rollups with the tally, in the load's transaction (the courses are already copied).
     public async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
     {
         var rollups = Fold();
@@ -145,7 +145,7 @@ internal sealed class SalesTally
             """, transaction: transaction, cancellationToken: ct));
     }
 
-    /// The row's running counts, then its running cents.
+    // The row's running counts, then its running cents.
     private static async Task WriteRunningAsync(NpgsqlBinaryImporter writer, long[] cells, int length, CancellationToken ct)
     {
         await writer.WriteAsync(Running(cells, 0, length), NpgsqlDbType.Array | NpgsqlDbType.Bigint, ct);

@@ -3,11 +3,13 @@ using MudBlazor.Services;
 using TechCourse.Admin.Infrastructure.Auth;
 using TechCourse.Admin.Components;
 using TechCourse.Admin.Features.Campaigns;
+using TechCourse.Admin.Features.Analytics;
 using TechCourse.Admin.Features.Courses;
 using TechCourse.Admin.Features.Audit;
 using TechCourse.Admin.Features.Dashboard;
 using TechCourse.Admin.Features.Enrollments;
 using TechCourse.Admin.Features.Sales;
+using TechCourse.Admin.Features.Users;
 using TechCourse.Admin.Infrastructure.Database;
 using TechCourse.Admin.Infrastructure.Reliability;
 using TechCourse.Admin.Infrastructure.Security;
@@ -17,25 +19,24 @@ namespace TechCourse.Admin.Infrastructure.Hosting;
 
 public static class ApplicationServices
 {
-    public static void AddApplicationServices(this IHostApplicationBuilder builder, DatabaseConnections connections)
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton(connections);
-        builder.Services.AddNpgsqlDataSource(DatabaseTuning.Runtime(connections.Runtime, builder.Configuration));
-        builder.AddReliability(connections);
-        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.AddDatabase(new DatabaseStartupWork(MigrateExternalDatabase: false, LoadDemoData: true));
+        builder.AddReliability();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
-        builder.Services.AddSingleton<DashboardQueries>();
-        builder.Services.AddCoursesFeature();
-        builder.Services.AddUsersAndEnrollmentsFeatures();
         builder.Services.AddScoped<ViewerTimeZone>();
-        builder.AddSalesFeature();
+        builder.Services.AddDashboardFeature();
+        builder.Services.AddCoursesFeature();
+        builder.Services.AddUsersFeature();
+        builder.Services.AddEnrollmentsFeature();
+        builder.Services.AddSalesFeature();
+        builder.Services.AddAnalyticsFeature();
+        builder.Services.AddAuditFeature();
         builder.Services.AddSingleton<AccountStore>();
         builder.Services.AddSingleton<SignInService>();
-        builder.Services.AddAuditFeature();
         builder.AddCampaignsFeature();
         builder.AddSessions();
-        var auth = builder.Configuration.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions();
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(options =>
         {
             // Every request checks the cookie's server-side session (sql/0019).
@@ -46,7 +47,7 @@ public static class ApplicationServices
             options.Cookie.HttpOnly = true;
             options.Cookie.SameSite = SameSiteMode.Lax;
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            options.ExpireTimeSpan = auth.CookieLifetime;
+            // Lifetime: Auth:CookieLifetime (AddSessions).
             options.SlidingExpiration = true;
         });
         builder.Services.AddAuthorization();
@@ -75,7 +76,7 @@ public static class ApplicationServices
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 
-    /// Serve the framework's and MudBlazor's _content/ files when a built (not published) app runs outside Development.
+    // Serves the framework's and MudBlazor's _content/ files when a built (not published) app runs outside Development.
     public static void UseBuildOutputStaticAssets(this WebApplicationBuilder builder)
     {
         var manifest = Path.Combine(AppContext.BaseDirectory, $"{builder.Environment.ApplicationName}.staticwebassets.runtime.json");

@@ -1,7 +1,7 @@
 namespace TechCourse.Admin.Infrastructure.Hosting;
 
-/// The app reads the repository's top-level appsettings.json and serves its top-level wwwroot/: from source that is
-/// the folder above src/, once published it is the publish folder itself.
+// The app reads the repository's top-level appsettings.json and serves its top-level wwwroot/: from source that is
+// the folder above src/, once published it is the publish folder itself.
 public static class ContentRoot
 {
     public static string Locate()

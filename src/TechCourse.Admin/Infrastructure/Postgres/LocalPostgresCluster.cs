@@ -8,12 +8,16 @@ namespace TechCourse.Admin.Infrastructure.Postgres;
 public sealed record LocalClusterSettings(string RootDirectory, string? BinDirectory = null, bool Throwaway = false)
 {
     public IReadOnlyDictionary<string, string> ServerSettings { get; init; } = new Dictionary<string, string>();
+
+    // Null: a free port. A caller that must hand out connection strings before the server runs plans one (PlanPort).
+    public int? Port { get; init; }
 }
 
-/// A private PostgreSQL cluster started from the machine's server binaries: data, password and log under one folder.
+// A private PostgreSQL cluster started from the machine's server binaries: data, password and log under one folder.
 public sealed class LocalPostgresCluster : IAsyncDisposable
 {
     public const string Superuser = "postgres";
+    public const string SuperuserPasswordFile = "superuser.password";
     private readonly LocalClusterSettings settings;
     private readonly string binDirectory;
     private readonly ServerOsUser osUser;
@@ -54,7 +58,7 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         Directory.CreateDirectory(root);
 
         await using var startLock = await AcquireStartLockAsync(root, ct);
-        var password = SecretFile.ReadOrCreate(Path.Combine(root, "superuser.password"));
+        var password = SecretFile.ReadOrCreate(Path.Combine(root, SuperuserPasswordFile));
 
         if (!File.Exists(Path.Combine(DataDirectoryOf(root), "PG_VERSION")))
             await InitializeAsync(settings, bin, osUser, password, ct);
@@ -62,16 +66,31 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         var runningPort = await RunningPortAsync(bin, osUser, root, ct);
         if (runningPort is { } port)
         {
+            if (settings.Port is { } planned && planned != port)
+                throw new EnvironmentProblemException(
+                    $"Another instance started the PostgreSQL cluster in {root} on port {port} while this one was starting; start this one again to share it.");
             // A cluster left running by an instance that died is adopted; one whose starter still runs is shared.
             var adopt = !OwnerIsAlive(root);
             if (adopt) RecordOwner(root);
             return new LocalPostgresCluster(settings, bin, osUser, password, port, ownsServer: adopt);
         }
 
-        var freePort = FreeTcpPort();
-        await StartServerAsync(settings, bin, osUser, freePort, ct);
+        var newPort = settings.Port ?? FreeTcpPort();
+        await StartServerAsync(settings, bin, osUser, newPort, ct);
         RecordOwner(root);
-        return new LocalPostgresCluster(settings, bin, osUser, password, freePort, ownsServer: true);
+        return new LocalPostgresCluster(settings, bin, osUser, password, newPort, ownsServer: true);
+    }
+
+    // The port the cluster in root listens on if its server runs, else a free one to start it on.
+    public static int PlanPort(string root)
+    {
+        var pidFile = Path.Combine(DataDirectoryOf(Path.GetFullPath(root)), "postmaster.pid");
+        if (File.Exists(pidFile))
+        {
+            var lines = File.ReadAllLines(pidFile);
+            if (lines.Length > 3 && int.TryParse(lines[0].Trim(), out var pid) && IsAlive(pid) && int.TryParse(lines[3].Trim(), out var port)) return port;
+        }
+        return FreeTcpPort();
     }
 
     public async Task StopAsync(CancellationToken ct = default)
@@ -115,11 +134,9 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         }
     }
 
-    /// glibc's allocator settings for the server: allocations under 16 MiB come from the heap (not mmap) and up to 64 MiB
-    /// of freed memory stays with the backend. With glibc's defaults a backend hands the memory of a query's sort or
-    /// hash table (a megabyte or two) back to the kernel when the query ends and page-faults it in again on the next
-    /// one; on this machine that made sales by day over two years 2.5× slower in sessions whose first such call was
-    /// small (docs/benchmarks.md, issue 8).
+    // glibc's allocator settings for the server: allocations under 16 MiB come from the heap (not mmap) and up to 64 MiB
+    // of freed memory stays with the backend. With glibc's defaults a backend hands a query's sort or hash table back to
+    // the kernel when the query ends and page-faults it in again on the next one (docs/benchmarks.md).
     public static readonly IReadOnlyList<string> ServerAllocatorEnvironment = ["MALLOC_MMAP_THRESHOLD_=16777216", "MALLOC_TRIM_THRESHOLD_=67108864"];
 
     private static async Task StartServerAsync(LocalClusterSettings settings, string bin, ServerOsUser osUser, int port, CancellationToken ct)
@@ -162,7 +179,11 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
     {
         var path = Path.Combine(root, "owner.pid");
         if (!File.Exists(path) || !int.TryParse(File.ReadAllText(path).Trim(), out var pid)) return false;
-        if (pid == Environment.ProcessId) return true;
+        return pid == Environment.ProcessId || IsAlive(pid);
+    }
+
+    private static bool IsAlive(int pid)
+    {
         try
         {
             using var process = System.Diagnostics.Process.GetProcessById(pid);

@@ -2,9 +2,15 @@ using TechCourse.Admin.Infrastructure.Hosting;
 
 namespace TechCourse.Admin.Infrastructure.Postgres;
 
+// Finds the PostgreSQL server binaries; installing them is the job of the README's commands and .ci/run, never the app's.
 public static class PostgresBinaries
 {
-    public static async Task<string> LocateAsync(string? configuredDirectory, CancellationToken ct)
+    private const string InstalledRoot = "/usr/lib/postgresql";
+    private static readonly string[] PgConfigCommands = ["pg_config", "/usr/bin/pg_config"];
+
+    public static Task<string> LocateAsync(string? configuredDirectory, CancellationToken ct) => LocateAsync(configuredDirectory, InstalledRoot, PgConfigCommands, ct);
+
+    public static async Task<string> LocateAsync(string? configuredDirectory, string installedRoot, IReadOnlyList<string> pgConfigCommands, CancellationToken ct)
     {
         if (!string.IsNullOrWhiteSpace(configuredDirectory))
         {
@@ -12,19 +18,14 @@ public static class PostgresBinaries
             throw new EnvironmentProblemException(
                 $"EmbeddedPostgres:BinDirectory is '{configuredDirectory}', but it holds no PostgreSQL server (pg_ctl, initdb, postgres).");
         }
-
-        var found = await FindAsync(ct);
-        if (found is not null) return found;
-
-        await SystemPackages.EnsureInstalledAsync("postgresql", () => FindInstalled() is not null,
-            "The embedded PostgreSQL cluster (used when ConnectionStrings:TechCourse is empty)", ct);
-        return FindInstalled() ?? throw new EnvironmentProblemException(
-            "PostgreSQL was installed but its server binaries were not found under /usr/lib/postgresql/*/bin.");
+        return await FromPgConfigAsync(pgConfigCommands, ct) ?? Installed(installedRoot) ?? throw new EnvironmentProblemException(
+            "the embedded database (ConnectionStrings:TechCourse is empty) needs the PostgreSQL server, which is not installed: " +
+            "install the Debian package 'postgresql' (sudo apt-get install -y postgresql) or set EmbeddedPostgres:BinDirectory.");
     }
 
-    private static async Task<string?> FindAsync(CancellationToken ct)
+    private static async Task<string?> FromPgConfigAsync(IReadOnlyList<string> commands, CancellationToken ct)
     {
-        foreach (var pgConfig in new[] { "pg_config", "/usr/bin/pg_config" })
+        foreach (var pgConfig in commands)
         {
             try
             {
@@ -37,12 +38,11 @@ public static class PostgresBinaries
                 // pg_config is not on this machine; try the next way.
             }
         }
-        return FindInstalled();
+        return null;
     }
 
-    private static string? FindInstalled()
+    private static string? Installed(string root)
     {
-        const string root = "/usr/lib/postgresql";
         if (!Directory.Exists(root)) return null;
         return Directory.GetDirectories(root)
             .Select(directory => (Version: int.TryParse(Path.GetFileName(directory), out var v) ? v : 0, Bin: Path.Combine(directory, "bin")))

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 
 namespace TechCourse.Admin.Infrastructure.Postgres;
 
-/// A generated password kept in a file only its owner may read, created on first use.
+// A generated password kept in a file only its owner may read, created on first use.
 public static class SecretFile
 {
     public static string ReadOrCreate(string path)

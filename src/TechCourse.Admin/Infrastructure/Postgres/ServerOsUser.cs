@@ -2,7 +2,7 @@ using TechCourse.Admin.Infrastructure.Hosting;
 
 namespace TechCourse.Admin.Infrastructure.Postgres;
 
-/// PostgreSQL refuses to run as root: when we are root, the server runs as an unprivileged system user.
+// PostgreSQL refuses to run as root: when we are root, the server runs as an unprivileged system user.
 public sealed class ServerOsUser
 {
     private ServerOsUser(string? name) => Name = name;

@@ -2,8 +2,8 @@ using System.Diagnostics;
 
 namespace TechCourse.Admin.Infrastructure.Reliability;
 
-/// The reference a user quotes for an unexpected error: the W3C trace id of the request (or circuit event), which the
-/// structured log carries with the error.
+// The reference a user quotes for an unexpected error: the W3C trace id of the request (or circuit event), which the
+// structured log carries with the error.
 public static class CorrelationId
 {
     private const string ItemKey = "TechCourse.CorrelationId";

@@ -27,11 +27,11 @@ public sealed record LoadTestReport(
         (Passed ? "All invariants hold." : $"VIOLATIONS: {string.Join("; ", Violations)}");
 }
 
-/// Concurrent writers changing prices and enrolling students through the pages' own classes, then checks: every committed price change has exactly one price_changes row and
-/// no row exists for a change not reported committed; each course's price is its last logged new price; no enrollment is
-/// duplicated; the enrollments' count and sum(amount_paid) equal what the writers report as committed.
-/// every sales rollup matches enrollments; the audit hash chain (sealed first) verifies. A price change whose outcome is unknown (connection lost) is resolved by
-/// reading its reason back.
+// Concurrent writers changing prices and enrolling students through the pages' own classes, then checks: every committed price change has exactly one price_changes row and
+// no row exists for a change not reported committed; each course's price is its last logged new price; no enrollment is
+// duplicated; the enrollments' count and sum(amount_paid) equal what the writers report as committed.
+// every sales rollup matches enrollments; the audit hash chain (sealed first) verifies. A price change whose outcome is unknown (connection lost) is resolved by
+// reading its reason back.
 public static class LoadTest
 {
     public static async Task<LoadTestReport> RunAsync(string runtimeConnection, string ownerConnection, LoadTestOptions options,
@@ -53,7 +53,7 @@ public static class LoadTest
             ledger.NotSaved, ledger.Duplicates, ledger.Conflicts, ledger.Retried, resolved, violations);
     }
 
-    /// No write may wait forever on a server that went away: connect and command timeouts bound every attempt.
+    // No write may wait forever on a server that went away: connect and command timeouts bound every attempt.
     private static string Bounded(string connectionString, LoadTestOptions options) => new NpgsqlConnectionStringBuilder(connectionString)
     {
         MaxPoolSize = Math.Max(options.Writers + 5, 10), Timeout = 5, CommandTimeout = 15, CancellationTimeout = 2000,
@@ -74,9 +74,9 @@ public static class LoadTest
 
     private static readonly HashSet<string> Transient = [DatabaseErrors.Unavailable, DatabaseErrors.TimedOut, DatabaseErrors.Conflict];
 
-    /// Each writer does what the pages do: the courses page's CoursesStore.UpdatePriceAsync (expected price, reason) and
-    /// the enrollment form's EnrollmentsQueries.EnrollAsync (shown price, request token). A "not saved, try again" on an
-    /// enrollment is retried with the same token, as the form does, so a commit whose answer was lost is not repeated.
+    // Each writer does what the pages do: the courses page's CoursesStore.UpdatePriceAsync (expected price, reason) and
+    // the enrollment form's EnrollmentsQueries.EnrollAsync (shown price, request token). A "not saved, try again" on an
+    // enrollment is retried with the same token, as the form does, so a commit whose answer was lost is not repeated.
     private static async Task WriteAsync(int writer, NpgsqlDataSource runtime, Actor actor, int[] courses, Guid[] students, Ledger ledger, CancellationToken stop)
     {
         var random = new Random(writer * 7919 + 17);

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Diagnostics;
 
 namespace TechCourse.Admin.Infrastructure.Reliability;
 
-/// Logs every unhandled request error once with its correlation id, then lets the /error page explain it.
+// Logs every unhandled request error once with its correlation id, then lets the /error page explain it.
 public sealed class UnhandledErrorLogger(ILogger<UnhandledErrorLogger> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)

@@ -2,15 +2,16 @@ using System.Xml.Linq;
 using Dapper;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Npgsql;
+using TechCourse.Admin.Infrastructure.Database;
 
 namespace TechCourse.Admin.Infrastructure.Security;
 
-/// Data Protection's key ring in the data_protection_keys table, each key encrypted with the key ring's certificate
-/// (KeyRingCertificate) before it gets here. The runtime login reads the ring; new keys are written through the schema
-/// owner's connection, since a login that could insert a key it knows could forge cookies. While the database is
-/// unreachable the last ring read is served and new keys wait in memory; they are written on the next successful read,
-/// so nothing is lost.
-public sealed class PostgresXmlRepository(NpgsqlDataSource dataSource, Database.DatabaseConnections connections, ILogger<PostgresXmlRepository> logger) : IXmlRepository
+// Data Protection's key ring in the data_protection_keys table, each key encrypted with the key ring's certificate
+// (KeyRingCertificate) before it gets here. The runtime login reads the ring; new keys are written through the schema
+// owner's connection, since a login that could insert a key it knows could forge cookies. While the database is
+// unreachable the last ring read is served and new keys wait in memory; they are written on the next successful read,
+// so nothing is lost.
+public sealed class PostgresXmlRepository(NpgsqlDataSource dataSource, DatabaseConnections connections, ILogger<PostgresXmlRepository> logger) : IXmlRepository
 {
     private readonly Lock gate = new();
     private readonly List<(string Name, string Xml)> pending = [];

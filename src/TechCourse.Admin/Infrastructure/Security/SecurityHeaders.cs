@@ -1,7 +1,7 @@
 namespace TechCourse.Admin.Infrastructure.Security;
 
-/// Headers on every response. The CSP allows only this origin's scripts (Blazor Server needs no eval) plus the inline
-/// import map carrying this response's nonce, and its circuit WebSocket; styles may be inline (MudBlazor style attributes).
+// Headers on every response. The CSP allows only this origin's scripts (Blazor Server needs no eval) plus the inline
+// import map carrying this response's nonce, and its circuit WebSocket; styles may be inline (MudBlazor style attributes).
 public static class SecurityHeaders
 {
     private const string NonceKey = "TechCourse.CspNonce";

@@ -2,20 +2,22 @@ using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using TechCourse.Admin.Infrastructure.Configuration;
 
 namespace TechCourse.Admin.Infrastructure.Security;
 
-/// Sign-in attempts are limited per client IP (the rate-limiting middleware) and per account and IP (the email typed,
-/// from that address: someone else's attempts never hold the owner back), on top of the database lockout after repeated
-/// failures. RateLimiting:SignInPerIpPerMinute / SignInPerAccountPerMinute.
+// Sign-in attempts are limited per client IP (the rate-limiting middleware) and per account and IP (the email typed,
+// from that address: someone else's attempts never hold the owner back), on top of the database lockout after repeated
+// failures. RateLimiting:SignInPerIpPerMinute / SignInPerAccountPerMinute.
 public sealed class SignInRateLimits : IDisposable
 {
     public const string IpPolicy = "sign-in-per-ip";
     private readonly PartitionedRateLimiter<string> perAccount;
 
-    public SignInRateLimits(IConfiguration configuration)
+    public SignInRateLimits(IOptions<RateLimitingOptions> options)
     {
-        var limit = configuration.GetValue("RateLimiting:SignInPerAccountPerMinute", 10);
+        var limit = options.Value.SignInPerAccountPerMinute;
         perAccount = PartitionedRateLimiter.Create<string, string>(email => RateLimitPartition.GetSlidingWindowLimiter(email, _ => Window(limit)));
     }
 
@@ -34,13 +36,14 @@ public sealed class SignInRateLimits : IDisposable
         return lease.IsAcquired;
     }
 
-    public static void AddSignInRateLimits(IServiceCollection services, IConfiguration configuration)
+    public static void AddSignInRateLimits(IServiceCollection services)
     {
+        services.AddSettings<RateLimitingOptions>();
         services.AddSingleton<SignInRateLimits>();
         services.AddRateLimiter(options =>
         {
-            var perIp = configuration.GetValue("RateLimiting:SignInPerIpPerMinute", 60);
-            options.AddPolicy(IpPolicy, http => RateLimitPartition.GetSlidingWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => Window(perIp)));
+            options.AddPolicy(IpPolicy, http => RateLimitPartition.GetSlidingWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => Window(http.RequestServices.GetRequiredService<IOptions<RateLimitingOptions>>().Value.SignInPerIpPerMinute)));
             options.OnRejected = (context, ct) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
@@ -81,7 +84,7 @@ public sealed class SignInRateLimits : IDisposable
 
 public static class SignInRateLimitEndpoints
 {
-    /// Applied to POST /account/sign-in: the IP policy, then the per-account-and-IP limit on the email in the form.
+    // Applied to POST /account/sign-in: the IP policy, then the per-account-and-IP limit on the email in the form.
     public static RouteHandlerBuilder WithSignInRateLimits(this RouteHandlerBuilder endpoint) => endpoint
         .RequireRateLimiting(SignInRateLimits.IpPolicy)
         .AddEndpointFilter(async (context, next) =>

@@ -2,15 +2,15 @@ using System.Globalization;
 
 namespace TechCourse.Admin.Infrastructure.Time;
 
-/// Which of the two instants a wall-clock time that happens twice (the hour the clocks go back) means.
+// Which of the two instants a wall-clock time that happens twice (the hour the clocks go back) means.
 public enum RepeatedTime { Ask, Earlier, Later }
 
-/// A wall-clock time in a zone, resolved to an instant: exactly one, none (it falls in the hour the clocks skip), or two.
+// A wall-clock time in a zone, resolved to an instant: exactly one, none (it falls in the hour the clocks skip), or two.
 public abstract record LocalResolution
 {
     public sealed record Exact(DateTimeOffset Instant) : LocalResolution;
 
-    /// The clocks jump from GapStart to GapEnd (local times); Next is the first instant after the gap.
+    // The clocks jump from GapStart to GapEnd (local times); Next is the first instant after the gap.
     public sealed record Skipped(DateTime Local, DateTime GapStart, DateTime GapEnd, DateTimeOffset Next, string Zone) : LocalResolution
     {
         public string Message => $"{LocalTimes.Format(Local)} does not exist in {Zone}: on {Local.ToString("d MMMM yyyy", LocalTimes.Us)} the clocks " +
@@ -25,8 +25,8 @@ public abstract record LocalResolution
     }
 }
 
-/// Wall-clock times picked in a viewer's zone, to instants: the start and end of a campaign are stored as timestamptz,
-/// and a time that does not exist or exists twice at a DST change is never silently moved.
+// Wall-clock times picked in a viewer's zone, to instants: the start and end of a campaign are stored as timestamptz,
+// and a time that does not exist or exists twice at a DST change is never silently moved.
 public static class LocalTimes
 {
     internal static readonly CultureInfo Us = CultureInfo.GetCultureInfo("en-US");
@@ -50,7 +50,7 @@ public static class LocalTimes
         return new LocalResolution.Exact(new DateTimeOffset(local, zone.GetUtcOffset(local)));
     }
 
-    /// The instant, when there is exactly one or the user said which; otherwise the message that asks.
+    // The instant, when there is exactly one or the user said which; otherwise the message that asks.
     public static (DateTimeOffset? Instant, string? Error) Pick(DateTime local, TimeZoneInfo zone, RepeatedTime choice) => Resolve(local, zone) switch
     {
         LocalResolution.Exact exact => (exact.Instant, null),

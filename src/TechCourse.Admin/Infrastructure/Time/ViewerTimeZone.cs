@@ -3,8 +3,8 @@ using Microsoft.JSInterop;
 
 namespace TechCourse.Admin.Infrastructure.Time;
 
-/// The signed-in viewer's time zone, read once per circuit from the browser. Until it is known (prerendering, or a
-/// browser that reports nothing usable) times are shown in UTC, and the label says so.
+// The signed-in viewer's time zone, read once per circuit from the browser. Until it is known (prerendering, or a
+// browser that reports nothing usable) times are shown in UTC, and the label says so.
 public sealed class ViewerTimeZone(IJSRuntime js)
 {
     private TimeZoneInfo? zone;
@@ -13,7 +13,7 @@ public sealed class ViewerTimeZone(IJSRuntime js)
 
     public string Label => Current.Id;
 
-    /// Call from OnAfterRenderAsync(firstRender) and re-render when the answer differs from UTC.
+    // Call from OnAfterRenderAsync(firstRender) and re-render when the answer differs from UTC.
     public async Task<TimeZoneInfo> GetAsync(CancellationToken ct = default)
     {
         if (zone is not null) return zone;

@@ -5,7 +5,7 @@ using TechCourse.Admin.Tests.Support;
 
 namespace TechCourse.Admin.Tests.Features.Account;
 
-/// Direct SQL as the runtime role (techcourse_app): what the database itself allows, whatever the app does.
+// Direct SQL as the runtime role (techcourse_app): what the database itself allows, whatever the app does.
 public sealed class DatabasePrivilegeTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IAsyncLifetime
 {
     private Guid ada, bob, admin;

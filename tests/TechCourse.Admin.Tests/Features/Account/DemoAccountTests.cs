@@ -31,9 +31,7 @@ public sealed class DemoAccountTests
     public async Task Demo_data_creates_sign_ins_only_when_asked_to_in_development(bool withDemoAccounts, long expectedCredentials)
     {
         await using var database = await TestDatabase.CreateAsync();
-        await using var startup = await DatabaseStartup.ConnectAsync(database.Configuration, RepositoryPaths.Root, NullLogger.Instance, CancellationToken.None);
-
-        await startup.LoadDemoDataIfEmptyAsync(NullLogger.Instance, withDemoAccounts, CancellationToken.None);
+        await DemoDataStartup.LoadIfEmptyAsync(database.ConnectionString, withDemoAccounts, NullLogger.Instance, CancellationToken.None);
 
         await using var connection = await database.DataSource.OpenConnectionAsync();
         Assert.Equal(expectedCredentials, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM user_credentials"));

@@ -11,7 +11,7 @@ public sealed class RouteAuthorizationMatrixTests(RunningAppFixture app) : IClas
 {
     private static readonly string[] PublicRoutes = ["/account/sign-in", "/not-found", "/error"];
 
-    /// Who may open each page. A page added without a line here fails the discovery test below.
+    // Who may open each page. A page added without a line here fails the discovery test below.
     private static readonly Dictionary<string, string[]> Expected = new()
     {
         ["/"] = [StaffRoles.Admin, StaffRoles.Instructor, StaffRoles.Accounting],

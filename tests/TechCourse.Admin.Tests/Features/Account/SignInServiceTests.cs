@@ -40,9 +40,9 @@ public sealed class SignInServiceTests(DatabaseFixture database) : IClassFixture
     {
         var email = await StaffAsync(StaffRoles.Instructor);
         for (var i = 0; i < SignInService.MaxFailures; i++)
-            await NewService().SignInAsync(email, "wrong password!", "10.0.0.1", CancellationToken.None);
+            await NewService().SignInAsync(email, "wrong password!", "127.0.0.2", CancellationToken.None);
 
-        var afterRestart = await NewService().SignInAsync(email, Password, "10.0.0.1", CancellationToken.None);
+        var afterRestart = await NewService().SignInAsync(email, Password, "127.0.0.2", CancellationToken.None);
 
         Assert.Equal(SignInOutcome.LockedOut, afterRestart.Outcome);
         Assert.Contains("locked", afterRestart.Message, StringComparison.Ordinal);

@@ -87,7 +87,7 @@ public sealed class AnalyticsQueriesTests
         Assert.Equal(all.Take(2).Select(p => (p.CourseId, p.Total)), firstTwo.Select(p => (p.CourseId, p.Total)));
     }
 
-    /// A fresh database with one instructor and, in this order, a course (price 10) per title and quiz metadata.
+    // A fresh database with one instructor and, in this order, a course (price 10) per title and quiz metadata.
     private static async Task<TestDatabase> CoursesWithMetadataAsync(params (string Title, string? Metadata)[] courses)
     {
         var database = await TestDatabase.CreateAsync();

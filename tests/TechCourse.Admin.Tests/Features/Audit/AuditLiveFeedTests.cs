@@ -64,19 +64,34 @@ public sealed class AuditLiveFeedTests(DatabaseFixture database) : IClassFixture
         return await channel.Reader.ReadAsync(timeout.Token);
     }
 
-    /// A listener (with its sealer) on the class's database; waits until it listens and drains what it said so far.
+    // A listener (with its sealer) on the class's database; waits until it listens and has passed on everything said
+    // so far: notifications arrive in order, so once a marker sent after the seal arrives, the seal's has too.
     private async Task<Live> LiveAsync()
     {
         var feed = new AuditLiveFeed(NullLogger<AuditLiveFeed>.Instance);
         var received = Channel.CreateUnbounded<AuditNotice>();
         var listener = new AuditListener(database.DataSource, feed, new AuditChain(database.DataSource), NullLogger<AuditListener>.Instance);
         await listener.StartAsync(CancellationToken.None);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!feed.IsListening && DateTime.UtcNow < deadline) await Task.Delay(50);
+        await Eventually.WaitForAsync(() => feed.IsListening, TimeSpan.FromSeconds(30), "the listener to listen");
         await new AuditChain(database.DataSource).SealAsync(CancellationToken.None);
-        await Task.Delay(200);
+        var marker = TaskCompletionSourceFor(feed, out var draining);
+        await using (var connection = await database.DataSource.OpenConnectionAsync())
+            await connection.ExecuteAsync("SELECT pg_notify(@channel, '{\"id\": -1, \"course_id\": -1}')", new { channel = AuditListener.Channel });
+        await marker.WaitAsync(TimeSpan.FromSeconds(30));
+        draining.Dispose();
         var subscription = feed.Subscribe(notice => received.Writer.WriteAsync(notice).AsTask());
         return new Live(listener, subscription, received);
+    }
+
+    private static Task TaskCompletionSourceFor(AuditLiveFeed feed, out IDisposable subscription)
+    {
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        subscription = feed.Subscribe(notice =>
+        {
+            if (notice is { Kind: AuditNoticeKind.Entry, LogId: -1 }) arrived.TrySetResult();
+            return Task.CompletedTask;
+        });
+        return arrived.Task;
     }
 
     private sealed record Live(AuditListener Listener, IDisposable Subscription, Channel<AuditNotice> Received) : IAsyncDisposable

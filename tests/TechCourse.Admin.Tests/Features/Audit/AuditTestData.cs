@@ -22,8 +22,8 @@ internal static class AuditTestData
             new { instructor, title = $"Course {Guid.NewGuid():N}"[..15], price });
     }
 
-    /// A price change made the way the app makes it: as the runtime role, inside an actor transaction (through a live
-    /// session of that actor's user, opened here when the actor has none).
+    // A price change made the way the app makes it: as the runtime role, inside an actor transaction (through a live
+    // session of that actor's user, opened here when the actor has none).
     public static async Task ChangePriceAsAsync(NpgsqlDataSource dataSource, Actor actor, int course, decimal price, string? reason = null)
     {
         if (actor.Session is null) actor = await Support.TestSessions.ActorAsync(dataSource, actor.UserId, actor.Email, actor.Role);

@@ -6,7 +6,7 @@ using TechCourse.Admin.Tests.Support;
 
 namespace TechCourse.Admin.Tests.Features.Audit;
 
-/// A campaign's entries carry its id inside the hash chain's canonical content; entries without one hash as before.
+// A campaign's entries carry its id inside the hash chain's canonical content; entries without one hash as before.
 public sealed class CampaignAuditChainTests
 {
     [Fact]

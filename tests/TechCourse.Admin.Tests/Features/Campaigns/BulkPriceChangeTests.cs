@@ -5,7 +5,7 @@ using TechCourse.Admin.Tests.Support;
 
 namespace TechCourse.Admin.Tests.Features.Campaigns;
 
-/// A bulk change applied now: previewed course by course, then applied in one transaction with one reason, or not at all.
+// A bulk change applied now: previewed course by course, then applied in one transaction with one reason, or not at all.
 public sealed class BulkPriceChangeTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
 {
     private readonly CampaignTestData data = new(database.Database);

@@ -7,8 +7,8 @@ using TechCourse.Admin.Tests.Support;
 
 namespace TechCourse.Admin.Tests.Features.Campaigns;
 
-/// People, courses and campaigns of one test, written as the owner; the code under test runs as the runtime role.
-/// Instead of waiting for a campaign's start or end, a test moves the campaign back in time (Due…Async).
+// People, courses and campaigns of one test, written as the owner; the code under test runs as the runtime role.
+// Instead of waiting for a campaign's start or end, a test moves the campaign back in time (Due…Async).
 public sealed class CampaignTestData(TestDatabase database)
 {
     public PeopleAndCourses People { get; } = new(database);
@@ -17,7 +17,7 @@ public sealed class CampaignTestData(TestDatabase database)
     public CampaignSteps Steps => new(People.Runtime);
 
     public CampaignScheduler Scheduler(int workers = 2) =>
-        new(Steps, Options.Create(new CampaignOptions { Workers = workers }), NullLogger<CampaignScheduler>.Instance);
+        new(Steps, Options.Create(new CampaignSettings { Workers = workers }), NullLogger<CampaignScheduler>.Instance);
 
     public Task<Actor> InstructorAsync() => People.StaffAsync(StaffRoles.Instructor);
 
@@ -39,7 +39,7 @@ public sealed class CampaignTestData(TestDatabase database)
         return prices;
     }
 
-    /// A campaign scheduled through the store, an hour ahead (and ending an hour later unless endless).
+    // A campaign scheduled through the store, an hour ahead (and ending an hour later unless endless).
     public async Task<int> ScheduleAsync(Actor actor, int[] courses, PriceOperation operation, string reason = "Spring sale", bool endless = false)
     {
         var start = DateTimeOffset.UtcNow.AddHours(1);
@@ -49,10 +49,10 @@ public sealed class CampaignTestData(TestDatabase database)
         return result.CampaignId!.Value;
     }
 
-    /// Moves the campaign back in time so that its start has just come.
+    // Moves the campaign back in time so that its start has just come.
     public Task StartDueAsync(int campaign) => ShiftAsync(campaign, "starts_at");
 
-    /// Moves the campaign back in time so that its end has just come.
+    // Moves the campaign back in time so that its end has just come.
     public Task EndDueAsync(int campaign) => ShiftAsync(campaign, "ends_at");
 
     private Task ShiftAsync(int campaign, string column) => People.ExecuteAsync($"""
@@ -81,7 +81,7 @@ public sealed class CampaignTestData(TestDatabase database)
             """, new { courses })).AsList();
     }
 
-    /// Runs scheduler rounds until none is due (at most a few), as one app instance would.
+    // Runs scheduler rounds until none is due (at most a few), as one app instance would.
     public async Task RunDueStepsAsync(CampaignScheduler? scheduler = null)
     {
         scheduler ??= Scheduler();

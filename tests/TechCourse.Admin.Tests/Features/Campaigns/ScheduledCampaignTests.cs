@@ -8,8 +8,8 @@ using TechCourse.Admin.Tests.Support;
 
 namespace TechCourse.Admin.Tests.Features.Campaigns;
 
-/// Scheduled campaigns: applied at their start and reverted at their end by the scheduler, exactly once, as the user
-/// who scheduled them with that user's rights at that moment.
+// Scheduled campaigns: applied at their start and reverted at their end by the scheduler, exactly once, as the user
+// who scheduled them with that user's rights at that moment.
 public sealed class ScheduledCampaignTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
 {
     private readonly CampaignTestData data = new(database.Database);
@@ -105,15 +105,11 @@ public sealed class ScheduledCampaignTests(DatabaseFixture database) : IClassFix
 
     private async Task<int> WaitForBlockedStepAsync()
     {
-        for (var i = 0; i < 200; i++)
-        {
-            var backend = await data.People.ScalarAsync<int?>("""
-                SELECT pid FROM pg_stat_activity WHERE query LIKE '%price_campaign_run%' AND wait_event_type = 'Lock' AND pid <> pg_backend_pid() LIMIT 1
-                """);
-            if (backend is { } pid) return pid;
-            await Task.Delay(50);
-        }
-        throw new TimeoutException("the campaign's step never waited for the held course");
+        int? backend = null;
+        await Eventually.WaitForAsync(async () => (backend = await data.People.ScalarAsync<int?>("""
+            SELECT pid FROM pg_stat_activity WHERE query LIKE '%price_campaign_run%' AND wait_event_type = 'Lock' AND pid <> pg_backend_pid() LIMIT 1
+            """)) is not null, TimeSpan.FromSeconds(30), "the campaign's step to wait for the held course");
+        return backend!.Value;
     }
 
     [Fact]

@@ -12,7 +12,8 @@ namespace TechCourse.Admin.Tests.Features.Courses;
 
 public sealed class CourseDialogTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    // A bound for a slow, shared machine; every wait ends as soon as its condition holds.
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
     private readonly CourseTestData data = new(database.Database);
 
     private async Task<(BunitContext Context, IRenderedComponent<MudDialogProvider> Dialogs, IDialogReference Reference)> OpenAsync(Actor actor, int? courseId)
@@ -35,6 +36,9 @@ public sealed class CourseDialogTests(DatabaseFixture database) : IClassFixture<
     // Every interaction is awaited: MudBlazor's input handlers are asynchronous and re-render when they finish, which gives
     // the dialog's buttons new event handler ids. bUnit's synchronous Click/Change/Input do not wait for the handler, so
     // a following click could be dispatched to an id that a late re-render had just removed, and the save was lost.
+    // A dialog's result is awaited as a task, not through WaitForAssertion: that re-checks only when the provider renders,
+    // and the result is set after the provider's last render when the dialog closes, so the check could wait for its
+    // timeout however early the save had finished.
     private static Task ClickAsync(IRenderedComponent<MudDialogProvider> dialogs, string text) =>
         dialogs.FindAll("button").Single(b => b.TextContent.Trim() == text).ClickAsync(new MouseEventArgs());
 
@@ -84,8 +88,7 @@ public sealed class CourseDialogTests(DatabaseFixture database) : IClassFixture<
         await Field(dialogs, "Reason for a price change (optional)").InputAsync(new ChangeEventArgs { Value = "new edition" });
         await ClickAsync(dialogs, "Save");
 
-        dialogs.WaitForAssertion(() => Assert.True(reference.Result.IsCompleted, dialogs.Markup), Wait);
-        var result = await reference.Result;
+        var result = await reference.Result.WaitAsync(Wait);
         Assert.False(result!.Canceled);
         var saved = JsonNode.Parse(await data.ScalarAsync<string>("SELECT quiz_metadata::text FROM courses WHERE course_id = @course", new { course }))!;
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"questions": 10, "difficulty": "Easy", "passing_score": 75, "proctoring": {"webcam": true}}"""), saved), saved.ToJsonString());
@@ -108,5 +111,10 @@ public sealed class CourseDialogTests(DatabaseFixture database) : IClassFixture<
         dialogs.WaitForAssertion(() => Assert.Contains($"changed by {admin.Email}", dialogs.Find("[data-testid=conflict-message]").TextContent, StringComparison.Ordinal), Wait);
         Assert.Equal(44m, await data.ScalarAsync<decimal>("SELECT price FROM courses WHERE course_id = @course", new { course }));
         Assert.False(saving.IsCompleted);
+
+        // Keeping theirs ends the save (no handler is left waiting on a dialog when the context is disposed).
+        await ClickAsync(dialogs, "Keep theirs");
+        await saving.WaitAsync(Wait);
+        Assert.Equal(44m, await data.ScalarAsync<decimal>("SELECT price FROM courses WHERE course_id = @course", new { course }));
     }
 }

@@ -5,8 +5,8 @@ using TechCourse.Admin.Tests.Support;
 
 namespace TechCourse.Admin.Tests.Features.Courses;
 
-/// Each test makes its own instructors and courses (unique emails) in a class-shared database, and reads them back as
-/// the runtime role, so row-level security and privileges apply exactly as in the app.
+// Each test makes its own instructors and courses (unique emails) in a class-shared database, and reads them back as
+// the runtime role, so row-level security and privileges apply exactly as in the app.
 public sealed class CourseTestData(TestDatabase database)
 {
     public NpgsqlDataSource Runtime { get; } = NpgsqlDataSource.Create(

@@ -45,7 +45,7 @@ public sealed class CoursesPageTests(DatabaseFixture database) : IClassFixture<D
         Assert.DoesNotContain("Rust by Bob", page.Markup, StringComparison.Ordinal);
 
         await page.Find("input").InputAsync(new ChangeEventArgs { Value = "rust" });
-        await Task.Delay(600); // the search box waits 300 ms after the last keystroke
+        // The search box waits 300 ms after the last keystroke; the grid re-renders when the search's page arrives.
         page.WaitForAssertion(() => Assert.Single(Titles(page)), Wait);
         Assert.Contains("Rust for beginners", page.Find("[data-testid=courses-grid] tbody").TextContent, StringComparison.Ordinal);
         Assert.Contains("q=rust", context.Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal);
@@ -315,15 +315,15 @@ public sealed class CoursesPageTests(DatabaseFixture database) : IClassFixture<D
     private static IRenderedComponent<MudNumericField<T>> Number<T>(IRenderedComponent<CoursesPage> page, string label) =>
         page.FindComponents<MudNumericField<T>>().Single(f => f.Instance.Label == label);
 
-    /// A value picked in a MudBlazor input reaches the page through the input's ValueChanged, as a click on an option would.
+    // A value picked in a MudBlazor input reaches the page through the input's ValueChanged, as a click on an option would.
     private static Task ChooseAsync<TValue>(IRenderedComponent<CoursesPage> page, EventCallback<TValue> valueChanged, TValue value) =>
         page.InvokeAsync(() => valueChanged.InvokeAsync(value));
 
     private static Task SortByAsync(IRenderedComponent<CoursesPage> page, string column) =>
         ClickInGridAsync(page, page.FindAll("th .mud-table-sort-label").Single(l => l.TextContent.Trim() == column));
 
-    /// MudTable renders once more right after its first load (OnAfterRenderAsync), which retires the handler ids of
-    /// everything it rendered: a click found between the two renders is dispatched to a retired id. Find it again then.
+    // MudTable renders once more right after its first load (OnAfterRenderAsync), which retires the handler ids of
+    // everything it rendered: a click found between the two renders is dispatched to a retired id. Find it again then.
     private static Task ClickInGridAsync(IRenderedComponent<CoursesPage> page, AngleSharp.Dom.IElement element) => element.ClickAsync(new MouseEventArgs());
 
     private static async Task ClickInGridAsync(IRenderedComponent<CoursesPage> page, string selector)

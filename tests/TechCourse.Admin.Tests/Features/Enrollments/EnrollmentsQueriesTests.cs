@@ -76,7 +76,11 @@ public sealed class EnrollmentsQueriesTests(DatabaseFixture database) : IClassFi
         await other.ExecuteAsync("UPDATE courses SET price = 25 WHERE course_id = @course", new { course }, update);
 
         var saving = Queries.EnrollAsync(admin, Request(student, course, 20m), default);
-        await Task.Delay(300);
+        await Eventually.WaitForAsync(async () =>
+        {
+            await using var watcher = await database.DataSource.OpenConnectionAsync();
+            return await watcher.ExecuteScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") > 0;
+        }, TimeSpan.FromSeconds(30), "the save to wait for the price update's lock");
         Assert.False(saving.IsCompleted);
         await update.CommitAsync();
         var outcome = await saving;

@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace TechCourse.Admin.Tests.Features.Sales;
 
-/// Unique users, courses and enrollments for one test.
+// Unique users, courses and enrollments for one test.
 public static class SalesData
 {
     public static async Task<Guid> UserAsync(NpgsqlDataSource dataSource, string role = "Student")

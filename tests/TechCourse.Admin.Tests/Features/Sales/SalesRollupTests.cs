@@ -47,10 +47,11 @@ public sealed class SalesRollupTests
                 await Task.Delay(15);
             }
         });
-        await Task.Delay(300);
+        // The delete and the truncate each land while the writers are mid-way.
+        await Eventually.WaitForAsync(async () => await WrittenAsync(database) >= 8 * 3 * 5, TimeSpan.FromSeconds(60), "the writers to write five rounds");
         await using (var connection = await database.DataSource.OpenConnectionAsync())
             await RetryAsync(() => connection.ExecuteAsync("DELETE FROM users WHERE user_id = @departing", new { departing }));
-        await Task.Delay(300);
+        await Eventually.WaitForAsync(async () => await WrittenAsync(database) >= 8 * 3 * 10, TimeSpan.FromSeconds(60), "the writers to write ten rounds");
         await using (var connection = await database.DataSource.OpenConnectionAsync())
             await RetryAsync(() => connection.ExecuteAsync("TRUNCATE enrollments"));
         await Task.WhenAll(writers);
@@ -229,6 +230,13 @@ public sealed class SalesRollupTests
                  + (SELECT count(*) FROM sales_difficulty WHERE enrollments <> 0 OR gross_revenue <> 0)
             """));
         Assert.Empty(await SalesRollups.VerifyAsync(connection, CancellationToken.None));
+    }
+
+    // Enrollments the writers have committed (their students' emails start with w).
+    private static async Task<long> WrittenAsync(TestDatabase database)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM users WHERE email LIKE 'w%@example.com'") * 3;
     }
 
     private static async Task WriterAsync(TestDatabase database, IReadOnlyList<int> courses, DateTimeOffset start, int writer)

@@ -1,0 +1,6 @@
+namespace TechCourse.Admin.Features.Analytics;
+
+public static class AnalyticsFeature
+{
+    public static IServiceCollection AddAnalyticsFeature(this IServiceCollection services) => services.AddSingleton<AnalyticsQueries>();
+}

@@ -1,0 +1,6 @@
+namespace TechCourse.Admin.Features.Dashboard;
+
+public static class DashboardFeature
+{
+    public static IServiceCollection AddDashboardFeature(this IServiceCollection services) => services.AddSingleton<DashboardQueries>();
+}
