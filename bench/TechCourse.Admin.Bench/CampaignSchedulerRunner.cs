@@ -50,6 +50,8 @@ public sealed class CampaignSchedulerRunner(BenchDatabase database, NpgsqlDataSo
                 var priceAlone = await writer.MeasureAppAsync(priceChange, keys, ct);
                 Console.WriteLine("campaign: enrollments alone…");
                 var enrollAlone = await writer.MeasureAppAsync(enrollment, keys, ct);
+                // The same students enroll again beside the ends: their first enrollments go first.
+                await writer.CleanUpAsync(ct);
 
                 Console.WriteLine($"campaign: {courses:N0} starts due at once, beside the price changes…");
                 var (starts, priceDuring) = await StepsBesideAsync("starts_at", campaigns, committed, () => writer.MeasureAppAsync(priceChange, keys, ct), ct);
