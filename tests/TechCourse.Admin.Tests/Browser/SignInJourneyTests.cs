@@ -9,8 +9,8 @@ public sealed class SignInJourneyTests(BrowserFixture browser, RunningAppFixture
 {
     private static readonly Dictionary<string, string[]> NavigationByRole = new()
     {
-        [StaffRoles.Admin] = ["Dashboard", "Courses", "Enrollments", "Users", "Sales", "Audit log", "Analytics"],
-        [StaffRoles.Instructor] = ["Dashboard", "Courses", "Enrollments", "Sales", "Audit log"],
+        [StaffRoles.Admin] = ["Dashboard", "Courses", "Campaigns", "Enrollments", "Users", "Sales", "Audit log", "Analytics"],
+        [StaffRoles.Instructor] = ["Dashboard", "Courses", "Campaigns", "Enrollments", "Sales", "Audit log"],
         [StaffRoles.Accounting] = ["Dashboard", "Enrollments", "Sales", "Analytics"],
     };
 
