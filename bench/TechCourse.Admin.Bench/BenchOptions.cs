@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace TechCourse.Admin.Bench;
 
-public sealed record BenchOptions(string? Connection, int Runs, int NaiveRuns, Regex? Only, string? Output, int WriteSeconds, int Circuits)
+public sealed record BenchOptions(string? Connection, int Runs, int NaiveRuns, Regex? Only, string? Output, int WriteSeconds, int Circuits, int CampaignCourses)
 {
     public const string Usage = """
         Usage: dotnet run -c Release --project bench/TechCourse.Admin.Bench -- [options]
@@ -15,6 +15,7 @@ public sealed record BenchOptions(string? Connection, int Runs, int NaiveRuns, R
           --output FILE     also write the results as Markdown (e.g. docs/benchmarks.md)
           --write-seconds N duration of each write-throughput measurement (default 10)
           --circuits N      interactive circuits for the memory measurement (default 50)
+          --campaign-courses N  course changes due at once for the campaign scheduler entry (default 10000)
           --quick           allow --runs below 30 (for development; the table says so)
           --show-sql        print the statements each app query sends (as captured for the raw side)
         """;
@@ -36,7 +37,7 @@ public sealed record BenchOptions(string? Connection, int Runs, int NaiveRuns, R
             if (i + 1 >= args.Length) throw new ArgumentException($"{name} needs a value.");
             values[name[2..]] = args[++i];
         }
-        var known = new[] { "connection", "runs", "naive-runs", "only", "output", "write-seconds", "circuits" };
+        var known = new[] { "connection", "runs", "naive-runs", "only", "output", "write-seconds", "circuits", "campaign-courses" };
         if (values.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown) throw new ArgumentException($"Unknown option --{unknown}.");
         int Int(string name, int fallback, int min) =>
             values.TryGetValue(name, out var v) ? Math.Max(min, int.Parse(v, CultureInfo.InvariantCulture)) : fallback;
@@ -48,7 +49,8 @@ public sealed record BenchOptions(string? Connection, int Runs, int NaiveRuns, R
             values.TryGetValue("only", out var only) ? new Regex(only, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant) : null,
             values.GetValueOrDefault("output"),
             Int("write-seconds", 10, 1),
-            Int("circuits", 50, 1)) { Quick = quick, ShowSql = flags.Contains("show-sql") };
+            Int("circuits", 50, 1),
+            Int("campaign-courses", 10_000, 1)) { Quick = quick, ShowSql = flags.Contains("show-sql") };
         if (options.Runs < 30 && !quick) throw new ArgumentException("--runs must be at least 30 (add --quick for a development run).");
         return options;
     }

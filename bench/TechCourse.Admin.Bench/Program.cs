@@ -118,6 +118,27 @@ if (writes.Count > 0)
     }
 }
 
+var bulkPreview = options.Includes(CampaignBulkRunner.PreviewName);
+var bulkApply = options.Includes(CampaignBulkRunner.ApplyName);
+if (bulkPreview || bulkApply)
+{
+    results.CampaignBulk.AddRange(await new CampaignBulkRunner(database, runtime, capture, options).RunAsync(bulkPreview, bulkApply, ct));
+    await WriteAsync(final: false);
+}
+if (options.Includes(CampaignSchedulerRunner.Name))
+{
+    var writer = new WriteRunner(database, runtime, options);
+    var keys = await writer.PrepareAsync(ct);
+    try
+    {
+        results.Scheduler.AddRange(await new CampaignSchedulerRunner(database, runtime, writer, options).RunAsync(keys, ct));
+    }
+    finally
+    {
+        await writer.CleanUpAsync(CancellationToken.None);
+    }
+}
+
 async Task WriteAsync(bool final)
 {
     var markdown = Report.Render(results, machine, options, commandLine, started, clock.Elapsed);

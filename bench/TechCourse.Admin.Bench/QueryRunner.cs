@@ -69,7 +69,7 @@ public sealed class QueryRunner(AppCall app, CommandCapture capture, string runt
     }
 
     /// The physical limit: the app's statements over one open connection, every row read, nothing else.
-    private static async Task ReplayAsync(NpgsqlConnection connection, IReadOnlyList<CapturedCommand> statements, CancellationToken ct)
+    public static async Task ReplayAsync(NpgsqlConnection connection, IReadOnlyList<CapturedCommand> statements, CancellationToken ct)
     {
         foreach (var statement in statements)
         {

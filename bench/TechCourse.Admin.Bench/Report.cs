@@ -10,6 +10,8 @@ public sealed class Results
     public List<PageResult> Pages { get; } = [];
     public List<ExportResult> Exports { get; } = [];
     public List<WriteResult> Writes { get; } = [];
+    public List<CampaignBulkResult> CampaignBulk { get; } = [];
+    public List<SchedulerResult> Scheduler { get; } = [];
     public IReadOnlyList<MemoryResult> Memory { get; set; } = [];
     public IReadOnlyList<BrowserResult> Browser { get; set; } = [];
     public List<(string Name, TimeSpan? Time, string Detail)> Maintenance { get; } = [];
@@ -100,6 +102,8 @@ public static class Report
             md.AppendLine();
         }
 
+        CampaignReport.Render(md, results, options);
+
         if (results.Browser.Count > 0)
         {
             md.AppendLine("## Pages in a browser (Chromium, 1440×900, signed in as the bench Admin; a fresh navigation each run)").AppendLine();
@@ -158,11 +162,11 @@ public static class Report
         return md.ToString();
     }
 
-    private static string Goal(bool first, bool? second, string why) => first && second != false ? "met" : $"**not met**: {why}";
+    public static string Goal(bool first, bool? second, string why) => first && second != false ? "met" : $"**not met**: {why}";
 
-    private static string Ms(double? value) => value is not { } v ? "–" : v < 10 ? v.ToString("F2", Invariant) : v < 100 ? v.ToString("F1", Invariant) : v.ToString("N0", Invariant);
+    public static string Ms(double? value) => value is not { } v ? "–" : v < 10 ? v.ToString("F2", Invariant) : v < 100 ? v.ToString("F1", Invariant) : v.ToString("N0", Invariant);
 
-    private static string Rate(Throughput? t) => t is null ? "–" : $"{t.PerSecond.ToString("N0", Invariant)}{(t.Errors > 0 ? $" ({t.Errors} errors, first: {Cell(t.FirstError ?? "")})" : "")}";
+    public static string Rate(Throughput? t) => t is null ? "–" : $"{t.PerSecond.ToString("N0", Invariant)}{(t.Errors > 0 ? $" ({t.Errors} errors, first: {Cell(t.FirstError ?? "")})" : "")}";
 
-    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+    public static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
 }

@@ -32,9 +32,11 @@ public sealed class WriteRunner(BenchDatabase database, NpgsqlDataSource runtime
             WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.email = n.e);
             SELECT user_id FROM users WHERE email LIKE @pattern ORDER BY email
             """, new { count = Workers * 16 * 2, pattern = StudentPattern }, cancellationToken: ct))).ToArray();
-        var courses = (await connection.QueryAsync<int>(new CommandDefinition("SELECT course_id FROM courses ORDER BY course_id", cancellationToken: ct))).ToArray();
+        var catalog = new { prefix = CampaignBench.SchedulerCoursePrefix + "%" };
+        var courses = (await connection.QueryAsync<int>(new CommandDefinition(
+            "SELECT course_id FROM courses WHERE title NOT LIKE @prefix ORDER BY course_id", catalog, cancellationToken: ct))).ToArray();
         var published = (await connection.QueryAsync<int>(new CommandDefinition(
-            "SELECT course_id FROM courses WHERE is_published ORDER BY course_id", cancellationToken: ct))).ToArray();
+            "SELECT course_id FROM courses WHERE is_published AND title NOT LIKE @prefix ORDER BY course_id", catalog, cancellationToken: ct))).ToArray();
         return new WriteKeys(
             Enumerable.Range(0, Workers).Select(w => courses.Where(c => c % Workers == w).ToArray()).ToArray(),
             published,
@@ -75,6 +77,15 @@ public sealed class WriteRunner(BenchDatabase database, NpgsqlDataSource runtime
         {
             return new WriteResult(entry.Name, entry.Goal, entry.RawLabel, null, entry.AppLabel, null, e.Message);
         }
+    }
+
+    // The app's side of a write alone (fresh prices, warm-up, then WriteSeconds), for a measurement beside other work.
+    public async Task<Throughput> MeasureAppAsync(WriteEntry entry, WriteKeys keys, CancellationToken ct)
+    {
+        var appWrite = entry.App ?? throw new InvalidOperationException($"{entry.Name} has no app path.");
+        await LoadPricesAsync(keys, ct);
+        var context = new WriteContext(runtime, database, keys);
+        return await MeasureAsync((w, ct2) => Task.FromResult(((Func<long, Task>)(n => appWrite(context, w, n, ct2)), (NpgsqlConnection?)null)), ct);
     }
 
     private async Task LoadPricesAsync(WriteKeys keys, CancellationToken ct)

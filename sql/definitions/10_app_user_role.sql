@@ -1,4 +1,7 @@
--- The acting user's role: that of the live session named by app.session (see app_user_id()).
+-- The acting user's role: that of the live session named by app.session (see app_user_id()). A session the scheduler
+-- opened for a campaign step (sessions.campaign_id) gives 'schedule:<role>': no role check anywhere admits it (every
+-- write function wants 'Admin', the insert and delete policies 'Admin' or 'Instructor') except the courses update
+-- policy, where the audit trigger holds it to its campaign's courses and prices.
 CREATE OR REPLACE FUNCTION app_user_role() RETURNS TEXT
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
@@ -6,7 +9,7 @@ DECLARE
     v_role TEXT;
 BEGIN
     IF v_token IS NULL OR v_token = '' THEN RETURN NULL; END IF;
-    SELECT s.role INTO v_role FROM sessions s
+    SELECT CASE WHEN s.campaign_id IS NULL THEN s.role ELSE 'schedule:' || s.role END INTO v_role FROM sessions s
     WHERE s.token_hash = sha256(convert_to(v_token, 'UTF8')) AND s.ended_at IS NULL
       AND now() < s.expires_at AND now() < s.last_seen_at + s.idle_timeout;
     IF NOT FOUND THEN

@@ -12,7 +12,7 @@ DECLARE
     v_valid BOOLEAN;
 BEGIN
     SELECT s.* INTO v_session FROM sessions s
-    WHERE s.token_hash = sha256(convert_to(coalesce(p_token, ''), 'UTF8')) AND s.ended_at IS NULL
+    WHERE s.token_hash = sha256(convert_to(coalesce(p_token, ''), 'UTF8')) AND s.campaign_id IS NULL AND s.ended_at IS NULL
       AND now() < s.expires_at AND now() < s.last_seen_at + s.idle_timeout;
     IF NOT FOUND THEN RETURN 'session_ended'; END IF;
     IF (identity_v3_parts(p_new_hash)).prf IS NULL THEN

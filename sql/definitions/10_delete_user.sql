@@ -13,7 +13,8 @@ BEGIN
     PERFORM ensure_no_courses(p_user);
     IF EXISTS (SELECT 1 FROM enrollments WHERE student_id = p_user)
        OR EXISTS (SELECT 1 FROM enrollments WHERE enrolled_by = p_user)
-       OR EXISTS (SELECT 1 FROM price_changes WHERE changed_by = p_user) THEN
+       OR EXISTS (SELECT 1 FROM price_changes WHERE changed_by = p_user)
+       OR EXISTS (SELECT 1 FROM price_campaigns WHERE p_user IN (created_by, ended_early_by, cancelled_by)) THEN
         RAISE EXCEPTION 'the user has history' USING ERRCODE = '23503', CONSTRAINT = 'users_has_history';
     END IF;
     DELETE FROM users WHERE user_id = p_user;

@@ -8,9 +8,9 @@ BEGIN
         RETURN CASE TG_OP WHEN 'DELETE' THEN OLD WHEN 'UPDATE' THEN NEW ELSE NULL END;
     END IF;
     IF TG_OP = 'UPDATE' AND OLD.seal_seq IS NULL AND NEW.seal_seq IS NOT NULL
-       AND (NEW.log_id, NEW.course_id, NEW.old_price, NEW.new_price, NEW.changed_at, NEW.changed_by, NEW.source, NEW.reason)
+       AND (NEW.log_id, NEW.course_id, NEW.old_price, NEW.new_price, NEW.changed_at, NEW.changed_by, NEW.source, NEW.reason, NEW.campaign_id)
            IS NOT DISTINCT FROM
-           (OLD.log_id, OLD.course_id, OLD.old_price, OLD.new_price, OLD.changed_at, OLD.changed_by, OLD.source, OLD.reason) THEN
+           (OLD.log_id, OLD.course_id, OLD.old_price, OLD.new_price, OLD.changed_at, OLD.changed_by, OLD.source, OLD.reason, OLD.campaign_id) THEN
         RETURN NEW;
     END IF;
     RAISE EXCEPTION 'price_changes is append-only: % is not allowed', TG_OP

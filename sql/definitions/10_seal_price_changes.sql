@@ -19,14 +19,15 @@ BEGIN
         SELECT a.anchor_seq, a.anchor_hash INTO v_seq, v_hash FROM price_change_chain_anchor a;
     END IF;
     FOR r IN
-        SELECT p.log_id, p.course_id, p.old_price, p.new_price, p.changed_at, p.changed_by, p.source, p.reason
+        SELECT p.log_id, p.course_id, p.old_price, p.new_price, p.changed_at, p.changed_by, p.source, p.reason, p.campaign_id
         FROM price_changes p WHERE p.seal_seq IS NULL ORDER BY p.log_id LIMIT p_limit
     LOOP
         v_seq := v_seq + 1;
         v_ids := v_ids || r.log_id;
         v_seqs := v_seqs || v_seq;
         v_prevs := v_prevs || v_hash;
-        v_hash := price_change_hash(v_hash, r.log_id, r.course_id, r.old_price, r.new_price, r.changed_at, r.changed_by, r.source, r.reason);
+        v_hash := price_change_hash(v_hash, r.log_id, r.course_id, r.old_price, r.new_price, r.changed_at, r.changed_by, r.source, r.reason,
+                                    r.campaign_id);
         v_hashes := v_hashes || v_hash;
     END LOOP;
     UPDATE price_changes p SET seal_seq = s.seq, prev_hash = s.prev, entry_hash = s.hash

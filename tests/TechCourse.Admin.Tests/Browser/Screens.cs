@@ -29,8 +29,8 @@ public static class Screens
 {
     public static IReadOnlyList<Role> Roles(Guid student) =>
     [
-        Role.For(StaffRoles.Admin, ["/", "/courses", "/enrollments", "/users", $"/users/{student}", "/sales", "/audit", "/analytics"]),
-        Role.For(StaffRoles.Instructor, ["/", "/courses", "/enrollments", "/sales", "/audit"]),
+        Role.For(StaffRoles.Admin, ["/", "/courses", "/campaigns", "/enrollments", "/users", $"/users/{student}", "/sales", "/audit", "/analytics"]),
+        Role.For(StaffRoles.Instructor, ["/", "/courses", "/campaigns", "/enrollments", "/sales", "/audit"]),
         Role.For(StaffRoles.Accounting, ["/", "/enrollments", "/sales", "/analytics"]),
     ];
 

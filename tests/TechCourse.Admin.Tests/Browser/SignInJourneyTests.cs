@@ -9,8 +9,8 @@ public sealed class SignInJourneyTests(BrowserFixture browser, RunningAppFixture
 {
     private static readonly Dictionary<string, string[]> NavigationByRole = new()
     {
-        [StaffRoles.Admin] = ["Home", "Courses", "Enrollments", "Users", "Sales", "Audit log", "Analytics"],
-        [StaffRoles.Instructor] = ["Home", "Courses", "Enrollments", "Sales", "Audit log"],
+        [StaffRoles.Admin] = ["Home", "Courses", "Campaigns", "Enrollments", "Users", "Sales", "Audit log", "Analytics"],
+        [StaffRoles.Instructor] = ["Home", "Courses", "Campaigns", "Enrollments", "Sales", "Audit log"],
         [StaffRoles.Accounting] = ["Home", "Enrollments", "Sales", "Analytics"],
     };
 

@@ -57,7 +57,7 @@ public static class AuditArchive
         {
             await csv.WriteRecordAsync(Header, ct);
             var rows = connection.QueryUnbufferedAsync<ArchivedRow>("""
-                SELECT seal_seq, log_id, course_id, old_price, new_price, changed_at, changed_by, source, reason, prev_hash, entry_hash
+                SELECT seal_seq, log_id, course_id, old_price, new_price, changed_at, changed_by, source, reason, campaign_id, prev_hash, entry_hash
                 FROM price_changes WHERE seal_seq > @anchorSeq AND seal_seq <= @through ORDER BY seal_seq
                 """, new { anchorSeq, through }, transaction);
             await foreach (var row in rows.WithCancellation(ct))
@@ -85,16 +85,16 @@ public static class AuditArchive
     }
 
     public static readonly string[] Header =
-        ["seal_seq", "log_id", "course_id", "old_price", "new_price", "changed_at_utc", "changed_by", "source", "reason", "prev_hash", "entry_hash"];
+        ["seal_seq", "log_id", "course_id", "old_price", "new_price", "changed_at_utc", "changed_by", "source", "reason", "campaign_id", "prev_hash", "entry_hash"];
 
     private sealed record ArchivedRow(long SealSeq, int LogId, int CourseId, decimal? OldPrice, decimal? NewPrice, DateTimeOffset? ChangedAt,
-        Guid? ChangedBy, string Source, string? Reason, byte[] PrevHash, byte[] EntryHash)
+        Guid? ChangedBy, string Source, string? Reason, int? CampaignId, byte[] PrevHash, byte[] EntryHash)
     {
         public string?[] ToFields() =>
         [
             Text(SealSeq), Text(LogId), Text(CourseId), Text(OldPrice), Text(NewPrice),
             ChangedAt?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
-            ChangedBy?.ToString(), Source, Reason, Convert.ToHexStringLower(PrevHash), Convert.ToHexStringLower(EntryHash),
+            ChangedBy?.ToString(), Source, Reason, Text(CampaignId), Convert.ToHexStringLower(PrevHash), Convert.ToHexStringLower(EntryHash),
         ];
 
         private static string? Text<T>(T value) => value is null ? null : Convert.ToString(value, CultureInfo.InvariantCulture);

@@ -72,7 +72,7 @@ public sealed class AuditChain(NpgsqlDataSource dataSource)
             WITH chain AS (
                 SELECT p.seal_seq, p.log_id, p.prev_hash, p.entry_hash,
                        price_change_hash(p.prev_hash, p.log_id, p.course_id, p.old_price, p.new_price, p.changed_at,
-                                         p.changed_by, p.source, p.reason) AS recomputed,
+                                         p.changed_by, p.source, p.reason, p.campaign_id) AS recomputed,
                        lag(p.entry_hash) OVER w AS previous_hash,
                        lag(p.seal_seq) OVER w AS previous_seq
                 FROM price_changes p

@@ -38,6 +38,7 @@ public sealed partial class AuditPage
     [Inject] private AuditLiveFeed Feed { get; set; } = default!;
     [Inject] private ViewerTimeZone Zone { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ILogger<AuditPage> Logger { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState>? AuthenticationState { get; set; }
 
@@ -232,6 +233,16 @@ public sealed partial class AuditPage
         {
             error = PageErrors.Describe(Logger, e, "the enrollments around this change cannot be shown");
         }
+    }
+
+    // A new change of the course back to the price this entry set; the dialog shows the price now and who set it first.
+    // The new entry arrives in the timeline through the live feed.
+    private async Task RevertAsync(AuditEntry entry, decimal price)
+    {
+        await Dialogs.ShowAsync<Courses.RevertPriceDialog>("Revert to this price", new DialogParameters<Courses.RevertPriceDialog>
+        {
+            { d => d.Actor, viewer }, { d => d.CourseId, entry.CourseId }, { d => d.Target, price }, { d => d.SetAt, entry.ChangedAt }, { d => d.LogId, entry.LogId },
+        }, Courses.RevertPriceDialog.Options);
     }
 
     private static Color DotColor(AuditEntry entry) => entry.Difference switch { > 0 => Color.Success, < 0 => Color.Warning, _ => Color.Default };

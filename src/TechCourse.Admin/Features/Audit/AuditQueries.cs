@@ -15,7 +15,7 @@ public sealed class AuditQueries(NpgsqlDataSource dataSource)
     // A deleted course's entries stay: its title and owner come from deleted_courses (sql/0020).
     private const string Columns = """
         pc.log_id, pc.course_id, coalesce(c.title, d.title) AS course_title, pc.old_price, pc.new_price, pc.changed_at, pc.changed_by,
-        u.email AS actor_email, u.role AS actor_role, pc.source, pc.reason, pc.seal_seq, c.course_id IS NULL AS course_deleted
+        u.email AS actor_email, u.role AS actor_role, pc.source, pc.reason, pc.seal_seq, c.course_id IS NULL AS course_deleted, pc.campaign_id
         """;
 
     private const string Joins = """

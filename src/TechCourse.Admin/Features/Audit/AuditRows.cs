@@ -45,7 +45,8 @@ public sealed record AuditEntry(
     string Source,
     string? Reason,
     long? SealSeq,
-    bool CourseDeleted)
+    bool CourseDeleted,
+    int? CampaignId)
 {
     // The title, or for a course deleted since the change "deleted course #N (its title then)".
     public string Course => CourseDeleted ? AuditQueries.CourseLabel(CourseId, CourseTitle, deleted: true) : CourseTitle ?? $"#{CourseId}";

@@ -23,11 +23,13 @@ public sealed record CourseDraft(string Title, decimal Price, bool IsPublished, 
 public sealed record InstructorOption(Guid UserId, string Email);
 
 // One entry of a course's price history; ChangedBy is the staff email, or null when changed outside the app (Source names the database role).
-public sealed record PriceChange(int LogId, DateTimeOffset ChangedAt, decimal? OldPrice, decimal? NewPrice, string? ChangedBy, string Source, string? Reason)
+// CampaignId: the price campaign that made the change, if one did.
+public sealed record PriceChange(int LogId, DateTimeOffset ChangedAt, decimal? OldPrice, decimal? NewPrice, string? ChangedBy, string Source, string? Reason,
+    int? CampaignId = null)
 {
     // Npgsql hands timestamptz to Dapper as a UTC DateTime.
-    public PriceChange(int logId, DateTime changedAt, decimal? oldPrice, decimal? newPrice, string? changedBy, string source, string? reason)
-        : this(logId, new DateTimeOffset(DateTime.SpecifyKind(changedAt, DateTimeKind.Utc)), oldPrice, newPrice, changedBy, source, reason) { }
+    public PriceChange(int logId, DateTime changedAt, decimal? oldPrice, decimal? newPrice, string? changedBy, string source, string? reason, int? campaignId)
+        : this(logId, new DateTimeOffset(DateTime.SpecifyKind(changedAt, DateTimeKind.Utc)), oldPrice, newPrice, changedBy, source, reason, campaignId) { }
 
     public decimal? PercentChange => OldPrice is { } old && NewPrice is { } now && old != 0 ? Math.Round((now - old) / old * 100m, 1) : null;
 

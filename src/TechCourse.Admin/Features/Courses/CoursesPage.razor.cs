@@ -80,6 +80,7 @@ public sealed partial class CoursesPage : IDisposable
         (passingScore, minPrice, maxPrice, instructorId) = (query.PassingScore, query.MinPrice, query.MaxPrice, query.InstructorId);
         (sort, descending, currentPage, pageSize) = (query.Sort, query.Descending, query.Page, query.PageSize ?? DefaultPageSize);
         moreFilters = MoreFiltersSet > 0;
+        selecting = SelectQuery == true;
         if (actor is null) return;
         if (actor.IsAdmin && instructorId is { } id)
         {
@@ -97,6 +98,7 @@ public sealed partial class CoursesPage : IDisposable
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
+        if (firstRender) SubscribeToPriceChanges();
         if (focusAfterRender is not { } selector) return;
         focusAfterRender = null;
         await JS.InvokeVoidAsync("techCourse.focus", selector);
@@ -192,6 +194,7 @@ public sealed partial class CoursesPage : IDisposable
     // A new filter starts again at the first page.
     private async Task ReloadFromFirstPageAsync()
     {
+        allMatching = false;
         if (table is null) return;
         if (table.CurrentPage != 0) table.NavigateTo(Page.First);
         else await table.ReloadServerData();
@@ -312,6 +315,7 @@ public sealed partial class CoursesPage : IDisposable
 
     public void Dispose()
     {
+        priceNews?.Dispose();
         cancellation.Cancel();
         cancellation.Dispose();
     }

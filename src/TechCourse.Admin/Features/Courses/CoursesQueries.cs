@@ -80,7 +80,7 @@ public sealed class CoursesQueries(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return (await connection.QueryAsync<PriceChange>(new CommandDefinition("""
-            SELECT p.log_id, p.changed_at, p.old_price, p.new_price, u.email AS changed_by, p.source, p.reason
+            SELECT p.log_id, p.changed_at, p.old_price, p.new_price, u.email AS changed_by, p.source, p.reason, p.campaign_id
             FROM price_changes p LEFT JOIN users u ON u.user_id = p.changed_by
             WHERE p.course_id = @courseId
               AND EXISTS (SELECT 1 FROM courses c WHERE c.course_id = @courseId AND (@isAdmin OR c.instructor_id = @userId))
@@ -110,7 +110,7 @@ public sealed class CoursesQueries(NpgsqlDataSource dataSource)
             "SELECT user_id, email FROM users WHERE user_id = @userId AND role = 'Instructor'", new { userId }, cancellationToken: ct));
     }
 
-    private static (string Where, DynamicParameters Parameters) Filter(Actor actor, CourseFilter filter)
+    internal static (string Where, DynamicParameters Parameters) Filter(Actor actor, CourseFilter filter)
     {
         var facts = new JsonObject();
         if (!string.IsNullOrWhiteSpace(filter.Difficulty)) facts["difficulty"] = filter.Difficulty;

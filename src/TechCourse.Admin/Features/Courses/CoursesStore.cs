@@ -134,7 +134,7 @@ public sealed class CoursesStore(NpgsqlDataSource dataSource)
             """, new { courseId, isAdmin = actor.IsAdmin, userId = actor.UserId }, cancellationToken: ct));
         if (current is not { } row) return new SaveResult(SaveOutcome.NotFound, Error: new FieldError(null, NotFoundMessage));
         var last = await connection.QuerySingleOrDefaultAsync<PriceChange>(new CommandDefinition("""
-            SELECT p.log_id, p.changed_at, p.old_price, p.new_price, u.email AS changed_by, p.source, p.reason
+            SELECT p.log_id, p.changed_at, p.old_price, p.new_price, u.email AS changed_by, p.source, p.reason, p.campaign_id
             FROM price_changes p LEFT JOIN users u ON u.user_id = p.changed_by
             WHERE p.course_id = @courseId
             ORDER BY p.changed_at DESC, p.log_id DESC

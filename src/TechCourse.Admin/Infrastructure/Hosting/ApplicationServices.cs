@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using MudBlazor.Services;
 using TechCourse.Admin.Infrastructure.Auth;
 using TechCourse.Admin.Components;
+using TechCourse.Admin.Features.Campaigns;
 using TechCourse.Admin.Features.Analytics;
 using TechCourse.Admin.Features.Courses;
 using TechCourse.Admin.Features.Audit;
@@ -36,6 +37,7 @@ public static class ApplicationServices
         builder.Services.AddSingleton<AccountStore>();
         builder.Services.AddSingleton<SignInService>();
         builder.Services.AddExportLimits();
+        builder.AddCampaignsFeature();
         builder.AddSessions();
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(options =>
         {

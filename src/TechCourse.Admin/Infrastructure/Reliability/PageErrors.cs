@@ -11,11 +11,13 @@ public sealed record PageError(string Message, string? Reference);
 public static class PageErrors
 {
     // consequence ends the sentence "…, so {consequence}": e.g. "the figures cannot be shown", "the price was not saved".
-    public static string Describe(ILogger logger, Exception exception, string consequence) => Report(logger, exception, consequence).Message;
+    // constraints: the feature's messages for its own constraints (DatabaseErrors).
+    public static string Describe(ILogger logger, Exception exception, string consequence, IReadOnlyDictionary<string, FieldError>? constraints = null) =>
+        Report(logger, exception, consequence, constraints).Message;
 
-    public static PageError Report(ILogger logger, Exception exception, string consequence)
+    public static PageError Report(ILogger logger, Exception exception, string consequence, IReadOnlyDictionary<string, FieldError>? constraints = null)
     {
-        if (DatabaseErrors.Describe(exception) is { } known)
+        if (DatabaseErrors.Describe(exception, constraints) is { } known)
         {
             if (known.Message != DatabaseErrors.Unavailable)
             {
