@@ -5,10 +5,10 @@ namespace TechCourse.Admin.Features.Audit;
 // The work of the `audit verify` and `audit archive` verbs (exit code 3: the chain is broken).
 public static class AuditCommands
 {
-    public static async Task<int> VerifyAsync(string connectionString, TextWriter output, CancellationToken ct)
+    public static async Task<int> VerifyAsync(string connectionString, bool seal, TextWriter output, CancellationToken ct)
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        var result = await new AuditChain(dataSource).VerifyAsync(ct);
+        var result = await new AuditChain(dataSource).VerifyAsync(ct, seal);
         output.WriteLine(Describe(result));
         return result.Intact ? 0 : 3;
     }

@@ -1,3 +1,5 @@
+using TechCourse.Admin.Infrastructure.Database;
+
 namespace TechCourse.Admin.Features.Audit;
 
 public static class AuditFeature
@@ -7,6 +9,7 @@ public static class AuditFeature
         services.AddSingleton<AuditQueries>();
         services.AddSingleton<AuditChain>();
         services.AddSingleton<AuditLiveFeed>();
+        services.AddSingleton<ListenDataSource>();
         services.AddHostedService<AuditListener>();
         return services;
     }

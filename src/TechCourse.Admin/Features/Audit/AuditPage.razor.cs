@@ -1,3 +1,4 @@
+using TechCourse.Admin.Infrastructure.Database;
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -36,6 +37,7 @@ public sealed partial class AuditPage
     [Inject] private AuditQueries Queries { get; set; } = default!;
     [Inject] private AuditChain Chain { get; set; } = default!;
     [Inject] private AuditLiveFeed Feed { get; set; } = default!;
+    [Inject] private DatabaseStatus Status { get; set; } = default!;
     [Inject] private ViewerTimeZone Zone { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private ILogger<AuditPage> Logger { get; set; } = default!;
@@ -132,6 +134,7 @@ public sealed partial class AuditPage
     // Notifications arrive on the listener's thread: collect the ids and refresh at most every 250 ms.
     private Task OnNoticeAsync(AuditNotice notice)
     {
+        if (notice.Kind == AuditNoticeKind.LiveChanged) return InvokeAsync(StateHasChanged);
         lock (pendingGate)
         {
             if (notice.Kind == AuditNoticeKind.Entry) pending.Add(notice.LogId);
@@ -195,7 +198,7 @@ public sealed partial class AuditPage
         verification = null;
         try
         {
-            verification = await Chain.VerifyAsync(cancellation.Token);
+            verification = await Chain.VerifyAsync(cancellation.Token, seal: !Status.IsStandby);
         }
         catch (Exception e) when (!cancellation.IsCancellationRequested)
         {

@@ -182,11 +182,12 @@ public sealed class Verbs
 
     private Command Audit()
     {
-        var verify = new Command("verify", "Seal new price changes, then walk the hash chain; reports the first broken link (exit 3).");
-        verify.SetAction(async (_, ct) =>
+        var noSeal = new Option<bool>("--no-seal") { Description = "walk the chain as it is, without sealing new entries first (only reads: runs on a standby)" };
+        var verify = new Command("verify", "Seal new price changes, then walk the hash chain; reports the first broken link (exit 3).") { noSeal };
+        verify.SetAction(async (parsed, ct) =>
         {
             await using var database = await VerbDatabase.StartAsync(context, ct);
-            return await AuditCommands.VerifyAsync(database.Connections.Migrations, Console.Out, ct);
+            return await AuditCommands.VerifyAsync(database.Connections.Migrations, seal: !parsed.GetValue(noSeal), Console.Out, ct);
         });
         var years = new Option<int>("--older-than-years") { Description = "archive entries older than this many whole years (at least 1)", Required = true };
         years.Validators.Add(result =>
