@@ -6,7 +6,7 @@ public static class AuditFeature
 {
     public static IServiceCollection AddAuditFeature(this IServiceCollection services)
     {
-        services.AddSingleton<AuditQueries>();
+        services.AddSingleton(provider => new AuditQueries(provider.GetRequiredService<ReportsDataSource>().DataSource));
         services.AddSingleton<AuditChain>();
         services.AddSingleton<AuditLiveFeed>();
         services.AddSingleton<ListenDataSource>();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CsvHelper;
 using TechCourse.Admin.Infrastructure.Auth;
+using TechCourse.Admin.Infrastructure.Database;
 
 namespace TechCourse.Admin.Features.Enrollments;
 
@@ -25,7 +26,7 @@ public static class EnrollmentsExport
         return endpoints;
     }
 
-    private static async Task WriteAsync(HttpContext http, EnrollmentsQueries queries, int? courseId, Guid? studentId, DateTimeOffset? from, DateTimeOffset? to)
+    private static async Task WriteAsync(HttpContext http, [FromKeyedServices(ReportsDataSource.Key)] EnrollmentsQueries queries, int? courseId, Guid? studentId, DateTimeOffset? from, DateTimeOffset? to)
     {
         if (Actor.From(http.User) is not { } viewer)
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using TechCourse.Admin.Infrastructure.Auth;
 using TechCourse.Admin.Infrastructure.Configuration;
+using TechCourse.Admin.Infrastructure.Database;
 
 namespace TechCourse.Admin.Features.Sales;
 
@@ -12,7 +13,7 @@ public static class SalesFeature
     public static IServiceCollection AddSalesFeature(this IServiceCollection services)
     {
         services.AddSettings<ReportingOptions>();
-        services.AddSingleton<SalesQueries>();
+        services.AddSingleton(provider => new SalesQueries(provider.GetRequiredService<ReportsDataSource>().DataSource));
         services.AddHostedService<SalesFolder>();
         return services;
     }

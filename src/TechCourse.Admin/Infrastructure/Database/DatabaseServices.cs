@@ -25,6 +25,7 @@ public static class DatabaseServices
             provider.GetRequiredService<DatabaseConnections>().Runtime, provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.StatementTimeoutSeconds));
 
         services.AddSingleton<PreparedWrites>();
+        services.AddSingleton<ReportsDataSource>();
         services.AddHostedService(provider => new EmbeddedClusterStartup(Embedded(provider)));
         services.AddSingleton<MigrationStartup>();
         services.AddHostedService(provider => provider.GetRequiredService<MigrationStartup>());
