@@ -13,7 +13,8 @@ namespace TechCourse.Admin.Features.Audit;
 // every second. Live means heard: every Database:ListenHeartbeatSeconds the listener sends a heartbeat NOTIFY through
 // the runtime connection, as a write's trigger would, and the feed is live only while one came back within three
 // heartbeats. A LISTEN that hears nothing (PgBouncer in transaction pooling hands its server session to others) is
-// dropped and tried again later. While the runtime connection is a standby, nothing is written or listened for.
+// dropped and tried again later. Until the runtime connection is known to answer and accept writes (not a standby),
+// nothing is written or listened for.
 public sealed class AuditListener(NpgsqlDataSource dataSource, ListenDataSource listen, AuditLiveFeed feed, AuditChain chain, DatabaseStatus status,
     IOptions<DatabaseOptions> options, ILogger<AuditListener> logger) : BackgroundService
 {
@@ -26,7 +27,7 @@ public sealed class AuditListener(NpgsqlDataSource dataSource, ListenDataSource 
     private long lastHeard;
 
     private TimeSpan LiveWindow => heartbeat * 3;
-    private TimeSpan StandbyPause => TimeSpan.FromSeconds(options.Value.ProbeIntervalSeconds);
+    private TimeSpan WritableCheckPause => TimeSpan.FromSeconds(options.Value.ProbeIntervalSeconds);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(ListenAsync(stoppingToken), SealAsync(stoppingToken));
@@ -36,7 +37,7 @@ public sealed class AuditListener(NpgsqlDataSource dataSource, ListenDataSource 
         var deafRounds = 0;
         await new BackgroundRetry(logger, "Listening for price-change notifications", MaxBackoff).RepeatAsync(async ct =>
         {
-            if (status.IsStandby) return StandbyPause;
+            if (!status.AcceptsWrites) return WritableCheckPause;
             var listening = false;
             try
             {
@@ -46,7 +47,7 @@ public sealed class AuditListener(NpgsqlDataSource dataSource, ListenDataSource 
                     await command.ExecuteNonQueryAsync(ct);
                 listening = true;
                 var since = Stopwatch.GetTimestamp();
-                while (!status.IsStandby)
+                while (status.AcceptsWrites)
                 {
                     await SendHeartbeatAsync(ct);
                     var until = Stopwatch.GetTimestamp() + (long)(heartbeat.TotalSeconds * Stopwatch.Frequency);
@@ -67,7 +68,7 @@ public sealed class AuditListener(NpgsqlDataSource dataSource, ListenDataSource 
                     }
                     else SetLive(false);
                 }
-                return StandbyPause;
+                return WritableCheckPause;
             }
             catch (Exception e) when (listening && DatabaseErrors.IsTransient(e) && !ct.IsCancellationRequested)
             {
@@ -129,7 +130,7 @@ public sealed class AuditListener(NpgsqlDataSource dataSource, ListenDataSource 
     private Task SealAsync(CancellationToken stoppingToken) =>
         new BackgroundRetry(logger, "Sealing new price changes into the audit chain", MaxBackoff).RepeatAsync(async ct =>
         {
-            if (status.IsStandby) return StandbyPause;
+            if (!status.AcceptsWrites) return WritableCheckPause;
             var seal = await chain.SealAsync(ct);
             feed.SetSealed(seal);
             return seal.Sealed == AuditChain.SealBatch ? TimeSpan.Zero : SealInterval;

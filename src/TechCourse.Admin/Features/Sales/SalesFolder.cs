@@ -6,16 +6,16 @@ namespace TechCourse.Admin.Features.Sales;
 
 // Folds the sales deltas into the rollups about every second, so reads add only a few unfolded deltas. Several app
 // instances may run it: the database lets one fold at a time and the others skip that round. While the runtime
-// connection is a standby there is nothing to fold there: it waits quietly for the primary.
+// connection is unreachable or a standby there is nothing to fold: it waits quietly for a writable primary.
 public sealed class SalesFolder(NpgsqlDataSource dataSource, DatabaseStatus status, ILogger<SalesFolder> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan StandbyPause = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan WritableCheckPause = TimeSpan.FromSeconds(5);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         new BackgroundRetry(logger, "Folding the sales deltas", TimeSpan.FromSeconds(30)).RepeatAsync(async ct =>
         {
-            if (status.IsStandby) return StandbyPause;
+            if (!status.AcceptsWrites) return WritableCheckPause;
             await using var connection = await dataSource.OpenConnectionAsync(ct);
             var folded = await SalesRollups.TryFoldAsync(connection, ct);
             return folded == SalesRollups.FoldBatch ? TimeSpan.Zero : Interval;

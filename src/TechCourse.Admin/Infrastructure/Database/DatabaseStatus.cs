@@ -17,6 +17,9 @@ public sealed class DatabaseStatus
     // The runtime connection reaches a server in recovery (a streaming standby): background writers wait.
     public bool IsStandby { get; private set; }
 
+    // What the background writers wait for: a database known to answer and to accept writes.
+    public bool AcceptsWrites => IsReady && !IsStandby;
+
     // Remembered once the migrations were applied (or found applied); never asked of the owner connection again.
     public bool MigrationsApplied { get; private set; }
     public string? MigrationProblem { get; private set; }

@@ -13,7 +13,11 @@ internal static class AuditTestData
     // The app's listener (with its sealer) on a data source, with a quick heartbeat.
     public static AuditListener Listener(NpgsqlDataSource dataSource, AuditLiveFeed feed, NpgsqlDataSource? listen = null, DatabaseStatus? status = null)
     {
-        status ??= new DatabaseStatus();
+        if (status is null)
+        {
+            status = new DatabaseStatus();
+            status.ReportReady();
+        }
         return new AuditListener(dataSource, new ListenDataSource(listen ?? dataSource), feed, new AuditChain(dataSource), status,
             Options.Create(new DatabaseOptions { ListenHeartbeatSeconds = 0.5, ProbeIntervalSeconds = 1 }), NullLogger<AuditListener>.Instance);
     }
