@@ -70,7 +70,14 @@ public sealed class PgBouncerTransactionPoolingTests(PgBouncerTransactionPooling
         var everLive = false;
         using var watch = new Timer(_ => everLive |= feed.IsLive, null, 0, 20);
 
-        await Eventually.WaitForAsync(() => app.Output.Contains("No heartbeat came back", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the listener to give up");
+        try
+        {
+            await Eventually.WaitForAsync(() => app.Output.Contains("No heartbeat came back", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "the listener to give up");
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}{Environment.NewLine}{app.Output}", e);
+        }
 
         Assert.False(everLive || feed.IsLive);
         Assert.Contains("ConnectionStrings:TechCourseListen", app.Output, StringComparison.Ordinal);
