@@ -27,7 +27,6 @@ public sealed class AuditListener(NpgsqlDataSource dataSource, ListenDataSource 
     private long lastHeard;
 
     private TimeSpan LiveWindow => heartbeat * 3;
-    private TimeSpan WritableCheckPause => TimeSpan.FromSeconds(options.Value.ProbeIntervalSeconds);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(ListenAsync(stoppingToken), SealAsync(stoppingToken));
@@ -37,7 +36,7 @@ public sealed class AuditListener(NpgsqlDataSource dataSource, ListenDataSource 
         var deafRounds = 0;
         await new BackgroundRetry(logger, "Listening for price-change notifications", MaxBackoff).RepeatAsync(async ct =>
         {
-            if (!status.AcceptsWrites) return WritableCheckPause;
+            await status.WaitUntilWritableAsync(ct);
             var listening = false;
             try
             {
@@ -68,7 +67,7 @@ public sealed class AuditListener(NpgsqlDataSource dataSource, ListenDataSource 
                     }
                     else SetLive(false);
                 }
-                return WritableCheckPause;
+                return TimeSpan.Zero;
             }
             catch (Exception e) when (listening && DatabaseErrors.IsTransient(e) && !ct.IsCancellationRequested)
             {
@@ -130,7 +129,7 @@ public sealed class AuditListener(NpgsqlDataSource dataSource, ListenDataSource 
     private Task SealAsync(CancellationToken stoppingToken) =>
         new BackgroundRetry(logger, "Sealing new price changes into the audit chain", MaxBackoff).RepeatAsync(async ct =>
         {
-            if (!status.AcceptsWrites) return WritableCheckPause;
+            await status.WaitUntilWritableAsync(ct);
             var seal = await chain.SealAsync(ct);
             feed.SetSealed(seal);
             return seal.Sealed == AuditChain.SealBatch ? TimeSpan.Zero : SealInterval;

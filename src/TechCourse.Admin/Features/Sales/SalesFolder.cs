@@ -10,12 +10,11 @@ namespace TechCourse.Admin.Features.Sales;
 public sealed class SalesFolder(NpgsqlDataSource dataSource, DatabaseStatus status, ILogger<SalesFolder> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan WritableCheckPause = TimeSpan.FromSeconds(5);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         new BackgroundRetry(logger, "Folding the sales deltas", TimeSpan.FromSeconds(30)).RepeatAsync(async ct =>
         {
-            if (!status.AcceptsWrites) return WritableCheckPause;
+            await status.WaitUntilWritableAsync(ct);
             await using var connection = await dataSource.OpenConnectionAsync(ct);
             var folded = await SalesRollups.TryFoldAsync(connection, ct);
             return folded == SalesRollups.FoldBatch ? TimeSpan.Zero : Interval;

@@ -20,6 +20,28 @@ public sealed class DatabaseStatus
     // What the background writers wait for: a database known to answer and to accept writes.
     public bool AcceptsWrites => IsReady && !IsStandby;
 
+    // Returns as soon as the database accepts writes (at once if it does): a background writer waits here quietly.
+    public async Task WaitUntilWritableAsync(CancellationToken ct)
+    {
+        while (!AcceptsWrites)
+        {
+            var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            void OnChanged() => changed.TrySetResult();
+            Changed += OnChanged;
+            try
+            {
+                if (!AcceptsWrites) await changed.Task.WaitAsync(TimeSpan.FromSeconds(1), ct);
+            }
+            catch (TimeoutException)
+            {
+            }
+            finally
+            {
+                Changed -= OnChanged;
+            }
+        }
+    }
+
     // Remembered once the migrations were applied (or found applied); never asked of the owner connection again.
     public bool MigrationsApplied { get; private set; }
     public string? MigrationProblem { get; private set; }
