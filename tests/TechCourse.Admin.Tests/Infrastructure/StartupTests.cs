@@ -49,18 +49,37 @@ public sealed class StartupTests
     }
 
     [Fact]
-    public async Task Health_is_ready_only_when_the_database_answers_and_every_migration_is_applied()
+    public async Task Ready_waits_for_the_migrations_but_an_owner_connection_that_does_not_answer_leaves_the_pages_available()
     {
-        await using var unmigrated = await TestDatabase.CreateAsync(migrated: false);
-        await using var migrated = await TestDatabase.CreateAsync();
+        await using var database = await TestDatabase.CreateAsync();
+        await using var silent = new SilentServer();
+        var status = new DatabaseStatus();
+        var health = new DatabaseHealthCheck(database.DataSource, status);
 
-        Assert.Equal(HealthStatus.Unhealthy, await HealthOf(unmigrated));
-        Assert.Equal(HealthStatus.Healthy, await HealthOf(migrated));
+        await MonitorOnceAsync(database, silent.ConnectionString(timeoutSeconds: 2), status);
+        var withoutOwner = await health.CheckHealthAsync(new HealthCheckContext());
+        await MonitorOnceAsync(database, database.ConnectionString, status);
+        var withOwner = await health.CheckHealthAsync(new HealthCheckContext());
+
+        Assert.True(status.IsReady);
+        Assert.Equal(HealthStatus.Unhealthy, withoutOwner.Status);
+        Assert.Contains("migrations are not known to be applied", withoutOwner.Description, StringComparison.Ordinal);
+        Assert.Equal(HealthStatus.Healthy, withOwner.Status);
     }
 
-    private static async Task<HealthStatus> HealthOf(TestDatabase database)
+    [Fact]
+    public async Task Ready_is_not_healthy_before_the_migrations_were_seen_applied()
     {
-        var check = new DatabaseHealthCheck(new DatabaseConnections(database.ConnectionString, database.ConnectionString, Embedded: false), database.DataSource);
-        return (await check.CheckHealthAsync(new HealthCheckContext())).Status;
+        await using var database = await TestDatabase.CreateAsync();
+        var status = new DatabaseStatus();
+        status.ReportReady();
+
+        var result = await new DatabaseHealthCheck(database.DataSource, status).CheckHealthAsync(new HealthCheckContext());
+
+        Assert.Equal(HealthStatus.Unhealthy, result.Status);
     }
+
+    private static Task MonitorOnceAsync(TestDatabase database, string owner, DatabaseStatus status) =>
+        new DatabaseMonitor(new DatabaseConnections(database.ConnectionString, owner, Embedded: false), database.DataSource, status,
+            Microsoft.Extensions.Options.Options.Create(new DatabaseOptions()), NullLogger<DatabaseMonitor>.Instance).CheckOnceAsync(CancellationToken.None);
 }

@@ -20,7 +20,10 @@ public sealed class DatabaseLimitsTests
     public async Task A_query_longer_than_the_configured_statement_timeout_is_stopped_and_explained()
     {
         await using var database = await TestDatabase.CreateAsync();
-        await using var dataSource = NpgsqlDataSource.Create(DatabaseTuning.Runtime(database.ConnectionString, statementTimeoutSeconds: 1));
+        var runtime = DatabaseTuning.Runtime(await ExternalApp.CreateRuntimeLoginAsync(database.ConnectionString), statementTimeoutSeconds: 1);
+        await using (var setUp = NpgsqlDataSource.Create(runtime))
+            Assert.Equal(RuntimeStatementTimeout.Outcome.Set, await RuntimeStatementTimeout.EnsureAsync(setUp, 1, CancellationToken.None));
+        await using var dataSource = NpgsqlDataSource.Create(runtime);
         await using var connection = await dataSource.OpenConnectionAsync();
         var clock = Stopwatch.StartNew();
 
@@ -30,6 +33,22 @@ public sealed class DatabaseLimitsTests
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(5));
         Assert.Equal(DatabaseErrors.TimedOut, DatabaseErrors.Describe(error)?.Message);
         Assert.Equal("1s", await connection.ExecuteScalarAsync<string>("SHOW statement_timeout"));
+    }
+
+    [Fact]
+    public async Task The_statement_timeout_is_the_runtime_logins_own_default_in_its_database_never_a_startup_option()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var runtime = DatabaseTuning.Runtime(await ExternalApp.CreateRuntimeLoginAsync(database.ConnectionString), statementTimeoutSeconds: 30);
+        await using var dataSource = NpgsqlDataSource.Create(runtime);
+
+        var first = await RuntimeStatementTimeout.EnsureAsync(dataSource, 30, CancellationToken.None);
+        var again = await RuntimeStatementTimeout.EnsureAsync(dataSource, 30, CancellationToken.None);
+
+        Assert.Equal((RuntimeStatementTimeout.Outcome.Set, RuntimeStatementTimeout.Outcome.AlreadySet), (first, again));
+        Assert.Null(new NpgsqlConnectionStringBuilder(runtime).Options);
+        await using var owner = await database.DataSource.OpenConnectionAsync();
+        Assert.Equal("0", await owner.ExecuteScalarAsync<string>("SHOW statement_timeout"));
     }
 
     [Fact]

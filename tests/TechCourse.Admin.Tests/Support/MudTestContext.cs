@@ -1,7 +1,10 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor.Services;
+using Npgsql;
+using TechCourse.Admin.Infrastructure.Database;
 
 namespace TechCourse.Admin.Tests.Support;
 
@@ -18,6 +21,9 @@ public static class MudTestContext
             options.SnackbarConfiguration.HideTransitionDuration = 0;
             options.PopoverOptions.CheckForPopoverProvider = false;
         });
+        // The pages' infrastructure: reports on the page's own data source (no standby), a database that answers.
+        context.Services.TryAddSingleton(provider => new ReportsDataSource(provider.GetService<NpgsqlDataSource>() ?? NpgsqlDataSource.Create("Host=127.0.0.1")));
+        context.Services.TryAddSingleton<DatabaseStatus>();
         return context;
     }
 

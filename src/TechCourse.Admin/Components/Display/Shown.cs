@@ -17,6 +17,11 @@ public static class Shown
 
     public static string Count(long value) => value.ToString("N0", Us);
 
+    // A lag or wait a person reads: "12 s", "3 min 5 s".
+    public static string Duration(TimeSpan span) => span.TotalSeconds < 60
+        ? $"{Math.Round(span.TotalSeconds).ToString("N0", Us)} s"
+        : $"{((int)span.TotalMinutes).ToString("N0", Us)} min {span.Seconds.ToString(Us)} s";
+
     // The instant as a time element: the viewer's local minute, the exact time and zone as its title.
     public static RenderFragment When(ViewerTimeZone zone, DateTimeOffset instant) => builder => When(builder, zone, instant);
 

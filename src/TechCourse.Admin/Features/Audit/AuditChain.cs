@@ -28,15 +28,17 @@ public sealed class AuditChain(NpgsqlDataSource dataSource)
         connection.QuerySingleAsync<SealResult>(new CommandDefinition(
             "SELECT sealed, sealed_up_to, unsealed FROM seal_price_changes(@limit)", new { limit }, commandTimeout: 0, cancellationToken: ct));
 
-    // Seals what has committed, then recomputes every sealed entry's hash from its content and the previous link.
-    public async Task<ChainVerification> VerifyAsync(CancellationToken ct)
+    // Seals what has committed (unless seal is false: a standby cannot), then recomputes every sealed entry's hash from
+    // its content and the previous link.
+    public async Task<ChainVerification> VerifyAsync(CancellationToken ct, bool seal = true)
     {
         var clock = Stopwatch.StartNew();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        SealResult seal;
-        do seal = await SealAsync(connection, SealBatch, ct);
-        while (seal.Sealed == SealBatch);
-        var result = await VerifyAsync(connection, seal.Unsealed, clock, ct);
+        if (!seal) return await VerifyAsync(connection, await UnsealedAsync(connection, ct), clock, ct);
+        SealResult sealing;
+        do sealing = await SealAsync(connection, SealBatch, ct);
+        while (sealing.Sealed == SealBatch);
+        var result = await VerifyAsync(connection, sealing.Unsealed, clock, ct);
         await RecordAsync(connection, result, ct);
         return result;
     }
@@ -50,6 +52,9 @@ public sealed class AuditChain(NpgsqlDataSource dataSource)
                 ? $"{result.Checked} entries intact up to #{result.SealedUpTo}"
                 : $"broken at #{result.FirstBreak!.SealSeq} (log entry {result.FirstBreak.LogId}): {result.FirstBreak.Problem}",
         }, cancellationToken: ct));
+
+    private static Task<long> UnsealedAsync(NpgsqlConnection connection, CancellationToken ct) =>
+        connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM price_changes WHERE seal_seq IS NULL", cancellationToken: ct));
 
     internal static async Task<ChainVerification> VerifyAsync(NpgsqlConnection connection, long unsealed, Stopwatch clock, CancellationToken ct, NpgsqlTransaction? transaction = null)
     {

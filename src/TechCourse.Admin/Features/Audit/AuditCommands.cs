@@ -5,10 +5,10 @@ namespace TechCourse.Admin.Features.Audit;
 // The work of the `audit verify` and `audit archive` verbs (exit code 3: the chain is broken).
 public static class AuditCommands
 {
-    public static async Task<int> VerifyAsync(string connectionString, AuditCheckpointOptions checkpoints, TextWriter output, CancellationToken ct)
+    public static async Task<int> VerifyAsync(string connectionString, AuditCheckpointOptions checkpoints, bool seal, TextWriter output, CancellationToken ct)
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        var report = await Integrity(dataSource, checkpoints).VerifyAsync(ct);
+        var report = await Integrity(dataSource, checkpoints).VerifyAsync(ct, seal);
         foreach (var line in Describe(report)) output.WriteLine(line);
         return report.Intact ? 0 : 3;
     }

@@ -9,7 +9,7 @@ public static class AuditFeature
     public static IServiceCollection AddAuditFeature(this IServiceCollection services)
     {
         services.AddSettings<AuditLogOptions>();
-        services.AddSingleton<AuditQueries>();
+        services.AddSingleton(provider => new AuditQueries(provider.GetRequiredService<ReportsDataSource>().DataSource));
         services.AddSingleton<AuditChain>();
         services.AddSingleton<AuditLiveFeed>();
         services.AddSingleton(provider => AuditCheckpointOptions.From(provider.GetRequiredService<IOptions<AuditLogOptions>>().Value,
@@ -17,6 +17,7 @@ public static class AuditFeature
             provider.GetRequiredService<DatabaseConnections>().Embedded));
         services.AddSingleton<AuditCheckpointFile>();
         services.AddSingleton<AuditIntegrity>();
+        services.AddSingleton<ListenDataSource>();
         services.AddHostedService<AuditListener>();
         services.AddHostedService<AuditCheckpointer>();
         return services;

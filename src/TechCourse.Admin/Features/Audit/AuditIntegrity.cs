@@ -40,11 +40,12 @@ public sealed class AuditIntegrity(NpgsqlDataSource dataSource, AuditChain chain
     }
 
     // Seals what has committed, walks the whole chain, compares the database with the newest valid checkpoint (and reads
-    // every line of the file, so an edited one is reported), and writes a checkpoint when all of it holds.
-    public async Task<IntegrityReport> VerifyAsync(CancellationToken ct)
+    // every line of the file, so an edited one is reported), and writes a checkpoint when all of it holds. Without seal
+    // (a standby) it only reads: nothing is sealed and no checkpoint is written.
+    public async Task<IntegrityReport> VerifyAsync(CancellationToken ct, bool seal = true)
     {
-        var walk = await chain.VerifyAsync(ct);
-        var (problems, written, log) = await AnchorAsync(AuditCheckpoint.Verify, fullLog: true, appendWhenUnchanged: true, mayAppend: walk.Intact, null, ct);
+        var walk = await chain.VerifyAsync(ct, seal);
+        var (problems, written, log) = await AnchorAsync(AuditCheckpoint.Verify, fullLog: true, appendWhenUnchanged: true, mayAppend: walk.Intact && seal, null, ct);
         var notes = new List<string>();
         if (log!.Newest is null)
             notes.Add(log.FileExists

@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using System.Text.Json;
+using Dapper;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using TechCourse.Admin.Features.Home;
 using TechCourse.Admin.Infrastructure.Database;
@@ -6,48 +9,67 @@ using TechCourse.Admin.Infrastructure.Reliability;
 
 namespace TechCourse.Admin.Features.Audit;
 
-// One per app instance: holds the single LISTEN connection (reconnecting with backoff) and fans notifications out
-// through AuditLiveFeed to the audit timelines and through HomeLive to the home pages; beside it, seals new log
-// entries into the hash chain every second.
-public sealed class AuditListener(NpgsqlDataSource dataSource, AuditLiveFeed feed, HomeLive home, AuditChain chain, ILogger<AuditListener> logger) : BackgroundService
+// One per app instance: holds the single LISTEN connection (ConnectionStrings:TechCourseListen, reconnecting with
+// backoff) and fans notifications out through AuditLiveFeed to the audit timelines and through HomeLive to the home pages; beside it, seals new log entries into the hash chain
+// every second. Live means heard: every Database:ListenHeartbeatSeconds the listener sends a heartbeat NOTIFY through
+// the runtime connection, as a write's trigger would, and the feed is live only while one came back within three
+// heartbeats. A LISTEN that hears nothing (PgBouncer in transaction pooling hands its server session to others) is
+// dropped and tried again later. Until the runtime connection is known to answer and accept writes (not a standby),
+// nothing is written or listened for.
+public sealed class AuditListener(NpgsqlDataSource dataSource, ListenDataSource listen, AuditLiveFeed feed, HomeLive home, AuditChain chain, DatabaseStatus status,
+    IOptions<DatabaseOptions> options, ILogger<AuditListener> logger) : BackgroundService
 {
     public const string Channel = "price_changes";
     public const string HomeChannel = "home_changes";
+    public const string HeartbeatChannel = "techcourse_heartbeat";
     private static readonly TimeSpan SealInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+    private readonly string instance = Guid.NewGuid().ToString("N");
+    private readonly TimeSpan heartbeat = TimeSpan.FromSeconds(options.Value.ListenHeartbeatSeconds);
+    private long lastHeard;
+
+    private TimeSpan LiveWindow => heartbeat * 3;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(ListenAsync(stoppingToken), SealAsync(stoppingToken));
 
     private async Task ListenAsync(CancellationToken stoppingToken)
     {
-        var everConnected = false;
+        var deafRounds = 0;
         await new BackgroundRetry(logger, "Listening for price-change notifications", MaxBackoff).RepeatAsync(async ct =>
         {
+            await status.WaitUntilWritableAsync(ct);
             var listening = false;
             try
             {
-                await using var connection = await dataSource.OpenConnectionAsync(ct);
+                await using var connection = await listen.DataSource.OpenConnectionAsync(ct);
                 connection.Notification += (_, e) => OnNotification(e.Channel, e.Payload);
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}; LISTEN {HomeChannel}", connection))
-                    await listen.ExecuteNonQueryAsync(ct);
-                feed.SetListening(true);
-                // Notifications sent while the connection was down are lost: open timelines read again.
-                if (everConnected)
+                await using (var command = new NpgsqlCommand($"LISTEN {Channel}; LISTEN {HomeChannel}; LISTEN {HeartbeatChannel}", connection))
+                    await command.ExecuteNonQueryAsync(ct);
+                listening = true;
+                var since = Stopwatch.GetTimestamp();
+                while (status.AcceptsWrites)
                 {
-                    feed.Publish(new AuditNotice(AuditNoticeKind.Resync));
-                    home.Changed();
-                }
-                everConnected = listening = true;
-                logger.LogInformation("Listening for price-change notifications");
-                while (true)
-                {
-                    if (!await connection.WaitAsync(TimeSpan.FromSeconds(15), ct))
+                    await SendHeartbeatAsync(ct);
+                    var until = Stopwatch.GetTimestamp() + (long)(heartbeat.TotalSeconds * Stopwatch.Frequency);
+                    while (Stopwatch.GetTimestamp() < until)
+                        await connection.WaitAsync(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), until), ct);
+                    if (Heard())
                     {
-                        await using var ping = new NpgsqlCommand("SELECT 1", connection);
-                        await ping.ExecuteScalarAsync(ct);
+                        if (deafRounds > 0 || !feed.IsLive) logger.LogInformation("Listening for price-change notifications");
+                        deafRounds = 0;
+                        SetLive(true);
                     }
+                    else if (Stopwatch.GetElapsedTime(since) > LiveWindow)
+                    {
+                        if (deafRounds++ == 0)
+                            logger.LogWarning("No heartbeat came back on the listening connection within {Window}: live updates are off. Behind PgBouncer in transaction " +
+                                "pooling, point ConnectionStrings:TechCourseListen at the server directly or at a session-pooled database", LiveWindow);
+                        return TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, LiveWindow.TotalSeconds * (1 << Math.Min(deafRounds, 4))));
+                    }
+                    else SetLive(false);
                 }
+                return TimeSpan.Zero;
             }
             catch (Exception e) when (listening && DatabaseErrors.IsTransient(e) && !ct.IsCancellationRequested)
             {
@@ -57,13 +79,42 @@ public sealed class AuditListener(NpgsqlDataSource dataSource, AuditLiveFeed fee
             }
             finally
             {
-                feed.SetListening(false);
+                SetLive(false);
             }
         }, stoppingToken);
     }
 
+    private bool Heard() => Stopwatch.GetElapsedTime(Interlocked.Read(ref lastHeard)) <= LiveWindow;
+
+    // Notifications sent while nobody heard them are lost: open timelines read again once the feed is live again.
+    private void SetLive(bool live)
+    {
+        if (live == feed.IsLive) return;
+        feed.SetLive(live);
+        feed.Publish(new AuditNotice(live ? AuditNoticeKind.Resync : AuditNoticeKind.LiveChanged));
+        if (live) home.Changed();
+    }
+
+    private async Task SendHeartbeatAsync(CancellationToken ct)
+    {
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            await connection.ExecuteAsync(new CommandDefinition("SELECT pg_notify(@channel, @instance)", new { channel = HeartbeatChannel, instance }, cancellationToken: ct));
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && (DatabaseErrors.IsTransient(e) || DatabaseErrors.IsReadOnly(e)))
+        {
+            // Not heard, so not live; the database monitor reports the outage.
+        }
+    }
+
     private void OnNotification(string channel, string payload)
     {
+        if (channel == HeartbeatChannel)
+        {
+            if (payload == instance) Interlocked.Exchange(ref lastHeard, Stopwatch.GetTimestamp());
+            return;
+        }
         home.Changed();
         if (channel != Channel) return;
         try
@@ -83,6 +134,7 @@ public sealed class AuditListener(NpgsqlDataSource dataSource, AuditLiveFeed fee
     private Task SealAsync(CancellationToken stoppingToken) =>
         new BackgroundRetry(logger, "Sealing new price changes into the audit chain", MaxBackoff).RepeatAsync(async ct =>
         {
+            await status.WaitUntilWritableAsync(ct);
             var seal = await chain.SealAsync(ct);
             feed.SetSealed(seal);
             return seal.Sealed == AuditChain.SealBatch ? TimeSpan.Zero : SealInterval;

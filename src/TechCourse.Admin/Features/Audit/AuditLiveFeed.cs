@@ -1,10 +1,10 @@
 namespace TechCourse.Admin.Features.Audit;
 
-public enum AuditNoticeKind { Entry, Sealed, Resync }
+public enum AuditNoticeKind { Entry, Sealed, Resync, LiveChanged }
 
 // Sealed: entries FromSeq…ToSeq joined the chain (announced by the sealer, about once a second). Entry: one new
 // entry, announced by the trigger when techcourse.audit_notify_each is on. Resync: the listener reconnected, so
-// notifications may have been missed.
+// notifications may have been missed (also sent when the feed becomes live). LiveChanged: the feed stopped being live.
 public sealed record AuditNotice(AuditNoticeKind Kind, int LogId = 0, int CourseId = 0, long FromSeq = 0, long ToSeq = 0);
 
 // In-memory fan-out of the one LISTEN connection per app instance to every open timeline (circuit).
@@ -13,7 +13,8 @@ public sealed class AuditLiveFeed(ILogger<AuditLiveFeed> logger)
     private readonly Lock gate = new();
     private ImmutableHandlers handlers = new([]);
 
-    public bool IsListening { get; private set; }
+    // A heartbeat sent through the runtime connection came back on the listening one within the last few seconds.
+    public bool IsLive { get; private set; }
     public SealResult? LastSeal { get; private set; }
 
     // Why the last checkpoint was refused (the database no longer matches the newest one), or null.
@@ -33,7 +34,7 @@ public sealed class AuditLiveFeed(ILogger<AuditLiveFeed> logger)
             _ = DeliverAsync(handler, notice);
     }
 
-    internal void SetListening(bool listening) => IsListening = listening;
+    internal void SetLive(bool live) => IsLive = live;
 
     internal void SetSealed(SealResult seal) => LastSeal = seal;
 

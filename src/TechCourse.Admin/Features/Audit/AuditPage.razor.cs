@@ -1,3 +1,4 @@
+using TechCourse.Admin.Infrastructure.Database;
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -36,6 +37,7 @@ public sealed partial class AuditPage
     [Inject] private AuditQueries Queries { get; set; } = default!;
     [Inject] private AuditIntegrity Integrity { get; set; } = default!;
     [Inject] private AuditLiveFeed Feed { get; set; } = default!;
+    [Inject] private DatabaseStatus Status { get; set; } = default!;
     [Inject] private ViewerTimeZone Zone { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
@@ -133,6 +135,7 @@ public sealed partial class AuditPage
     // Notifications arrive on the listener's thread: collect the ids and refresh at most every 250 ms.
     private Task OnNoticeAsync(AuditNotice notice)
     {
+        if (notice.Kind == AuditNoticeKind.LiveChanged) return InvokeAsync(StateHasChanged);
         lock (pendingGate)
         {
             if (notice.Kind == AuditNoticeKind.Entry) pending.Add(notice.LogId);
@@ -198,7 +201,7 @@ public sealed partial class AuditPage
         verification = null;
         try
         {
-            verification = await Integrity.VerifyAsync(cancellation.Token);
+            verification = await Integrity.VerifyAsync(cancellation.Token, seal: !Status.IsStandby);
         }
         // The checkpoint file is the app's own (not the database's): its problem is told as it is, to an admin.
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException && !cancellation.IsCancellationRequested)

@@ -18,8 +18,10 @@ public sealed record DeleteResult(bool Deleted, string? Message = null);
 
 // Writing courses. Every write runs as the signed-in actor (WriteAsActorAsync), so row-level security and the audit
 // trigger see who acts; a price is only replaced if it is still the one the editor loaded (optimistic concurrency).
-public sealed class CoursesStore(NpgsqlDataSource dataSource)
+public sealed class CoursesStore(NpgsqlDataSource dataSource, PreparedWrites prepared)
 {
+    public CoursesStore(NpgsqlDataSource dataSource) : this(dataSource, PreparedWrites.AutoFor(dataSource)) { }
+
     public const string PriceField = "price";
     public const string TitleField = "title";
     public const string NotFoundMessage = "This course no longer exists, or it is not one of yours.";
@@ -38,11 +40,19 @@ public sealed class CoursesStore(NpgsqlDataSource dataSource)
         if (CourseRules.ReasonError(reason) is { } tooLong) return new SaveResult(SaveOutcome.Invalid, Error: new FieldError("reason", tooLong));
         return await WriteAsync(async connection =>
         {
-            var update = new NpgsqlBatchCommand("UPDATE courses SET price = $1 WHERE course_id = $2 AND price = $3 RETURNING true")
+            NpgsqlBatchCommand Update() => new("UPDATE courses SET price = $1 WHERE course_id = $2 AND price = $3 RETURNING true")
             {
                 Parameters = { new NpgsqlParameter<decimal> { TypedValue = price }, new NpgsqlParameter<int> { TypedValue = courseId }, new NpgsqlParameter<decimal> { TypedValue = expected } },
             };
-            var updated = await connection.WritePreparedAsActorAsync(actor, reason, update, (reader, token) => reader.ReadAsync(token), ct);
+            bool updated;
+            try
+            {
+                updated = await connection.WriteBatchAsActorAsync(actor, reason, Update(), await prepared.UseAsync(connection, ct), (reader, token) => reader.ReadAsync(token), ct);
+            }
+            catch (PostgresException e) when (prepared.GiveUpAfter(e))
+            {
+                updated = await connection.WriteBatchAsActorAsync(actor, reason, Update(), prepare: false, (reader, token) => reader.ReadAsync(token), ct);
+            }
             if (updated) return new SaveResult(price == expected ? SaveOutcome.Unchanged : SaveOutcome.Saved, price);
             return await ConflictAsync(connection, actor, courseId, ct);
         }, ct);
@@ -102,7 +112,7 @@ public sealed class CoursesStore(NpgsqlDataSource dataSource)
                 "SELECT count(*) FROM enrollments WHERE course_id = @courseId", new { courseId }, cancellationToken: ct));
             return new DeleteResult(false, $"This course has {enrollments.ToString("N0", Us)} {(enrollments == 1 ? "enrollment" : "enrollments")} — unpublish it instead.");
         }
-        catch (Exception e) when (DatabaseErrors.Describe(e, ConstraintMessages) is { } error)
+        catch (Exception e) when (DatabaseErrors.DescribeWrite(e, ConstraintMessages) is { } error)
         {
             return new DeleteResult(false, error.Message);
         }
@@ -119,7 +129,7 @@ public sealed class CoursesStore(NpgsqlDataSource dataSource)
         {
             return new SaveResult(SaveOutcome.Invalid, Error: new FieldError(PriceField, CourseRules.PriceRange));
         }
-        catch (Exception e) when (DatabaseErrors.Describe(e, ConstraintMessages) is { } error)
+        catch (Exception e) when (DatabaseErrors.DescribeWrite(e, ConstraintMessages) is { } error)
         {
             return new SaveResult(SaveOutcome.Invalid, Error: error);
         }

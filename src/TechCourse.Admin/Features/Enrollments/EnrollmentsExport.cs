@@ -1,6 +1,7 @@
 using System.Globalization;
 using CsvHelper;
 using TechCourse.Admin.Infrastructure.Auth;
+using TechCourse.Admin.Infrastructure.Database;
 using TechCourse.Admin.Infrastructure.Exports;
 using TechCourse.Admin.Infrastructure.Http;
 
@@ -36,7 +37,7 @@ public static class EnrollmentsExport
         return query.Problem is { } problem ? (null, problem) : (filter, null);
     }
 
-    private static async Task<IResult> WriteAsync(HttpContext http, EnrollmentsQueries queries)
+    private static async Task<IResult> WriteAsync(HttpContext http, [FromKeyedServices(ReportsDataSource.Key)] EnrollmentsQueries queries)
     {
         if (Actor.From(http.User) is not { } viewer) return Results.Forbid();
         var (filter, problem) = Parse(new QueryStringReader(http.Request.Query));

@@ -157,7 +157,7 @@ public sealed class EnrollmentsQueries(NpgsqlDataSource dataSource)
             };
             return new EnrollOutcome(kind, row.EnrollmentId, row.AmountPaid, row.CurrentPrice, row.EnrolledAt);
         }
-        catch (Exception e) when (e is not OperationCanceledException && DatabaseErrors.Describe(e, Constraints) is { } error)
+        catch (Exception e) when (e is not OperationCanceledException && DatabaseErrors.DescribeWrite(e, Constraints) is { } error)
         {
             return new EnrollOutcome(EnrollOutcomeKind.Refused, Error: error);
         }

@@ -1,6 +1,7 @@
 using System.Text;
 using TechCourse.Admin.Infrastructure.Auth;
 using TechCourse.Admin.Infrastructure.Configuration;
+using TechCourse.Admin.Infrastructure.Database;
 using TechCourse.Admin.Infrastructure.Exports;
 using TechCourse.Admin.Infrastructure.Http;
 
@@ -13,7 +14,7 @@ public static class SalesFeature
     public static IServiceCollection AddSalesFeature(this IServiceCollection services)
     {
         services.AddSettings<ReportingOptions>();
-        services.AddSingleton<SalesQueries>();
+        services.AddSingleton(provider => new SalesQueries(provider.GetRequiredService<ReportsDataSource>().DataSource));
         services.AddHostedService<SalesFolder>();
         return services;
     }

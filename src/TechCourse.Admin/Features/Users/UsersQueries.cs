@@ -181,7 +181,7 @@ public sealed class UsersQueries(NpgsqlDataSource dataSource)
             var value = await grid.ReadSingleAsync<T>();
             return WriteResult<T>.Ok(value!);
         }
-        catch (Exception e) when (e is not OperationCanceledException && DatabaseErrors.Describe(e, Constraints) is { } error)
+        catch (Exception e) when (e is not OperationCanceledException && DatabaseErrors.DescribeWrite(e, Constraints) is { } error)
         {
             return WriteResult<T>.Fail(error);
         }

@@ -53,12 +53,12 @@ public static class ActorTransactions
         }
     }
 
-    // WriteAsActorAsync for a write that runs many times a second: the settings and the write are prepared on the
-    // physical connection once (Npgsql keeps them across pooled opens; the pool never sends DISCARD ALL), so the server
-    // neither parses nor plans them again. Only for statements whose generic plan is as good as a custom one: a write
-    // by primary key, not a search. The write's parameters are positional ($1, $2, …).
-    public static async Task<T> WritePreparedAsActorAsync<T>(this NpgsqlConnection connection, Actor actor, string? reason,
-        NpgsqlBatchCommand write, Func<NpgsqlDataReader, CancellationToken, Task<T>> read, CancellationToken ct)
+    // WriteAsActorAsync for a write that runs many times a second: when prepare is true (PreparedWrites), the settings
+    // and the write are prepared on the physical connection once (Npgsql keeps them across pooled opens; the pool never
+    // sends DISCARD ALL), so the server neither parses nor plans them again. Only for statements whose generic plan is
+    // as good as a custom one: a write by primary key, not a search. The write's parameters are positional ($1, $2, …).
+    public static async Task<T> WriteBatchAsActorAsync<T>(this NpgsqlConnection connection, Actor actor, string? reason,
+        NpgsqlBatchCommand write, bool prepare, Func<NpgsqlDataReader, CancellationToken, Task<T>> read, CancellationToken ct)
     {
         var (session, why) = ActorValues(actor, reason);
         await using var batch = new NpgsqlBatch(connection)
@@ -76,7 +76,7 @@ public static class ActorTransactions
                 write,
             },
         };
-        await batch.PrepareAsync(ct);
+        if (prepare) await batch.PrepareAsync(ct);
         await using var reader = await batch.ExecuteReaderAsync(ct);
         await reader.NextResultAsync(ct);
         return await read(reader, ct);

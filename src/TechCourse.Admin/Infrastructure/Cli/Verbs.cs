@@ -184,12 +184,13 @@ public sealed class Verbs
 
     private Command Audit()
     {
+        var noSeal = new Option<bool>("--no-seal") { Description = "walk the chain as it is, without sealing new entries first (only reads: runs on a standby)" };
         var verify = new Command("verify", "Seal new price changes, walk the hash chain and compare it with the newest signed checkpoint (Audit:CheckpointFile); " +
-            "reports the first broken link, deleted or rewritten entries (exit 3).");
-        verify.SetAction(async (_, ct) =>
+            "reports the first broken link, deleted or rewritten entries (exit 3).") { noSeal };
+        verify.SetAction(async (parsed, ct) =>
         {
             await using var database = await VerbDatabase.StartAsync(context, ct);
-            return await AuditCommands.VerifyAsync(database.Connections.Migrations, Checkpoints(database), Console.Out, ct);
+            return await AuditCommands.VerifyAsync(database.Connections.Migrations, Checkpoints(database), seal: !parsed.GetValue(noSeal), Console.Out, ct);
         });
         var years = new Option<int>("--older-than-years") { Description = "archive entries older than this many whole years (at least 1)", Required = true };
         years.Validators.Add(result =>

@@ -27,6 +27,15 @@ public static class DatabaseErrors
         return IsTransient(exception) ? new FieldError(null, Unavailable) : null;
     }
 
+    // Describe for a failed write, which is also counted by SQLSTATE (WriteFailures).
+    public static FieldError? DescribeWrite(Exception exception, IReadOnlyDictionary<string, FieldError>? constraints = null)
+    {
+        WriteFailures.Record(exception);
+        return Describe(exception, constraints);
+    }
+
+    public static bool IsReadOnly(Exception exception) => Find<PostgresException>(exception)?.SqlState == PostgresErrorCodes.ReadOnlySqlTransaction;
+
     // The server cannot be reached, is starting or shutting down, or has no connection or disk to spare.
     public static bool IsTransient(Exception exception) => exception switch
     {

@@ -3,32 +3,28 @@ using Npgsql;
 
 namespace TechCourse.Admin.Infrastructure.Database;
 
-// Ready only when the database answers and every embedded migration is in its journal.
-public sealed class DatabaseHealthCheck(DatabaseConnections connections, NpgsqlDataSource dataSource, DatabaseStatus? status = null) : IHealthCheck
+// /health/ready: the runtime connection answers now and the migrations were seen applied (remembered by
+// DatabaseStatus; the owner connection is never queried here). A standby answers reads only: Degraded.
+public sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource, DatabaseStatus status) : IHealthCheck
 {
-    private volatile bool migrationsSeenApplied;
-
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (status is { IsReady: false })
+        if (!status.IsReady)
             return HealthCheckResult.Unhealthy($"{DatabaseStatus.UnavailableMessage} ({status.Problem ?? "connecting"})");
         try
         {
             await using var command = dataSource.CreateCommand("SELECT 1");
             await command.ExecuteScalarAsync(cancellationToken);
-            if (!migrationsSeenApplied)
-            {
-                var pending = await Task.Run(() => Migrator.Pending(connections.Migrations), cancellationToken);
-                if (pending.Count > 0) return HealthCheckResult.Unhealthy($"Migrations not applied: {string.Join(", ", pending)}");
-                migrationsSeenApplied = true;
-            }
-            return HealthCheckResult.Healthy("Database answers and migrations are applied.");
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
         {
             // Tell the pages at once rather than at the monitor's next poll; the monitor reports it ready again.
-            status?.ReportUnavailable(e.Message);
+            status.ReportUnavailable(e.Message);
             return HealthCheckResult.Unhealthy("Database unavailable.", e);
         }
+        if (!status.MigrationsApplied)
+            return HealthCheckResult.Unhealthy($"Database answers, but the migrations are not known to be applied yet ({status.MigrationProblem ?? "checking"}).");
+        if (status.IsStandby) return HealthCheckResult.Degraded(DatabaseStatus.StandbyMessage);
+        return HealthCheckResult.Healthy("Database answers and migrations are applied.");
     }
 }

@@ -24,6 +24,8 @@ public static class DatabaseServices
         services.AddNpgsqlDataSource("", (provider, dataSource) => dataSource.ConnectionStringBuilder.ConnectionString = DatabaseTuning.Runtime(
             provider.GetRequiredService<DatabaseConnections>().Runtime, provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.StatementTimeoutSeconds));
 
+        services.AddSingleton<PreparedWrites>();
+        services.AddSingleton<ReportsDataSource>();
         services.AddHostedService(provider => new EmbeddedClusterStartup(Embedded(provider)));
         services.AddSingleton<MigrationStartup>();
         services.AddHostedService(provider => provider.GetRequiredService<MigrationStartup>());

@@ -27,6 +27,7 @@ public sealed class MigrationStartup(DatabaseConnections connections, DatabaseSt
     {
         if (!connections.Embedded && !work.MigrateExternalDatabase) return;
         (Applied, FinishedRebuilds) = await ApplyAsync(connections.Migrations, logger, cancellationToken);
+        status.ReportMigrated();
         status.ReportReady();
     }
 

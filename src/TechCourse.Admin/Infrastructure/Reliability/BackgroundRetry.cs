@@ -21,7 +21,7 @@ public sealed class BackgroundRetry(ILogger logger, string work, TimeSpan maxDel
         OnRetry = args =>
         {
             var error = args.Outcome.Exception!;
-            if (!DatabaseErrors.IsTransient(error)) logger.LogError(error, "{Work} failed; retrying in {Delay}", work, args.RetryDelay);
+            if (!DatabaseErrors.IsTransient(error) && !DatabaseErrors.IsReadOnly(error)) logger.LogError(error, "{Work} failed; retrying in {Delay}", work, args.RetryDelay);
             else if (args.AttemptNumber == 0) logger.LogWarning("{Work} failed ({Problem}); retrying every {MaxDelay} or sooner", work, error.Message, maxDelay);
             return default;
         },

@@ -15,7 +15,8 @@ public sealed record LoadTestOptions(int Writers, TimeSpan Duration, int Courses
 
 public sealed record LoadTestReport(
     int Writers, TimeSpan Elapsed, long PriceChanges, long Enrollments, decimal AmountPaid,
-    long NotSaved, long DuplicatesRefused, long Conflicts, long RetriedWithSameToken, long ResolvedAfterRun, IReadOnlyList<string> Violations)
+    long NotSaved, long DuplicatesRefused, long Conflicts, long RetriedWithSameToken, long ResolvedAfterRun, IReadOnlyList<string> Violations,
+    IReadOnlyDictionary<string, long> FailuresBySqlState)
 {
     public bool Passed => Violations.Count == 0;
 
@@ -23,7 +24,8 @@ public sealed record LoadTestReport(
         $"{Writers} writers for {Elapsed.TotalSeconds:F1} s: {PriceChanges:N0} price changes and {Enrollments:N0} enrollments ({AmountPaid:N2} paid) committed " +
         $"({(PriceChanges + Enrollments) / Math.Max(Elapsed.TotalSeconds, 0.001):N0}/s); {DuplicatesRefused:N0} duplicate enrollments refused; " +
         $"{Conflicts:N0} refused as changed meanwhile; {NotSaved:N0} reported 'not saved, try again'; {RetriedWithSameToken:N0} enrollments saved on a retry with the same token; " +
-        $"{ResolvedAfterRun:N0} in-doubt price changes resolved by reading back. " +
+        $"{ResolvedAfterRun:N0} in-doubt price changes resolved by reading back; failures by SQLSTATE: " +
+        (FailuresBySqlState.Count == 0 ? "none" : string.Join(", ", FailuresBySqlState.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key} × {f.Value:N0}"))) + ". " +
         (Passed ? "All invariants hold." : $"VIOLATIONS: {string.Join("; ", Violations)}");
 }
 
@@ -41,6 +43,7 @@ public static class LoadTest
         var (actor, courses, students) = await SetUpAsync(ownerConnection, run, options, ct);
         await using var runtime = NpgsqlDataSource.Create(Bounded(runtimeConnection, options));
         var ledger = new Ledger();
+        var failures = WriteFailures.StartTally();
         var clock = Stopwatch.StartNew();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(options.Duration);
@@ -49,8 +52,11 @@ public static class LoadTest
         await Task.WhenAll(writers);
         var elapsed = clock.Elapsed;
         var (violations, resolved) = await VerifyAsync(ownerConnection, courses, ledger, ct);
+        var unexpected = failures.Where(f => !IsExpected(f.Key)).OrderBy(f => f.Key, StringComparer.Ordinal).ToList();
+        if (unexpected.Count > 0)
+            violations = [.. violations, $"unexpected failures: {string.Join(", ", unexpected.Select(f => $"{f.Key} × {f.Value:N0}"))}"];
         return new LoadTestReport(options.Writers, elapsed, ledger.PriceChanges.Count, ledger.Enrollments.Count, ledger.Enrollments.Values.Sum(),
-            ledger.NotSaved, ledger.Duplicates, ledger.Conflicts, ledger.Retried, resolved, violations);
+            ledger.NotSaved, ledger.Duplicates, ledger.Conflicts, ledger.Retried, resolved, violations, new Dictionary<string, long>(failures));
     }
 
     // No write may wait forever on a server that went away: connect and command timeouts bound every attempt.
@@ -73,6 +79,20 @@ public static class LoadTest
     }
 
     private static readonly HashSet<string> Transient = [DatabaseErrors.Unavailable, DatabaseErrors.TimedOut, DatabaseErrors.Conflict];
+
+    // What concurrent writers, an outage or a failover may cause: a duplicate enrollment refused, a serialization
+    // failure or deadlock, a statement timeout, a read-only server (a standby, a primary being demoted), a server
+    // shutting down, starting or full, a lost connection. Anything else (e.g. 26000, 42P05, 08P01: a pooler that does
+    // not fit) fails the run.
+    private static readonly HashSet<string> ExpectedStates =
+    [
+        PostgresErrorCodes.UniqueViolation, PostgresErrorCodes.SerializationFailure, PostgresErrorCodes.DeadlockDetected, PostgresErrorCodes.QueryCanceled,
+        PostgresErrorCodes.ReadOnlySqlTransaction, PostgresErrorCodes.AdminShutdown, PostgresErrorCodes.CrashShutdown, PostgresErrorCodes.CannotConnectNow,
+        PostgresErrorCodes.TooManyConnections, "connection", "timeout",
+    ];
+
+    private static bool IsExpected(string code) =>
+        ExpectedStates.Contains(code) || (code.StartsWith("08", StringComparison.Ordinal) && code != PostgresErrorCodes.ProtocolViolation);
 
     // Each writer does what the pages do: the courses page's CoursesStore.UpdatePriceAsync (expected price, reason) and
     // the enrollment form's EnrollmentsQueries.EnrollAsync (shown price, request token). A "not saved, try again" on an
@@ -112,6 +132,7 @@ public static class LoadTest
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
             {
+                WriteFailures.Record(e);
                 Interlocked.Increment(ref ledger.NotSaved);
                 await Task.Delay(50, CancellationToken.None);
             }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using TechCourse.Admin.Infrastructure.Configuration;
 using TechCourse.Admin.Infrastructure.Database;
@@ -23,17 +24,26 @@ public static class ReliabilityServices
         builder.AddKeyRing();
     }
 
-    // /health answers 200 or 503 with one line saying why, e.g. "Unhealthy: Database unavailable — retrying…".
-    public static void MapHealthEndpoint(this WebApplication app) =>
-        app.MapHealthChecks("/health", new HealthCheckOptions
+    // /health/live: the process answers (no check). /health/ready (and /health, its older name): the runtime
+    // connection answers and the migrations are known to be applied. Each answers 200 or 503 with one line saying why,
+    // e.g. "Unhealthy: Database unavailable — retrying…"; a standby runtime connection is "Degraded" (200: reads work).
+    public static void MapHealthEndpoint(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", Options(_ => false, "The process runs.")).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", Options(_ => true, null)).AllowAnonymous();
+        app.MapHealthChecks("/health", Options(_ => true, null)).AllowAnonymous();
+    }
+
+    private static HealthCheckOptions Options(Func<HealthCheckRegistration, bool> predicate, string? whenNoCheck) => new()
+    {
+        Predicate = predicate,
+        ResponseWriter = (context, report) =>
         {
-            ResponseWriter = (context, report) =>
-            {
-                context.Response.ContentType = "text/plain; charset=utf-8";
-                var reasons = report.Entries.Values.Select(entry => entry.Description).Where(d => !string.IsNullOrEmpty(d));
-                return context.Response.WriteAsync($"{report.Status}: {string.Join(" ", reasons)}");
-            },
-        }).AllowAnonymous();
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            var reasons = report.Entries.Values.Select(entry => entry.Description).Where(d => !string.IsNullOrEmpty(d)).ToList();
+            return context.Response.WriteAsync($"{report.Status}: {(reasons.Count == 0 ? whenNoCheck : string.Join(" ", reasons))}");
+        },
+    };
 
     public static void MapFaultEndpoints(this WebApplication app)
     {

@@ -279,7 +279,7 @@ public sealed class AuditCheckpointTests : IAsyncLifetime
         await AsOwnerAsync("DELETE FROM price_changes WHERE seal_seq = 3");
         var output = new StringWriter();
 
-        var exit = await AuditCommands.VerifyAsync(database.ConnectionString, options, output, CancellationToken.None);
+        var exit = await AuditCommands.VerifyAsync(database.ConnectionString, options, seal: true, output, CancellationToken.None);
 
         Assert.Equal(3, exit);
         Assert.StartsWith("Audit log NOT intact", output.ToString(), StringComparison.Ordinal);

@@ -71,9 +71,9 @@ public sealed class AuditLiveFeedTests(DatabaseFixture database) : IClassFixture
     {
         var feed = new AuditLiveFeed(NullLogger<AuditLiveFeed>.Instance);
         var received = Channel.CreateUnbounded<AuditNotice>();
-        var listener = new AuditListener(database.DataSource, feed, new HomeLive(NullLogger<HomeLive>.Instance), new AuditChain(database.DataSource), NullLogger<AuditListener>.Instance);
+        var listener = AuditTestData.Listener(database.DataSource, feed);
         await listener.StartAsync(CancellationToken.None);
-        await Eventually.WaitForAsync(() => feed.IsListening, TimeSpan.FromSeconds(30), "the listener to listen");
+        await Eventually.WaitForAsync(() => feed.IsLive, TimeSpan.FromSeconds(30), "the listener to hear its heartbeat");
         await new AuditChain(database.DataSource).SealAsync(CancellationToken.None);
         var marker = TaskCompletionSourceFor(feed, out var draining);
         await using (var connection = await database.DataSource.OpenConnectionAsync())

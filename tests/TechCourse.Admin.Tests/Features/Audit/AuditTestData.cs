@@ -1,12 +1,28 @@
 using Dapper;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using TechCourse.Admin.Features.Audit;
+using TechCourse.Admin.Features.Home;
+using TechCourse.Admin.Infrastructure.Database;
 using TechCourse.Admin.Infrastructure.Auth;
 
 namespace TechCourse.Admin.Tests.Features.Audit;
 
 internal static class AuditTestData
 {
+    // The app's listener (with its sealer) on a data source, with a quick heartbeat.
+    public static AuditListener Listener(NpgsqlDataSource dataSource, AuditLiveFeed feed, NpgsqlDataSource? listen = null, DatabaseStatus? status = null, HomeLive? home = null)
+    {
+        if (status is null)
+        {
+            status = new DatabaseStatus();
+            status.ReportReady();
+        }
+        return new AuditListener(dataSource, new ListenDataSource(listen ?? dataSource), feed, home ?? new HomeLive(NullLogger<HomeLive>.Instance), new AuditChain(dataSource), status,
+            Options.Create(new DatabaseOptions { ListenHeartbeatSeconds = 0.5, ProbeIntervalSeconds = 1 }), NullLogger<AuditListener>.Instance);
+    }
+
     public static async Task<(Guid Instructor, int Course)> InstructorWithCourseAsync(NpgsqlDataSource dataSource, decimal price = 50m)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
