@@ -15,7 +15,8 @@ run_verb() {
 # start_instance STATE PORT [NAME=VALUE…] : one app instance on 127.0.0.1:PORT, log in STATE/app-PORT.log
 start_instance() {
     local state="$1" port="$2"; shift 2
-    (cd "$repo" && env "$@" ASPNETCORE_URLS="http://127.0.0.1:$port" setsid dotnet "$app_dll" >"$state/app-$port.log" 2>&1 & echo $! >"$state/app-$port.pid")
+    (cd "$repo" && exec env "$@" ASPNETCORE_URLS="http://127.0.0.1:$port" dotnet "$app_dll" >"$state/app-$port.log" 2>&1) &
+    echo $! >"$state/app-$port.pid"
     wait_healthy "$port" 120 || { echo "instance on $port did not become healthy; its log:" >&2; tail -20 "$state/app-$port.log" >&2; return 1; }
     echo "instance on 127.0.0.1:$port (pid $(cat "$state/app-$port.pid"))"
 }
