@@ -39,6 +39,19 @@ public sealed class LocalPostgresClusterTests : IDisposable
     }
 
     [Fact]
+    public async Task A_second_stop_while_the_first_is_under_way_returns_only_once_the_server_has_stopped()
+    {
+        var cluster = await LocalPostgresCluster.StartAsync(new LocalClusterSettings(root));
+        var first = cluster.StopAsync();
+        var second = cluster.StopAsync();
+
+        await second;
+        Assert.False(await cluster.IsRunningAsync());
+        Assert.False(File.Exists(Path.Combine(root, "pgdata", "postmaster.pid")));
+        await first;
+    }
+
+    [Fact]
     public async Task The_cluster_listens_only_on_loopback_and_refuses_a_wrong_password()
     {
         await using var cluster = await LocalPostgresCluster.StartAsync(new LocalClusterSettings(root, Throwaway: true));

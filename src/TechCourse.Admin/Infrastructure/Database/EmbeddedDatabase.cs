@@ -69,12 +69,12 @@ public sealed class EmbeddedDatabase : IAsyncDisposable
             await connection.ExecuteAsync(new CommandDefinition($"CREATE DATABASE \"{database}\"", cancellationToken: ct));
     }
 
+    // Safe to call at once from two stops of the host: both wait for the cluster's one stop.
     public async Task StopAsync()
     {
-        if (cluster is null) return;
+        if (cluster is not { } running) return;
         NpgsqlConnection.ClearAllPools();
-        await cluster.StopAsync();
-        cluster = null;
+        await running.StopAsync();
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();

@@ -21,7 +21,8 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
     private readonly LocalClusterSettings settings;
     private readonly string binDirectory;
     private readonly ServerOsUser osUser;
-    private bool stopped;
+    private readonly Lock stopGate = new();
+    private Task? stopping;
 
     private LocalPostgresCluster(LocalClusterSettings settings, string binDirectory, ServerOsUser osUser, string password, int port, bool ownsServer)
     {
@@ -93,12 +94,20 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         return FreeTcpPort();
     }
 
-    public async Task StopAsync(CancellationToken ct = default)
+    // Every caller waits for the one stop, which no caller's token cancels: a host stops its services twice at once
+    // when both WebApplicationFactory and the app's own RunAsync call IHost.StopAsync, and the second caller must not
+    // return while the server still runs.
+    public Task StopAsync(CancellationToken ct = default)
     {
-        if (stopped || !OwnsServer) return;
-        stopped = true;
+        if (!OwnsServer) return Task.CompletedTask;
+        lock (stopGate) stopping ??= StopServerAsync();
+        return stopping.WaitAsync(ct);
+    }
+
+    private async Task StopServerAsync()
+    {
         var mode = settings.Throwaway ? "immediate" : "fast";
-        var result = await osUser.RunAsync(Path.Combine(binDirectory, "pg_ctl"), ["-D", DataDirectory, "-m", mode, "-w", "stop"], TimeSpan.FromSeconds(60), ct);
+        var result = await osUser.RunAsync(Path.Combine(binDirectory, "pg_ctl"), ["-D", DataDirectory, "-m", mode, "-w", "stop"], TimeSpan.FromSeconds(60), CancellationToken.None);
         if (result.ExitCode != 0)
             throw new EnvironmentProblemException($"pg_ctl stop failed for {DataDirectory}: {result.CombinedOutput}");
         if (settings.Throwaway) Directory.Delete(RootDirectory, recursive: true);
