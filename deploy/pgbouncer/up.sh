@@ -15,7 +15,9 @@ port="${TC_PGBOUNCER_PORT:-$([ "$mode" = session ] && echo 6441 || echo 6440)}"
 server="${TC_PGBOUNCER_SERVER:-127.0.0.1:5630}"
 command -v pgbouncer >/dev/null || { echo "pgbouncer is not installed (apt-get install -y pgbouncer)" >&2; exit 1; }
 install -d -o postgres -g postgres -m 700 "$state"
-# The logins' SCRAM secrets: PgBouncer checks clients with them and, having seen the client's proof, logs in to the server.
+# The logins' SCRAM secrets: PgBouncer checks clients with them and, having seen the client's proof, logs in to the
+# server. A login created later (the bench creates its own runtime login) needs this file rebuilt: run up.sh again
+# after down.sh, or rewrite it the same way and send PgBouncer SIGHUP.
 PGPASSWORD="${TC_PGBOUNCER_SUPERUSER_PASSWORD:?set TC_PGBOUNCER_SUPERUSER_PASSWORD}" psql -h "${server%:*}" -p "${server##*:}" -U postgres -d postgres -qtAc \
     "SELECT format('\"%s\" \"%s\"', rolname, rolpassword) FROM pg_authid WHERE rolcanlogin AND rolpassword LIKE 'SCRAM-SHA-256%'" > "$state/userlist.txt"
 cat > "$state/pgbouncer.ini" <<INI
