@@ -16,12 +16,26 @@ public sealed record BenchOptions(string? Connection, int Runs, int NaiveRuns, R
           --write-seconds N duration of each write-throughput measurement (default 10)
           --circuits N      interactive circuits for the memory measurement (default 50)
           --campaign-courses N  course changes due at once for the campaign scheduler entry (default 10000)
+          --write-via H:P   the write entries (raw and app side) connect through this host:port, e.g. a PgBouncer in
+                            front of the same database with the same logins; the other entries connect directly
           --quick           allow --runs below 30 (for development; the table says so)
           --show-sql        print the statements each app query sends (as captured for the raw side)
         """;
 
     public bool Quick { get; init; }
     public bool ShowSql { get; init; }
+    public string? WriteVia { get; init; }
+
+    // A connection string with its host and port replaced by --write-via's (unchanged without it).
+    public string ForWrites(string connectionString)
+    {
+        if (WriteVia is null) return connectionString;
+        var colon = WriteVia.LastIndexOf(':');
+        return new Npgsql.NpgsqlConnectionStringBuilder(connectionString)
+        {
+            Host = WriteVia[..colon], Port = int.Parse(WriteVia[(colon + 1)..], CultureInfo.InvariantCulture),
+        }.ConnectionString;
+    }
 
     public bool Includes(string name) => Only is null || Only.IsMatch(name);
 
@@ -37,7 +51,7 @@ public sealed record BenchOptions(string? Connection, int Runs, int NaiveRuns, R
             if (i + 1 >= args.Length) throw new ArgumentException($"{name} needs a value.");
             values[name[2..]] = args[++i];
         }
-        var known = new[] { "connection", "runs", "naive-runs", "only", "output", "write-seconds", "circuits", "campaign-courses" };
+        var known = new[] { "connection", "runs", "naive-runs", "only", "output", "write-seconds", "circuits", "campaign-courses", "write-via" };
         if (values.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown) throw new ArgumentException($"Unknown option --{unknown}.");
         int Int(string name, int fallback, int min) =>
             values.TryGetValue(name, out var v) ? Math.Max(min, int.Parse(v, CultureInfo.InvariantCulture)) : fallback;
@@ -50,7 +64,9 @@ public sealed record BenchOptions(string? Connection, int Runs, int NaiveRuns, R
             values.GetValueOrDefault("output"),
             Int("write-seconds", 10, 1),
             Int("circuits", 50, 1),
-            Int("campaign-courses", 10_000, 1)) { Quick = quick, ShowSql = flags.Contains("show-sql") };
+            Int("campaign-courses", 10_000, 1)) { Quick = quick, ShowSql = flags.Contains("show-sql"), WriteVia = values.GetValueOrDefault("write-via") };
+        if (options.WriteVia is { } via && !System.Text.RegularExpressions.Regex.IsMatch(via, @"^[^:;=\s]+:\d{1,5}$"))
+            throw new ArgumentException($"--write-via must be host:port, not '{via}'.");
         if (options.Runs < 30 && !quick) throw new ArgumentException("--runs must be at least 30 (add --quick for a development run).");
         return options;
     }

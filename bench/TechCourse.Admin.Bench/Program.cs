@@ -32,7 +32,9 @@ commandLine = System.Text.RegularExpressions.Regex.Replace(commandLine, "Passwor
 await using var database = await BenchDatabase.OpenAsync(options, logger, ct);
 results.Load = database.Load;
 var machine = await Machine.DescribeAsync(database.OwnerConnectionString, options.Connection is null, ct);
-var sample = await Sample.LoadAsync(database.OwnerConnectionString, ct);
+// Queries and pages need the full-scale sample; the write entries alone do not, so a smaller database does for them.
+Sample? sample = null;
+async Task<Sample> SampleAsync() => sample ??= await Sample.LoadAsync(database.OwnerConnectionString, ct);
 // The app's data source settings (statement timeout, pooled connections reused without DISCARD ALL), as the app builds them.
 var appConnectionString = TechCourse.Admin.Infrastructure.Database.DatabaseTuning.Runtime(database.RuntimeConnectionString, new TechCourse.Admin.Infrastructure.Database.DatabaseOptions().StatementTimeoutSeconds);
 await using var runtime = CommandCapture.Untraced(appConnectionString);
@@ -40,11 +42,15 @@ using var capture = new CommandCapture(appConnectionString);
 
 // The raw and naive sides may run for minutes (naive aggregates over 5M rows on a busy machine): no 30 s command timeout there.
 var rawConnectionString = new NpgsqlConnectionStringBuilder(database.RuntimeConnectionString) { CommandTimeout = 600 }.ConnectionString;
-var queries = new QueryRunner(new AppCall(runtime, database.StaffActor, sample), capture, rawConnectionString, options);
-foreach (var entry in QueryCatalog.All.Where(e => options.Includes(e.Name)))
+var queryEntries = QueryCatalog.All.Where(e => options.Includes(e.Name)).ToList();
+if (queryEntries.Count > 0)
 {
-    Console.WriteLine($"query: {entry.Name}…");
-    results.Queries.Add(await queries.RunAsync(entry, ct));
+    var queries = new QueryRunner(new AppCall(runtime, database.StaffActor, await SampleAsync()), capture, rawConnectionString, options);
+    foreach (var entry in queryEntries)
+    {
+        Console.WriteLine($"query: {entry.Name}…");
+        results.Queries.Add(await queries.RunAsync(entry, ct));
+    }
 }
 
 await WriteAsync(final: false);
@@ -74,7 +80,7 @@ if (pages.Count > 0 || memory || browserPages || exports.Count > 0)
 {
     Console.WriteLine($"Starting the app ({AppHost.AppAssembly})…");
     await using var app = await AppHost.StartAsync(database);
-    using var runner = new PageRunner(app, sample, options);
+    using var runner = new PageRunner(app, await SampleAsync(), options);
     await runner.SignInAsync(ct);
     foreach (var entry in pages)
     {
@@ -102,7 +108,8 @@ await WriteAsync(final: false);
 var writes = WriteCatalog.All.Where(e => options.Includes(e.Name)).ToList();
 if (writes.Count > 0)
 {
-    var writer = new WriteRunner(database, runtime, options);
+    await using var writeRuntime = options.WriteVia is null ? null : CommandCapture.Untraced(options.ForWrites(appConnectionString));
+    var writer = new WriteRunner(database, writeRuntime ?? runtime, options);
     var keys = await writer.PrepareAsync(ct);
     try
     {

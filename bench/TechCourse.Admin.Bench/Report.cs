@@ -86,7 +86,8 @@ public static class Report
 
         if (results.Writes.Count > 0)
         {
-            md.AppendLine(Invariant, $"## Write throughput ({WriteRunner.Workers} concurrent workers, {options.WriteSeconds} s each after {WriteRunner.WarmUpSeconds} s warm-up)").AppendLine();
+            var via = options.WriteVia is null ? "" : $", both sides through {options.WriteVia}";
+            md.AppendLine(Invariant, $"## Write throughput ({WriteRunner.Workers} concurrent workers, {options.WriteSeconds} s each after {WriteRunner.WarmUpSeconds} s warm-up{via})").AppendLine();
             md.AppendLine("| write | raw statement | raw/s | app path | app/s | app/raw | goal |");
             md.AppendLine("|---|---|--:|---|--:|--:|---|");
             foreach (var w in results.Writes)

@@ -59,7 +59,7 @@ public sealed class WriteRunner(BenchDatabase database, NpgsqlDataSource runtime
             await LoadPricesAsync(keys, ct);
             var raw = await MeasureAsync(async (w, ct2) =>
             {
-                var connection = new NpgsqlConnection(database.OwnerConnectionString);
+                var connection = new NpgsqlConnection(options.ForWrites(database.OwnerConnectionString));
                 await connection.OpenAsync(ct2);
                 Func<long, Task> write = n => entry.Raw(connection, keys, w, n, ct2);
                 return (write, (NpgsqlConnection?)connection);

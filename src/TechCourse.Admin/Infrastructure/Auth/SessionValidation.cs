@@ -62,6 +62,21 @@ public sealed class SessionCookieEvents(SessionStore sessions, SessionConfirmati
         await RefuseAsync(context);
     }
 
+    // The handler builds absolute redirects from the request's Host header: only the path and query are sent back.
+    public override Task RedirectToLogin(RedirectContext<CookieAuthenticationOptions> context) => base.RedirectToLogin(Relative(context));
+
+    public override Task RedirectToAccessDenied(RedirectContext<CookieAuthenticationOptions> context) => base.RedirectToAccessDenied(Relative(context));
+
+    public override Task RedirectToLogout(RedirectContext<CookieAuthenticationOptions> context) => base.RedirectToLogout(Relative(context));
+
+    public override Task RedirectToReturnUrl(RedirectContext<CookieAuthenticationOptions> context) => base.RedirectToReturnUrl(Relative(context));
+
+    private static RedirectContext<CookieAuthenticationOptions> Relative(RedirectContext<CookieAuthenticationOptions> context)
+    {
+        if (Uri.TryCreate(context.RedirectUri, UriKind.Absolute, out var absolute)) context.RedirectUri = absolute.PathAndQuery;
+        return context;
+    }
+
     private static async Task RefuseAsync(CookieValidatePrincipalContext context)
     {
         context.RejectPrincipal();

@@ -24,6 +24,7 @@ public static class ApplicationServices
     {
         builder.AddDatabase(new DatabaseStartupWork(MigrateExternalDatabase: false, LoadDemoData: true));
         builder.AddReliability();
+        builder.AddForwardedHeaders();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddScoped<ViewerTimeZone>();
@@ -52,12 +53,15 @@ public static class ApplicationServices
             // Lifetime: Auth:CookieLifetime (AddSessions).
             options.SlidingExpiration = true;
         });
+        // Secure over https (behind a known proxy too: ReverseProxy:KnownProxies), like the auth cookie; the framework's default sends it over either.
+        builder.Services.AddAntiforgery(options => options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         builder.Services.AddAuthorization();
         builder.Services.AddCascadingAuthenticationState();
     }
 
     public static void UseApplicationPipeline(this WebApplication app)
     {
+        app.UseForwardedHeadersFromKnownProxies();
         // The calm /error page with a correlation id in every environment: the stack trace goes to the log only.
         app.UseExceptionHandler("/error", createScopeForErrors: true);
         if (!app.Environment.IsDevelopment()) app.UseHsts();

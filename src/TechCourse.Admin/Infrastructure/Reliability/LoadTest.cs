@@ -20,11 +20,14 @@ public sealed record LoadTestReport(
 {
     public bool Passed => Violations.Count == 0;
 
+    // The longest stretch of the run in which no writer had a write committed (a failover's pause, as writers see it).
+    public TimeSpan LongestWithoutCommit { get; init; }
+
     public override string ToString() =>
         $"{Writers} writers for {Elapsed.TotalSeconds:F1} s: {PriceChanges:N0} price changes and {Enrollments:N0} enrollments ({AmountPaid:N2} paid) committed " +
         $"({(PriceChanges + Enrollments) / Math.Max(Elapsed.TotalSeconds, 0.001):N0}/s); {DuplicatesRefused:N0} duplicate enrollments refused; " +
         $"{Conflicts:N0} refused as changed meanwhile; {NotSaved:N0} reported 'not saved, try again'; {RetriedWithSameToken:N0} enrollments saved on a retry with the same token; " +
-        $"{ResolvedAfterRun:N0} in-doubt price changes resolved by reading back; failures by SQLSTATE: " +
+        $"{ResolvedAfterRun:N0} in-doubt price changes resolved by reading back; longest time without a commit {LongestWithoutCommit.TotalSeconds:F1} s; failures by SQLSTATE: " +
         (FailuresBySqlState.Count == 0 ? "none" : string.Join(", ", FailuresBySqlState.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key} × {f.Value:N0}"))) + ". " +
         (Passed ? "All invariants hold." : $"VIOLATIONS: {string.Join("; ", Violations)}");
 }
@@ -45,18 +48,23 @@ public static class LoadTest
         var ledger = new Ledger();
         var failures = WriteFailures.StartTally();
         var clock = Stopwatch.StartNew();
+        ledger.Commits.Enqueue(Stopwatch.GetTimestamp());
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(options.Duration);
         var writers = Enumerable.Range(0, options.Writers).Select(w => Task.Run(() => WriteAsync(w, runtime, actor, courses, students, ledger, deadline.Token), CancellationToken.None)).ToList();
         if (whileRunning is not null) writers.Add(whileRunning(deadline.Token));
         await Task.WhenAll(writers);
         var elapsed = clock.Elapsed;
+        ledger.Commits.Enqueue(Stopwatch.GetTimestamp());
         var (violations, resolved) = await VerifyAsync(ownerConnection, courses, ledger, ct);
         var unexpected = failures.Where(f => !IsExpected(f.Key)).OrderBy(f => f.Key, StringComparer.Ordinal).ToList();
         if (unexpected.Count > 0)
             violations = [.. violations, $"unexpected failures: {string.Join(", ", unexpected.Select(f => $"{f.Key} × {f.Value:N0}"))}"];
         return new LoadTestReport(options.Writers, elapsed, ledger.PriceChanges.Count, ledger.Enrollments.Count, ledger.Enrollments.Values.Sum(),
-            ledger.NotSaved, ledger.Duplicates, ledger.Conflicts, ledger.Retried, resolved, violations, new Dictionary<string, long>(failures));
+            ledger.NotSaved, ledger.Duplicates, ledger.Conflicts, ledger.Retried, resolved, violations, new Dictionary<string, long>(failures))
+        {
+            LongestWithoutCommit = ledger.LongestWithoutCommit(),
+        };
     }
 
     // No write may wait forever on a server that went away: connect and command timeouts bound every attempt.
@@ -76,6 +84,15 @@ public static class LoadTest
         public long Duplicates;
         public long Conflicts;
         public long Retried;
+        public readonly ConcurrentQueue<long> Commits = new();
+
+        public void Committed() => Commits.Enqueue(Stopwatch.GetTimestamp());
+
+        public TimeSpan LongestWithoutCommit()
+        {
+            var times = Commits.Order().ToArray();
+            return times.Zip(times.Skip(1), (a, b) => Stopwatch.GetElapsedTime(a, b)).DefaultIfEmpty().Max();
+        }
     }
 
     private static readonly HashSet<string> Transient = [DatabaseErrors.Unavailable, DatabaseErrors.TimedOut, DatabaseErrors.Conflict];
@@ -119,7 +136,11 @@ public static class LoadTest
                     var price = Math.Round((decimal)(random.NextDouble() * 500) + 1, 2);
                     if (price == shown) continue;
                     var result = await store.UpdatePriceAsync(actor, course, shown, price, opId, CancellationToken.None);
-                    if (result.Outcome == SaveOutcome.Saved) ledger.PriceChanges[opId] = course;
+                    if (result.Outcome == SaveOutcome.Saved)
+                    {
+                        ledger.PriceChanges[opId] = course;
+                        ledger.Committed();
+                    }
                     else if (result.Outcome == SaveOutcome.Conflict) Interlocked.Increment(ref ledger.Conflicts);
                     else if (result.Error is { } error && Transient.Contains(error.Message)) ledger.InDoubtPrices[opId] = course;
                     else ledger.Violations.Add($"price change {opId}: {result.Outcome} {result.Error?.Message}");
@@ -159,6 +180,7 @@ public static class LoadTest
                     if (attempt > 0) Interlocked.Increment(ref ledger.Retried);
                     if (!ledger.Enrollments.TryAdd((request.StudentId, request.CourseId), outcome.AmountPaid ?? -1))
                         ledger.Violations.Add($"enrollment of {request.StudentId} in {request.CourseId} reported saved twice");
+                    ledger.Committed();
                     return;
                 case EnrollOutcomeKind.PriceChanged:
                     Interlocked.Increment(ref ledger.Conflicts);

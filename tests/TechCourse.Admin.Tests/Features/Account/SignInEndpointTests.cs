@@ -14,7 +14,7 @@ public sealed class SignInEndpointTests(RunningAppFixture app) : IClassFixture<R
     {
         using var client = app.NewClient();
         var redirect = await client.GetAsync(new Uri("/sales", UriKind.Relative));
-        var returnUrl = System.Web.HttpUtility.ParseQueryString(redirect.Headers.Location!.Query)["ReturnUrl"];
+        var returnUrl = System.Web.HttpUtility.ParseQueryString(new Uri(client.BaseAddress!, redirect.Headers.Location!).Query)["ReturnUrl"];
 
         var response = await app.PostSignInAsync(client, "accounting@techcourse.com", "accounting-demo-password", returnUrl!);
 
@@ -84,7 +84,7 @@ public sealed class SignInEndpointTests(RunningAppFixture app) : IClassFixture<R
 
         Assert.Equal(HttpStatusCode.Redirect, signedOut.StatusCode);
         var after = await client.GetAsync(new Uri("/", UriKind.Relative));
-        Assert.StartsWith("/account/sign-in", after.Headers.Location!.AbsolutePath, StringComparison.Ordinal);
+        Assert.StartsWith("/account/sign-in", after.Headers.Location!.OriginalString, StringComparison.Ordinal);
     }
 
     [Fact]
