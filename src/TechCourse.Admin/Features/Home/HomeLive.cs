@@ -82,6 +82,7 @@ public sealed class HomeLive(ILogger<HomeLive> logger)
         private readonly TaskCompletionSource firstRead = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly List<Func<Task>> handlers = [];
         private CancellationTokenSource? linger;
+        private TaskCompletionSource? retried;
 
         public View(HomeLive owner, string key, Func<CancellationToken, Task<T>> read)
         {
@@ -101,13 +102,35 @@ public sealed class HomeLive(ILogger<HomeLive> logger)
 
         public HomeSubscription<T> Add(Func<Task> handler)
         {
+            Task first;
             lock (handlers)
             {
                 handlers.Add(handler);
                 linger?.Cancel();
                 linger = null;
+                // A page opened while the last read failed waits for a new read instead of showing an error the database
+                // may have got over since (the view otherwise retries only every RetryInterval).
+                if (Current.Error is not null)
+                {
+                    retried ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    first = retried.Task;
+                    MarkStale();
+                }
+                else first = firstRead.Task;
             }
-            return new HomeSubscription<T>(() => Current, firstRead.Task, () => RemoveHandler(handler));
+            return new HomeSubscription<T>(() => Current, first, () => RemoveHandler(handler));
+        }
+
+        private void ReadDone()
+        {
+            firstRead.TrySetResult();
+            TaskCompletionSource? waiting;
+            lock (handlers)
+            {
+                waiting = retried;
+                retried = null;
+            }
+            waiting?.TrySetResult();
         }
 
         private void RemoveHandler(Func<Task> handler)
@@ -154,7 +177,7 @@ public sealed class HomeLive(ILogger<HomeLive> logger)
             }
             finally
             {
-                firstRead.TrySetResult();
+                ReadDone();
             }
         }
 
@@ -171,7 +194,7 @@ public sealed class HomeLive(ILogger<HomeLive> logger)
                 // Figures already shown stay, with the error beside them, until a read succeeds again.
                 Current = Current with { Error = PageErrors.Report(owner.logger, e, "the home page's figures cannot be shown") };
             }
-            firstRead.TrySetResult();
+            ReadDone();
             Func<Task>[] now;
             lock (handlers) now = handlers.ToArray();
             foreach (var handler in now) _ = DeliverAsync(handler);

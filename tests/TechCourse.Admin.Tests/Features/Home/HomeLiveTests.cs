@@ -40,4 +40,21 @@ public sealed class HomeLiveTests
         Assert.Equal("b", (await b.FirstAsync(CancellationToken.None)).Figures);
         Assert.Equal(2, live.Views);
     }
+
+    [Fact]
+    public async Task A_page_opened_after_a_failed_read_waits_for_a_new_read_instead_of_showing_the_old_error()
+    {
+        var live = new HomeLive(NullLogger<HomeLive>.Instance);
+        var databaseAnswers = false;
+        Func<CancellationToken, Task<string>> read = _ => databaseAnswers ? Task.FromResult("figures") : throw new TimeoutException("the database did not answer");
+        using var duringOutage = live.Subscribe("admin:UTC", read, () => Task.CompletedTask);
+        Assert.NotNull((await duringOutage.FirstAsync(CancellationToken.None)).Error);
+
+        databaseAnswers = true;
+        using var afterOutage = live.Subscribe("admin:UTC", read, () => Task.CompletedTask);
+        var shown = await afterOutage.FirstAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(HomeLive.RetryInterval.TotalSeconds - 1));
+
+        Assert.Null(shown.Error);
+        Assert.Equal("figures", shown.Figures);
+    }
 }
