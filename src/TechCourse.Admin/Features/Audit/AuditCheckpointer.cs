@@ -1,11 +1,12 @@
 using Npgsql;
+using TechCourse.Admin.Infrastructure.Database;
 
 namespace TechCourse.Admin.Features.Audit;
 
 // Writes a checkpoint of the audit chain every Audit:CheckpointIntervalSeconds (60) when it has grown since the newest
 // one (the listener seals every second). When the database no longer matches the newest checkpoint none is written: the
 // error is logged and shown to admins on the audit page until a checkpoint succeeds again.
-public sealed class AuditCheckpointer(AuditIntegrity integrity, AuditLiveFeed feed, ILogger<AuditCheckpointer> logger) : BackgroundService
+public sealed class AuditCheckpointer(AuditIntegrity integrity, AuditLiveFeed feed, DatabaseStatus status, ILogger<AuditCheckpointer> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -14,6 +15,7 @@ public sealed class AuditCheckpointer(AuditIntegrity integrity, AuditLiveFeed fe
         {
             try
             {
+                await status.WaitUntilWritableAsync(stoppingToken);
                 var outcome = await integrity.CheckpointAsync(AuditCheckpoint.Interval, stoppingToken);
                 feed.SetIntegrityProblem(outcome.Refused.Count == 0 ? null : string.Join(" ", outcome.Refused));
             }

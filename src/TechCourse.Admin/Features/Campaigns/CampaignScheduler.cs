@@ -12,7 +12,8 @@ namespace TechCourse.Admin.Features.Campaigns;
 // when a step falls due sooner; a round that ran steps is followed at once by the next. A database that does not
 // answer fails the round, which BackgroundRetry repeats; a step the database refuses for another reason (a bug, a
 // constraint) is undone and that campaign alone waits longer and longer before it is tried again.
-public sealed class CampaignScheduler(CampaignSteps steps, IOptions<CampaignSettings> options, ILogger<CampaignScheduler> logger, CampaignFeed? feed = null)
+public sealed class CampaignScheduler(CampaignSteps steps, IOptions<CampaignSettings> options, ILogger<CampaignScheduler> logger, CampaignFeed? feed = null,
+    DatabaseStatus? status = null)
     : BackgroundService
 {
     private const int BatchSize = 500;
@@ -22,7 +23,12 @@ public sealed class CampaignScheduler(CampaignSteps steps, IOptions<CampaignSett
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         new BackgroundRetry(logger, "Running the due price campaign steps", TimeSpan.FromSeconds(options.Value.MaxRetryDelaySeconds))
-            .RepeatAsync(async ct => await RoundAsync(ct), stoppingToken);
+            .RepeatAsync(async ct =>
+            {
+                // Like the other background writers: quiet until the database is known to accept writes.
+                if (status is not null) await status.WaitUntilWritableAsync(ct);
+                return await RoundAsync(ct);
+            }, stoppingToken);
 
     // Runs every due step it can, several at once; returns how long to wait before the next round.
     public async Task<TimeSpan> RoundAsync(CancellationToken ct)

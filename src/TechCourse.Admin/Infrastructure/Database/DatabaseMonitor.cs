@@ -44,8 +44,10 @@ public sealed class DatabaseMonitor(DatabaseConnections connections, NpgsqlDataS
         if (migrationFailure is not null) throw migrationFailure;
         if (!status.IsReady) logger.LogInformation("Database available{Standby}", standby ? " (a read-only standby: background writers wait)" : "");
         else if (standby != status.IsStandby) logger.LogWarning(standby ? "The runtime database is now a read-only standby" : "The runtime database accepts writes again");
-        status.ReportReady(standby);
+        // The runtime login's statement timeout is its default before any background writer opens a session (they wait
+        // for ReportReady): a session opened earlier, kept by PgBouncer, would run without it.
         if (!standby && !timeoutChecked) await EnsureStatementTimeoutAsync(ct);
+        status.ReportReady(standby);
     }
 
     // Null when applied, or when only the owner connection is unreachable (remembered for /health/ready); the failure

@@ -28,8 +28,11 @@ public static class RuntimeStatementTimeout
         var change = wanted is null ? "RESET statement_timeout" : $"SET statement_timeout = ''{seconds}s''";
         try
         {
+            // The session that sets the default gets the value too: it was opened before the default existed, and a
+            // pooler keeps its server session for other clients.
+            var now = wanted is null ? "RESET statement_timeout" : $"SET statement_timeout = '{seconds}s'";
             await connection.ExecuteAsync(new CommandDefinition(
-                $"DO $$ BEGIN EXECUTE format('ALTER ROLE CURRENT_USER IN DATABASE %I {change}', current_database()); END $$", cancellationToken: ct));
+                $"DO $$ BEGIN EXECUTE format('ALTER ROLE CURRENT_USER IN DATABASE %I {change}', current_database()); END $$; {now}", cancellationToken: ct));
             return Outcome.Set;
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ReadOnlySqlTransaction)
