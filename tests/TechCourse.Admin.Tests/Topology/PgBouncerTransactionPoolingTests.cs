@@ -62,7 +62,9 @@ public sealed class PgBouncerTransactionPoolingTests(PgBouncerTransactionPooling
     [Fact]
     public async Task A_listen_connection_through_transaction_pooling_is_never_shown_as_live_and_says_why()
     {
-        await using var app = await ExternalApp.StartAsync(setup.Bouncer.Through(setup.Runtime), setup.Owner, new Dictionary<string, string>
+        // A PgBouncer of its own: the class's app keeps the shared one's server sessions busy with its own writes.
+        await using var bouncer = await PgBouncer.StartAsync(setup.Owner, [setup.Runtime, setup.Owner]);
+        await using var app = await ExternalApp.StartAsync(bouncer.Through(setup.Runtime), setup.Owner, new Dictionary<string, string>
         {
             ["Database:ListenHeartbeatSeconds"] = "0.5",
         });
