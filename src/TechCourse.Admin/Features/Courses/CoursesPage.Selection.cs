@@ -62,8 +62,9 @@ public sealed partial class CoursesPage
         else if (selectedIds.Count > 0) Navigation.NavigateTo($"/campaigns/new?{CourseSelectionQuery.ToQueryString(selectedIds)}");
     }
 
+    // Every notice may mean a moved price; a resync (notices were missed while nobody listened) certainly may.
     private void SubscribeToPriceChanges() =>
-        priceNews = AuditFeed.Subscribe(notice => notice.Kind == AuditNoticeKind.Resync ? Task.CompletedTask : RefreshPricesAsync());
+        priceNews = AuditFeed.Subscribe(_ => RefreshPricesAsync());
 
     // New log entries were announced: the shown rows' prices are read again (one lookup by key) and the rows whose
     // price moved are replaced; the row being edited is left alone.
