@@ -95,8 +95,11 @@ public sealed class InstructorWorldJourneyTests(BrowserFixture browser, RunningA
         var page = await browser.NewPageAsync(app.App.BaseAddress);
         await BrowserFixture.SignInAsync(page, Instructor, "instructor-demo-password", "/");
 
-        await Assertions.Expect(page.GetByTestId("gross-revenue")).ToContainTextAsync("Your courses' gross revenue");
+        await Assertions.Expect(page.GetByTestId("zone-statement")).ToContainTextAsync("Figures of your own courses only");
+        await Assertions.Expect(page.GetByTestId("period-0")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("students")).ToHaveCountAsync(0);
         await Assertions.Expect(page.GetByTestId("instructors")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("health")).ToHaveCountAsync(0);
         await BrowserFixture.ScreenshotAsync(page, "dashboard-instructor-1440-light");
         await page.GetByRole(AriaRole.Button, new() { Name = "Switch to dark mode" }).ClickAsync();
         await BrowserFixture.ScreenshotAsync(page, "dashboard-instructor-1440-dark");
