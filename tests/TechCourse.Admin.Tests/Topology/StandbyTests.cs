@@ -49,7 +49,8 @@ public sealed class StandbyTests(StandbyTests.Setup setup) : IClassFixture<Stand
         var reports = app.Services.GetRequiredService<ReportsDataSource>();
         await using (var connection = await reports.DataSource.OpenConnectionAsync())
             Assert.True(await connection.ExecuteScalarAsync<bool>("SELECT pg_is_in_recovery()"));
-        var caughtUp = await reports.LagAsync(CancellationToken.None);
+        // The app's own background writers keep the primary busy: the standby is a fraction of a second behind at times.
+        await Eventually.WaitForAsync(async () => await reports.NoticeableLagAsync(CancellationToken.None) is null, TimeSpan.FromSeconds(30), "the standby to catch up");
 
         await setup.Standby.PauseReplayAsync(paused: true);
         try
@@ -63,7 +64,6 @@ public sealed class StandbyTests(StandbyTests.Setup setup) : IClassFixture<Stand
             using var client = await ExternalApp.SignedInClientAsync(app);
             var dashboard = await client.GetStringAsync(new Uri("/", UriKind.Relative));
 
-            Assert.Equal(TimeSpan.Zero, caughtUp);
             Assert.Contains("These figures come from a standby that is", dashboard, StringComparison.Ordinal);
         }
         finally
