@@ -47,20 +47,18 @@ public sealed class AuditListener(NpgsqlDataSource dataSource, ListenDataSource 
                 await using (var command = new NpgsqlCommand($"LISTEN {Channel}; LISTEN {HomeChannel}; LISTEN {HeartbeatChannel}", connection))
                     await command.ExecuteNonQueryAsync(ct);
                 listening = true;
-                var since = Stopwatch.GetTimestamp();
+                long? firstSent = null;
                 while (status.AcceptsWrites)
                 {
-                    await SendHeartbeatAsync(ct);
-                    var until = Stopwatch.GetTimestamp() + (long)(heartbeat.TotalSeconds * Stopwatch.Frequency);
-                    while (Stopwatch.GetTimestamp() < until)
-                        await connection.WaitAsync(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), until), ct);
+                    if (await SendHeartbeatAsync(ct)) firstSent ??= Stopwatch.GetTimestamp();
+                    await HearUntilAsync(connection, Stopwatch.GetTimestamp() + (long)(heartbeat.TotalSeconds * Stopwatch.Frequency), ct);
                     if (Heard())
                     {
                         if (deafRounds > 0 || !feed.IsLive) logger.LogInformation("Listening for price-change notifications");
                         deafRounds = 0;
                         SetLive(true);
                     }
-                    else if (Stopwatch.GetElapsedTime(since) > LiveWindow)
+                    else if (firstSent is { } sent && Stopwatch.GetElapsedTime(sent) > LiveWindow)
                     {
                         if (deafRounds++ == 0)
                             logger.LogWarning("No heartbeat came back on the listening connection within {Window}: live updates are off. Behind PgBouncer in transaction " +
@@ -84,6 +82,19 @@ public sealed class AuditListener(NpgsqlDataSource dataSource, ListenDataSource 
         }, stoppingToken);
     }
 
+    // Npgsql's WaitAsync takes whole milliseconds and reads 0 as "wait forever": a remainder under a millisecond (a
+    // timer that fires a little early, a notification just before the end) would park the listener until the next
+    // notification, and with it the heartbeat that decides whether it is live.
+    private static async Task HearUntilAsync(NpgsqlConnection connection, long until, CancellationToken ct)
+    {
+        while (true)
+        {
+            var left = Math.Ceiling(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), until).TotalMilliseconds);
+            if (left < 1) return;
+            await connection.WaitAsync(TimeSpan.FromMilliseconds(left), ct);
+        }
+    }
+
     private bool Heard() => Stopwatch.GetElapsedTime(Interlocked.Read(ref lastHeard)) <= LiveWindow;
 
     // Notifications sent while nobody heard them are lost: open timelines read again once the feed is live again.
@@ -95,16 +106,20 @@ public sealed class AuditListener(NpgsqlDataSource dataSource, ListenDataSource 
         if (live) home.Changed();
     }
 
-    private async Task SendHeartbeatAsync(CancellationToken ct)
+    // The listening connection is judged deaf only once a heartbeat was sent and a whole live window has passed since:
+    // a slow or failed send (a busy pool, an outage) is not the listening connection's fault.
+    private async Task<bool> SendHeartbeatAsync(CancellationToken ct)
     {
         try
         {
             await using var connection = await dataSource.OpenConnectionAsync(ct);
             await connection.ExecuteAsync(new CommandDefinition("SELECT pg_notify(@channel, @instance)", new { channel = HeartbeatChannel, instance }, cancellationToken: ct));
+            return true;
         }
         catch (Exception e) when (!ct.IsCancellationRequested && (DatabaseErrors.IsTransient(e) || DatabaseErrors.IsReadOnly(e)))
         {
             // Not heard, so not live; the database monitor reports the outage.
+            return false;
         }
     }
 

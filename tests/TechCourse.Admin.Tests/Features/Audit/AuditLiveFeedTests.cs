@@ -46,6 +46,34 @@ public sealed class AuditLiveFeedTests(DatabaseFixture database) : IClassFixture
     }
 
     [Fact]
+    public async Task The_listener_keeps_sending_its_heartbeat_round_after_round_while_notifications_come_and_go()
+    {
+        await using var heartbeats = await database.DataSource.OpenConnectionAsync();
+        var heard = 0;
+        heartbeats.Notification += (_, _) => Interlocked.Increment(ref heard);
+        await heartbeats.ExecuteAsync($"LISTEN {AuditListener.HeartbeatChannel}");
+        var feed = new AuditLiveFeed(NullLogger<AuditLiveFeed>.Instance);
+        using var listener = AuditTestData.Listener(database.DataSource, feed, heartbeatSeconds: 0.2);
+        await listener.StartAsync(CancellationToken.None);
+        var (_, course) = await AuditTestData.InstructorWithCourseAsync(database.DataSource);
+
+        for (var price = 60; price < 80; price++)
+        {
+            await using (var connection = await database.DataSource.OpenConnectionAsync())
+                await connection.ExecuteAsync("UPDATE courses SET price = @price WHERE course_id = @course", new { price, course });
+            await heartbeats.WaitAsync(TimeSpan.FromMilliseconds(100));
+        }
+        // Then nothing but the heartbeat: a listener parked on its connection would never send another.
+        var afterUpdates = Volatile.Read(ref heard);
+        await Eventually.WaitForAsync(async () => { await heartbeats.WaitAsync(TimeSpan.FromMilliseconds(100)); return Volatile.Read(ref heard) >= afterUpdates + 10; },
+            TimeSpan.FromSeconds(30), "ten more heartbeats once the updates stopped");
+        var live = feed.IsLive;
+        await listener.StopAsync(CancellationToken.None);
+
+        Assert.True(live, "the feed was not live while its heartbeats were being heard");
+    }
+
+    [Fact]
     public async Task An_unsubscribed_timeline_gets_nothing_more()
     {
         var feed = new AuditLiveFeed(NullLogger<AuditLiveFeed>.Instance);

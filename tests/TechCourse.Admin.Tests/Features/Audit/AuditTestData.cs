@@ -12,7 +12,8 @@ namespace TechCourse.Admin.Tests.Features.Audit;
 internal static class AuditTestData
 {
     // The app's listener (with its sealer) on a data source, with a quick heartbeat.
-    public static AuditListener Listener(NpgsqlDataSource dataSource, AuditLiveFeed feed, NpgsqlDataSource? listen = null, DatabaseStatus? status = null, HomeLive? home = null)
+    public static AuditListener Listener(NpgsqlDataSource dataSource, AuditLiveFeed feed, NpgsqlDataSource? listen = null, DatabaseStatus? status = null, HomeLive? home = null,
+        double heartbeatSeconds = 1)
     {
         if (status is null)
         {
@@ -20,7 +21,7 @@ internal static class AuditTestData
             status.ReportReady();
         }
         return new AuditListener(dataSource, new ListenDataSource(listen ?? dataSource), feed, home ?? new HomeLive(NullLogger<HomeLive>.Instance), new AuditChain(dataSource), status,
-            Options.Create(new DatabaseOptions { ListenHeartbeatSeconds = 0.5, ProbeIntervalSeconds = 1 }), NullLogger<AuditListener>.Instance);
+            Options.Create(new DatabaseOptions { ListenHeartbeatSeconds = heartbeatSeconds, ProbeIntervalSeconds = 1 }), NullLogger<AuditListener>.Instance);
     }
 
     public static async Task<(Guid Instructor, int Course)> InstructorWithCourseAsync(NpgsqlDataSource dataSource, decimal price = 50m)
