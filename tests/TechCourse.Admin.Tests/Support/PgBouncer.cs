@@ -60,12 +60,20 @@ public sealed class PgBouncer : IAsyncDisposable
             await ProcessRunner.RunAsync("chown", ["-R", "postgres:", directory]);
             (program, arguments) = ("runuser", $"-u postgres -- {Binary} {arguments}");
         }
-        var process = Process.Start(new ProcessStartInfo(program, arguments) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        // PgBouncer logs every connection to stderr as well as to its log file: both pipes are drained for the whole
+        // run, or once their buffer fills PgBouncer blocks on a write and stops answering (it did mid-suite).
+        var process = new Process { StartInfo = new ProcessStartInfo(program, arguments) { RedirectStandardError = true, RedirectStandardOutput = true } };
+        var output = new StartupOutput();
+        process.OutputDataReceived += (_, e) => output.Add(e.Data);
+        process.ErrorDataReceived += (_, e) => output.Add(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
         var bouncer = new PgBouncer(process, directory, port);
         try
         {
             await Eventually.WaitForAsync(() => process.HasExited || Listens(port), TimeSpan.FromSeconds(30), "PgBouncer to listen");
-            if (process.HasExited) throw new InvalidOperationException($"PgBouncer stopped at once: {await process.StandardError.ReadToEndAsync()}{bouncer.Log}");
+            if (process.HasExited) throw new InvalidOperationException($"PgBouncer stopped at once: {output}{bouncer.Log}");
             return bouncer;
         }
         catch
@@ -73,6 +81,20 @@ public sealed class PgBouncer : IAsyncDisposable
             await bouncer.DisposeAsync();
             throw;
         }
+    }
+
+    // The first lines only: enough to say why PgBouncer would not start, bounded however long it runs.
+    private sealed class StartupOutput
+    {
+        private const int MaxLines = 200;
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> lines = new();
+
+        public void Add(string? line)
+        {
+            if (line is not null && lines.Count < MaxLines) lines.Enqueue(line);
+        }
+
+        public override string ToString() => string.Join(Environment.NewLine, lines);
     }
 
     private static bool Listens(int port)

@@ -19,7 +19,7 @@ namespace TechCourse.Admin.Tests.Topology;
 public sealed class PgBouncerTransactionPoolingTests(PgBouncerTransactionPoolingTests.Setup setup, ITestOutputHelper output)
     : IClassFixture<PgBouncerTransactionPoolingTests.Setup>
 {
-    [Fact(Skip = "Passes alone, fails inside the full suite (the PgBouncer stops answering or the listener never goes deaf); see issue 23's note")]
+    [Fact]
     public async Task Sign_in_price_changes_an_enrollment_an_export_and_live_notifications_all_work_through_it()
     {
         var app = setup.App;
@@ -59,7 +59,7 @@ public sealed class PgBouncerTransactionPoolingTests(PgBouncerTransactionPooling
         Assert.Equal("30s", await connection.ExecuteScalarAsync<string>("SHOW statement_timeout"));
     }
 
-    [Fact(Skip = "Passes alone, fails inside the full suite (the listener never goes deaf); see issue 23's note")]
+    [Fact]
     public async Task A_listen_connection_through_transaction_pooling_is_never_shown_as_live_and_says_why()
     {
         // A PgBouncer of its own: the class's app keeps the shared one's server sessions busy with its own writes.
