@@ -84,9 +84,13 @@ public sealed partial class CoursesPage
                         (rows[i], changed) = (rows[i] with { Price = price }, true);
                 if (changed) StateHasChanged();
             }
-            catch (Exception e) when (e is OperationCanceledException || Infrastructure.Database.DatabaseErrors.Describe(e) is not null)
+            catch (OperationCanceledException)
+            {
+            }
+            catch (Exception e) when (Infrastructure.Database.DatabaseErrors.Describe(e) is not null)
             {
                 // The next notice tries again; the grid keeps what it shows.
+                Infrastructure.Reliability.PageErrors.Report(Logger, e, "the grid's prices were not refreshed");
             }
             finally
             {

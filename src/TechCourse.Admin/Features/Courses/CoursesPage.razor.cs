@@ -90,6 +90,8 @@ public sealed partial class CoursesPage : IDisposable
             }
             catch (Exception e) when (DatabaseErrors.Describe(e) is not null)
             {
+                // The filter still applies; only its chip goes without the instructor's name.
+                PageErrors.Report(Logger, e, "the instructor filter is shown without a name");
                 instructor = null;
             }
         }
