@@ -1,5 +1,6 @@
 using TechCourse.Admin.Infrastructure.Cli;
 using TechCourse.Admin.Infrastructure.Hosting;
+using TechCourse.Admin.Infrastructure.Observability;
 
 if (CommandLine.IsVerb(args)) return await CommandLine.RunAsync(args);
 
@@ -8,6 +9,7 @@ try
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = ContentRoot.Locate(), WebRootPath = "wwwroot" });
     builder.ReportStartupFailuresInOneLine();
     builder.UseBuildOutputStaticAssets();
+    builder.AddObservability();
     builder.AddApplicationServices();
     var app = builder.Build();
     app.UseApplicationPipeline();

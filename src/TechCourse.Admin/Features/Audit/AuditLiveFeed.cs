@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace TechCourse.Admin.Features.Audit;
 
 public enum AuditNoticeKind { Entry, Sealed, Resync, LiveChanged }
@@ -12,10 +14,14 @@ public sealed class AuditLiveFeed(ILogger<AuditLiveFeed> logger)
 {
     private readonly Lock gate = new();
     private ImmutableHandlers handlers = new([]);
+    private long lastSealAt;
 
     // A heartbeat sent through the runtime connection came back on the listening one within the last few seconds.
     public bool IsLive { get; private set; }
     public SealResult? LastSeal { get; private set; }
+
+    // How long ago the sealer last finished a round (null before the first): the audit seal lag metric.
+    public TimeSpan? SinceLastSeal => Interlocked.Read(ref lastSealAt) is var at and not 0 ? Stopwatch.GetElapsedTime(at) : null;
 
     // Why the last checkpoint was refused (the database no longer matches the newest one), or null.
     public string? IntegrityProblem { get; private set; }
@@ -36,7 +42,11 @@ public sealed class AuditLiveFeed(ILogger<AuditLiveFeed> logger)
 
     internal void SetLive(bool live) => IsLive = live;
 
-    internal void SetSealed(SealResult seal) => LastSeal = seal;
+    internal void SetSealed(SealResult seal)
+    {
+        LastSeal = seal;
+        Interlocked.Exchange(ref lastSealAt, Stopwatch.GetTimestamp());
+    }
 
     internal void SetIntegrityProblem(string? problem) => IntegrityProblem = problem;
 

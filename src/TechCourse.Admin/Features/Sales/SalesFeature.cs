@@ -15,6 +15,7 @@ public static class SalesFeature
     {
         services.AddSettings<ReportingOptions>();
         services.AddSingleton(provider => new SalesQueries(provider.GetRequiredService<ReportsDataSource>().DataSource));
+        services.AddSingleton<SalesFoldProgress>();
         services.AddHostedService<SalesFolder>();
         return services;
     }

@@ -55,6 +55,15 @@ public sealed class ReportsDataSource : IAsyncDisposable
         return lag;
     }
 
+    // The lag measured last (no query): the replica lag metric.
+    public TimeSpan? LastLag
+    {
+        get
+        {
+            lock (gate) return last.Lag;
+        }
+    }
+
     // The lag when it is worth telling the reader (above Database:ReplicaLagNoticeSeconds).
     public async Task<TimeSpan?> NoticeableLagAsync(CancellationToken ct) => await LagAsync(ct) is { } lag && lag > notice ? lag : null;
 

@@ -5,8 +5,8 @@ using TechCourse.Admin.Infrastructure.Observability;
 
 namespace TechCourse.Admin.Infrastructure.Database;
 
-// Every failed write, counted by SQLSTATE: the metric techcourse.db.failed_writes, and a tally of the writes of one
-// asynchronous flow for who asks (loadtest judges its run by it).
+// Every failed write, counted by SQLSTATE (and constraint, when one refused it): the metric techcourse.db.failed_writes,
+// and a tally of the writes of one asynchronous flow for who asks (loadtest judges its run by it).
 public static class WriteFailures
 {
     private static readonly AsyncLocal<ConcurrentDictionary<string, long>?> Tally = new();
@@ -21,11 +21,21 @@ public static class WriteFailures
         return exception is NpgsqlException or SocketException or IOException ? "connection" : exception.GetType().Name;
     }
 
+    private static string? ConstraintOf(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+            if (e is PostgresException postgres) return postgres.ConstraintName;
+        return null;
+    }
+
     public static void Record(Exception exception)
     {
         if (exception is OperationCanceledException) return;
         var code = CodeOf(exception);
-        AppMetrics.FailedWrites.Add(1, new KeyValuePair<string, object?>("sqlstate", code));
+        // The constraint's name (a fixed set, from the schema) says which rule refused the write.
+        var constraint = ConstraintOf(exception);
+        if (constraint is null) AppMetrics.FailedWrites.Add(1, new KeyValuePair<string, object?>("sqlstate", code));
+        else AppMetrics.FailedWrites.Add(1, new KeyValuePair<string, object?>("sqlstate", code), new KeyValuePair<string, object?>("constraint", constraint));
         Tally.Value?.AddOrUpdate(code, 1, (_, count) => count + 1);
     }
 
