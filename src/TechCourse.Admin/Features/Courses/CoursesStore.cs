@@ -127,6 +127,7 @@ public sealed class CoursesStore(NpgsqlDataSource dataSource, PreparedWrites pre
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.NumericValueOutOfRange)
         {
+            WriteFailures.Record(e);
             return new SaveResult(SaveOutcome.Invalid, Error: new FieldError(PriceField, CourseRules.PriceRange));
         }
         catch (Exception e) when (DatabaseErrors.DescribeWrite(e, ConstraintMessages) is { } error)
