@@ -134,12 +134,7 @@ public sealed class CampaignJourneyTests(BrowserFixture browser, RunningAppFixtu
                 await page.SetViewportSizeAsync(size.Width, size.Height);
                 await Screens.EnsureThemeAsync(page, theme);
                 await Screens.SettledAsync(page);
-                // The layout has learnt the new width, and the drawer's slide (it goes away below 960 px, over a fading
-                // scrim) and any other transition have ended; endless animations (a spinner) do not count.
-                await page.WaitForFunctionAsync("""
-                    narrow => document.querySelector(`[data-testid=drawer-settled][data-narrow="${narrow}"]`) !== null
-                        && document.getAnimations().every(a => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity)
-                    """, size.Width < 960, new() { PollingInterval = 100 });
+                await Screens.StillAsync(page, size);
                 var look = $"{name}-instructor-{theme.ToString().ToLowerInvariant()}-{size.Name}";
                 await axe.CheckAsync(page, look);
                 await Screens.ScreenshotAsync(page, look);
