@@ -56,6 +56,54 @@ public sealed partial class AccessibilityTests(BrowserFixture browser, RunningAp
         axe.AssertNoSeriousViolations("open-states");
     }
 
+    // The campaign pages on a phone, light and dark: the list on each of its tabs, and a new campaign for three of the
+    // instructor's courses, with its form's errors and with its preview. Each state is checked once nothing moves any more.
+    [Fact]
+    public async Task The_campaign_pages_on_a_phone_in_light_and_dark_have_no_critical_or_serious_violation()
+    {
+        var axe = new AxeCheck();
+        var instructor = Role.For(StaffRoles.Instructor, []);
+        await using var owner = new NpgsqlConnection(app.OwnerConnectionString);
+        var ids = (await owner.QueryAsync<int>("""
+            SELECT c.course_id FROM courses c JOIN users u ON u.user_id = c.instructor_id WHERE u.email = @email ORDER BY c.course_id LIMIT 3
+            """, new { email = instructor.Email })).ToArray();
+        Assert.NotEmpty(ids);
+        foreach (var theme in Enum.GetValues<Theme>())
+        {
+            var page = await Screens.SignedInAsync(browser, app.App.BaseAddress, instructor, ScreenSize.Phone, theme);
+            var look = $"{theme.ToString().ToLowerInvariant()}-{ScreenSize.Phone.Name}";
+            await Screens.OpenAsync(page, "/campaigns", theme);
+            var tabs = page.GetByRole(AriaRole.Tab);
+            for (var i = 0; i < await tabs.CountAsync(); i++)
+            {
+                await tabs.Nth(i).ClickAsync();
+                await Assertions.Expect(tabs.Nth(i)).ToHaveAttributeAsync("aria-selected", "true", new() { Timeout = 30_000 });
+                await CheckStillAsync(page, axe, $"campaigns-tab{i + 1}-instructor-{look}");
+            }
+            await Screens.OpenAsync(page, $"/campaigns/new?ids={string.Join(',', ids)}", theme);
+            await page.GetByTestId("preview").WaitForAsync();
+            await CheckStillAsync(page, axe, $"campaign-new-instructor-{look}");
+            await page.GetByLabel("Percent (−30 = 30 % off)").FillAsync("-10");
+            await page.GetByTestId("preview").ClickAsync();
+            await page.Locator("#campaign-reason-error").WaitForAsync();
+            await CheckStillAsync(page, axe, $"campaign-new-errors-instructor-{look}");
+            await page.GetByLabel("Reason (goes with every price change)").FillAsync("Accessibility check");
+            await page.GetByTestId("preview").ClickAsync();
+            await Assertions.Expect(page.Locator("[data-testid=preview-table] tbody tr")).ToHaveCountAsync(ids.Length, new() { Timeout = 30_000 });
+            await CheckStillAsync(page, axe, $"campaign-new-preview-instructor-{look}");
+            await page.Context.CloseAsync();
+        }
+        axe.AssertNoSeriousViolations("campaign-pages-phone");
+    }
+
+    private static async Task CheckStillAsync(IPage page, AxeCheck axe, string name)
+    {
+        await Screens.SettledAsync(page);
+        await Screens.StillAsync(page, ScreenSize.Phone);
+        await Screens.ScreenshotAsync(page, name);
+        await axe.CheckAsync(page, name);
+    }
+
     private static IEnumerable<(string Path, string State, Func<IPage, Task> Open)> OpenStates(ScreenSize size)
     {
         yield return ("/courses", "course-dialog", async page =>

@@ -30,9 +30,16 @@ public sealed class AxeCheck
             counted.Add((state, impact, violation.Id, violation.Nodes.Length));
             if (impact is "critical" or "serious")
                 failures.Add($"{state}: {impact} {violation.Id} ({violation.Help}) at {string.Join(" | ", violation.Nodes.Take(5).Select(n => n.Target?.ToString()))}" +
+                             // The first node's markup and axe's reason (for contrast: the two colours and the ratio) name the element.
+                             $" — {Shorten(violation.Nodes.FirstOrDefault()?.Html)}: {Shorten(Reason(violation.Nodes.FirstOrDefault()))}" +
                              (violation.Nodes.Length > 5 ? $" and {violation.Nodes.Length - 5} more" : ""));
         }
     }
+
+    private static string? Reason(AxeResultNode? node) =>
+        node is null ? null : string.Join("; ", (node.Any ?? []).Concat(node.All ?? []).Concat(node.None ?? []).Select(c => c.Message).Where(m => !string.IsNullOrEmpty(m)));
+
+    private static string Shorten(string? text) => text is null ? "" : text.Length <= 200 ? text.ReplaceLineEndings(" ") : text[..200].ReplaceLineEndings(" ") + "…";
 
     // Opens a state to check; a state that cannot be opened is a failure too, and the other states are still checked.
     public async Task<bool> TryAsync(string state, Func<Task> open)

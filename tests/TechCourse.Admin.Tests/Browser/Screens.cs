@@ -78,6 +78,15 @@ public static class Screens
         await page.GetByTestId("drawer-settled").WaitForAsync(new() { State = WaitForSelectorState.Attached });
     }
 
+    // The layout has learnt the window's width (which side of the drawer's 960 px breakpoint it is on) and every
+    // transition has ended: the drawer's slide and its scrim's fade, a button's colours after a theme switch. axe on a
+    // frame in between measures colours no one sees for long. Endless animations (a spinner) do not count.
+    public static Task StillAsync(IPage page, ScreenSize size) =>
+        page.WaitForFunctionAsync("""
+            narrow => document.querySelector(`[data-testid=drawer-settled][data-narrow="${narrow}"]`) !== null
+                && document.getAnimations().every(a => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity)
+            """, size.Width < 960, new() { PollingInterval = 100 });
+
     // Nothing is loading any more (or 10 s have passed: a page that keeps loading is then checked as it stands).
     public static async Task SettledAsync(IPage page)
     {
