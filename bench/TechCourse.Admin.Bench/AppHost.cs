@@ -14,7 +14,7 @@ public sealed partial class AppHost : IAsyncDisposable
     private readonly StringBuilder output = new();
     private readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private AppHost(BenchDatabase database)
+    private AppHost(BenchDatabase database, IReadOnlyDictionary<string, string>? environment)
     {
         BaseAddress = new Uri($"http://127.0.0.1:{LocalPostgresCluster.FreeTcpPort()}/");
         var info = new ProcessStartInfo("dotnet")
@@ -30,6 +30,7 @@ public sealed partial class AppHost : IAsyncDisposable
         info.Environment["ConnectionStrings__TechCourse"] = database.RuntimeConnectionString;
         info.Environment["ConnectionStrings__TechCourseMigrations"] = database.OwnerConnectionString;
         info.Environment["Logging__Console__FormatterName"] = "simple";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         process = new Process { StartInfo = info, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => Collect(e.Data);
         process.ErrorDataReceived += (_, e) => Collect(e.Data);
@@ -58,9 +59,10 @@ public sealed partial class AppHost : IAsyncDisposable
         }
     }
 
-    public static async Task<AppHost> StartAsync(BenchDatabase database)
+    /// environment: settings added to (or overriding) the app's, e.g. a log level an entry counts lines of.
+    public static async Task<AppHost> StartAsync(BenchDatabase database, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var app = new AppHost(database);
+        var app = new AppHost(database, environment);
         app.process.Start();
         app.process.BeginOutputReadLine();
         app.process.BeginErrorReadLine();
@@ -105,10 +107,18 @@ public sealed partial class AppHost : IAsyncDisposable
         return (client, cookies);
     }
 
+    /// Each line the app writes, as it arrives (on the reader's thread); the lines are also kept in Output unless KeepOutput is off.
+    public event Action<string>? Line;
+
+    /// Off for an entry that makes the app log a line per event and counts them through Line instead.
+    public bool KeepOutput { get; set; } = true;
+
     private void Collect(string? line)
     {
         if (line is null) return;
-        lock (output) output.AppendLine(line);
+        Line?.Invoke(line);
+        if (KeepOutput || !ready.Task.IsCompleted)
+            lock (output) output.AppendLine(line);
         if (line.Contains("TechCourse Admin is ready at", StringComparison.Ordinal)) ready.TrySetResult();
     }
 

@@ -16,6 +16,8 @@ public sealed record BenchOptions(string? Connection, int Runs, int NaiveRuns, R
           --write-seconds N duration of each write-throughput measurement (default 10)
           --circuits N      interactive circuits for the memory measurement (default 50)
           --campaign-courses N  course changes due at once for the campaign scheduler entry (default 10000)
+          --home-pages N    home pages open in Chromium for the home live updates entry (default 100)
+          --live-seconds N  duration of each pass of that entry's paced write load (default 60)
           --write-via H:P   the write entries (raw and app side) connect through this host:port, e.g. a PgBouncer in
                             front of the same database with the same logins; the other entries connect directly
           --quick           allow --runs below 30 (for development; the table says so)
@@ -25,6 +27,8 @@ public sealed record BenchOptions(string? Connection, int Runs, int NaiveRuns, R
     public bool Quick { get; init; }
     public bool ShowSql { get; init; }
     public string? WriteVia { get; init; }
+    public int HomePages { get; init; } = 100;
+    public int LiveSeconds { get; init; } = 60;
 
     // A connection string with its host and port replaced by --write-via's (unchanged without it).
     public string ForWrites(string connectionString)
@@ -51,7 +55,7 @@ public sealed record BenchOptions(string? Connection, int Runs, int NaiveRuns, R
             if (i + 1 >= args.Length) throw new ArgumentException($"{name} needs a value.");
             values[name[2..]] = args[++i];
         }
-        var known = new[] { "connection", "runs", "naive-runs", "only", "output", "write-seconds", "circuits", "campaign-courses", "write-via" };
+        var known = new[] { "connection", "runs", "naive-runs", "only", "output", "write-seconds", "circuits", "campaign-courses", "write-via", "home-pages", "live-seconds" };
         if (values.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown) throw new ArgumentException($"Unknown option --{unknown}.");
         int Int(string name, int fallback, int min) =>
             values.TryGetValue(name, out var v) ? Math.Max(min, int.Parse(v, CultureInfo.InvariantCulture)) : fallback;
@@ -64,7 +68,11 @@ public sealed record BenchOptions(string? Connection, int Runs, int NaiveRuns, R
             values.GetValueOrDefault("output"),
             Int("write-seconds", 10, 1),
             Int("circuits", 50, 1),
-            Int("campaign-courses", 10_000, 1)) { Quick = quick, ShowSql = flags.Contains("show-sql"), WriteVia = values.GetValueOrDefault("write-via") };
+            Int("campaign-courses", 10_000, 1))
+        {
+            Quick = quick, ShowSql = flags.Contains("show-sql"), WriteVia = values.GetValueOrDefault("write-via"),
+            HomePages = Int("home-pages", 100, 3), LiveSeconds = Int("live-seconds", 60, 5),
+        };
         if (options.WriteVia is { } via && !System.Text.RegularExpressions.Regex.IsMatch(via, @"^[^:;=\s]+:\d{1,5}$"))
             throw new ArgumentException($"--write-via must be host:port, not '{via}'.");
         if (options.Runs < 30 && !quick) throw new ArgumentException("--runs must be at least 30 (add --quick for a development run).");

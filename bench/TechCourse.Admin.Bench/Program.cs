@@ -146,6 +146,12 @@ if (options.Includes(CampaignSchedulerRunner.Name))
     }
 }
 
+if (options.Includes(HomeLiveRunner.Name))
+{
+    results.Live = await HomeLiveRunner.RunAsync(database, runtime, options.HomePages, options.LiveSeconds, ct);
+    await WriteAsync(final: false);
+}
+
 async Task WriteAsync(bool final)
 {
     var markdown = Report.Render(results, machine, options, commandLine, started, clock.Elapsed);

@@ -14,6 +14,7 @@ public sealed class Results
     public List<SchedulerResult> Scheduler { get; } = [];
     public IReadOnlyList<MemoryResult> Memory { get; set; } = [];
     public IReadOnlyList<BrowserResult> Browser { get; set; } = [];
+    public LiveResult? Live { get; set; }
     public List<(string Name, TimeSpan? Time, string Detail)> Maintenance { get; } = [];
 }
 
@@ -104,6 +105,7 @@ public static class Report
         }
 
         CampaignReport.Render(md, results, options);
+        LiveReport.Render(md, results.Live);
 
         if (results.Browser.Count > 0)
         {

@@ -154,20 +154,31 @@ public sealed class AuditQueries(NpgsqlDataSource dataSource)
     public async Task<ChangeEffect?> EffectAsync(Actor viewer, int logId, CancellationToken ct)
     {
         var entry = (await EntriesAsync(viewer, AuditFilter.None, [logId], ct)).SingleOrDefault();
-        if (entry is null) return null;
+        return entry is null ? null : (await EffectsAsync([entry], ct))[0];
+    }
+
+    // Enrollments per day in the 14 days before and after each change, for entries the caller already read within the
+    // viewer's scope: one round trip for all of them (a home page shows five at once, re-read every second under load).
+    public async Task<IReadOnlyList<ChangeEffect>> EffectsAsync(IReadOnlyList<AuditEntry> entries, CancellationToken ct)
+    {
+        if (entries.Count == 0) return [];
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var days = await connection.QueryAsync<DailyEnrollments>(new CommandDefinition("""
-            SELECT o AS offset, @at + make_interval(days => CASE WHEN o < 0 THEN o ELSE o - 1 END) AS window_start, coalesce(n.enrollments, 0) AS enrollments
-            FROM generate_series(-14, 14) o
-            LEFT JOIN (SELECT CASE WHEN d < 0 THEN d ELSE d + 1 END AS bucket, count(*) AS enrollments
-                       FROM (SELECT floor(extract(epoch FROM e.enrolled_at - @at) / 86400)::int AS d
-                             FROM enrollments e
-                             WHERE e.course_id = @course AND e.enrolled_at >= @at - interval '14 days' AND e.enrolled_at < @at + interval '14 days') x
-                       GROUP BY 1) n ON n.bucket = o
+        var days = (await connection.QueryAsync<(long Entry, int Offset, DateTime WindowStart, long Enrollments)>(new CommandDefinition("""
+            WITH x AS (SELECT * FROM unnest(@courses, @ats) WITH ORDINALITY AS x(course_id, at, entry)),
+            n AS (SELECT x.entry, CASE WHEN y.d < 0 THEN y.d ELSE y.d + 1 END AS bucket, count(*) AS enrollments
+                  FROM x CROSS JOIN LATERAL (
+                      SELECT floor(extract(epoch FROM e.enrolled_at - x.at) / 86400)::int AS d
+                      FROM enrollments e
+                      WHERE e.course_id = x.course_id AND e.enrolled_at >= x.at - interval '14 days' AND e.enrolled_at < x.at + interval '14 days') y
+                  GROUP BY 1, 2)
+            SELECT x.entry, o AS offset, x.at + make_interval(days => CASE WHEN o < 0 THEN o ELSE o - 1 END) AS window_start, coalesce(n.enrollments, 0) AS enrollments
+            FROM x CROSS JOIN generate_series(-14, 14) o
+            LEFT JOIN n ON n.entry = x.entry AND n.bucket = o
             WHERE o <> 0
-            ORDER BY o
-            """, new { at = entry.ChangedAt, course = entry.CourseId }, cancellationToken: ct));
-        return new ChangeEffect(entry, days.ToList());
+            ORDER BY x.entry, o
+            """, new { courses = entries.Select(e => e.CourseId).ToArray(), ats = entries.Select(e => e.ChangedAt.ToUniversalTime()).ToArray() }, cancellationToken: ct))).ToLookup(d => d.Entry);
+        return entries.Select((entry, i) => new ChangeEffect(entry, days[i + 1]
+            .Select(d => new DailyEnrollments(d.Offset, new DateTimeOffset(DateTime.SpecifyKind(d.WindowStart, DateTimeKind.Utc)), d.Enrollments)).ToList())).ToList();
     }
 
     // Courses the viewer may filter by (an Instructor: their own, deleted ones included), by title or id.

@@ -52,10 +52,10 @@ public sealed class HomeQueries(NpgsqlDataSource dataSource, SalesQueries sales,
         var changesTask = audit.PageAsync(viewer, AuditFilter.None, null, TopCount, ct);
         var attentionTask = AttentionAsync(instructorId, ct);
         await Task.WhenAll(daysTask, topTask, changesTask, attentionTask);
-        var effects = await Task.WhenAll(changesTask.Result.Entries.Select(entry => audit.EffectAsync(viewer, entry.LogId, ct)));
+        var effects = await audit.EffectsAsync(changesTask.Result.Entries, ct);
         var days = daysTask.Result;
         return new InstructorHomeFigures(zone, today, RollingPeriods(days, today), days.Where(d => d.Day > today.AddDays(-30)).ToList(),
-            topTask.Result.Rows, effects.OfType<ChangeEffect>().ToList(), attentionTask.Result);
+            topTask.Result.Rows, effects, attentionTask.Result);
     }
 
     // Today, month to date and year to date of the whole platform in the reporting zone, each beside the span just

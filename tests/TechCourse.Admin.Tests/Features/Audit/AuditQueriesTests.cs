@@ -140,4 +140,35 @@ public sealed class AuditQueriesTests(DatabaseFixture database) : IClassFixture<
         Assert.Equal(1L, effect.Days.Single(d => d.Offset == 1).Enrollments);
         Assert.Equal(1L, effect.Days.Single(d => d.Offset == 2).Enrollments);
     }
+    [Fact]
+    public async Task Effects_of_several_changes_in_one_call_equal_each_change_read_alone()
+    {
+        var (_, first) = await AuditTestData.InstructorWithCourseAsync(database.DataSource);
+        var (_, second) = await AuditTestData.InstructorWithCourseAsync(database.DataSource);
+        var a = await AuditTestData.LogAsync(database.DataSource, first, 50, 40, Jan1);
+        var b = await AuditTestData.LogAsync(database.DataSource, second, 20, 25, Jan1.AddDays(3));
+        var c = await AuditTestData.LogAsync(database.DataSource, first, 40, 45, Jan1.AddDays(5));
+        await using (var connection = await database.DataSource.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync("""
+                INSERT INTO users (email) SELECT 'student-' || gen_random_uuid() || '@example.com' FROM generate_series(1, 3);
+                INSERT INTO enrollments (student_id, course_id, amount_paid, enrolled_at)
+                SELECT u.user_id, t.course, 40, @at + t.offset_days
+                FROM (SELECT user_id, row_number() OVER () AS n FROM users WHERE role = 'Student' AND email LIKE 'student-%' ORDER BY user_id DESC LIMIT 3) u
+                JOIN (VALUES (1, @first, interval '2 days'), (2, @second, interval '4 days'), (3, @first, interval '-3 days')) t(n, course, offset_days) ON t.n = u.n
+                """, new { first, second, at = Jan1 });
+        }
+        var entries = (await Queries.PageAsync(Admin, AuditFilter.None, null, 50, CancellationToken.None)).Entries.Where(e => e.LogId == a || e.LogId == b || e.LogId == c).ToList();
+
+        var together = await Queries.EffectsAsync(entries, CancellationToken.None);
+
+        Assert.Equal(entries.Select(e => e.LogId), together.Select(e => e.Change.LogId));
+        foreach (var effect in together)
+        {
+            var alone = await Queries.EffectAsync(Admin, effect.Change.LogId, CancellationToken.None);
+            Assert.Equal(alone!.Days, effect.Days);
+        }
+        Assert.Contains(together, e => e.After > 0);
+        Assert.Contains(together, e => e.Before > 0);
+    }
 }
