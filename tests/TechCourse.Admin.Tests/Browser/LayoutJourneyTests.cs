@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using TechCourse.Admin.Tests.Support;
 
@@ -65,7 +66,7 @@ public sealed class LayoutJourneyTests(BrowserFixture browser, RunningAppFixture
         await Assertions.Expect(courses).Not.ToBeInViewportAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Toggle navigation" }).ClickAsync();
         await courses.ClickAsync();
-        await page.WaitForURLAsync("**/courses");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/courses$"), new() { Timeout = 30_000 });
         await Assertions.Expect(courses).Not.ToBeInViewportAsync();
         await page.Context.CloseAsync();
     }

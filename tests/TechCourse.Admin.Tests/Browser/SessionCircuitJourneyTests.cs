@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Diagnostics;
 using Microsoft.Playwright;
 using TechCourse.Admin.Infrastructure.Auth;
@@ -21,7 +22,7 @@ public sealed class SessionCircuitJourneyTests(BrowserFixture browser, SessionAp
 
         await SessionApp.PostAccountFormAsync(phone, AccountEndpoints.SignOutEverywherePath);
         var clock = Stopwatch.StartNew();
-        await page.WaitForURLAsync("**/account/sign-in?**", new() { Timeout = 45_000 });
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/account/sign-in\\?"), new() { Timeout = 45_000 });
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(33), $"the open page kept its session for {clock.Elapsed.TotalSeconds:F1} s");
         Assert.Contains("returnUrl=%2Fcourses", page.Url, StringComparison.Ordinal);
@@ -39,7 +40,7 @@ public sealed class SessionCircuitJourneyTests(BrowserFixture browser, SessionAp
         await BrowserFixture.ScreenshotAsync(page, "user-menu-sessions");
 
         await page.GetByRole(AriaRole.Menuitem, new() { Name = "Change password" }).ClickAsync();
-        await page.WaitForURLAsync("**/account/password");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/account/password$"), new() { Timeout = 30_000 });
         await page.GetByLabel("Current password").FillAsync(ExternalApp.AdminPassword);
         await page.GetByLabel("New password", new() { Exact = true }).FillAsync("password1234");
         await page.GetByLabel("New password again").FillAsync("password1234");

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using TechCourse.Admin.Infrastructure.Auth;
 using TechCourse.Admin.Tests.Support;
@@ -30,7 +31,7 @@ public sealed class SignInJourneyTests(BrowserFixture browser, RunningAppFixture
 
             await account.ClickAsync();
             await page.GetByRole(AriaRole.Menuitem, new() { Name = "Sign out", Exact = true }).ClickAsync();
-            await page.WaitForURLAsync("**/account/sign-in?signedOut=true");
+            await Assertions.Expect(page).ToHaveURLAsync(new Regex("/account/sign-in\\?signedOut=true$"), new() { Timeout = 30_000 });
             await page.GotoAsync("/");
             Assert.Contains("/account/sign-in", page.Url, StringComparison.Ordinal);
             await page.Context.CloseAsync();
