@@ -6,8 +6,8 @@
 #   TC_PGBOUNCER_PORT    its port                                       default 6440 (transaction), 6441 (session)
 #   TC_PGBOUNCER_SERVER  the server, host:port (e.g. the Patroni leader) default 127.0.0.1:5630
 #   TC_PGBOUNCER_SUPERUSER_PASSWORD  the server's postgres password (to read the logins' SCRAM secrets)
-# ignore_startup_parameters = options: Npgsql sends the app's statement timeout as the `options` startup parameter,
-# which PgBouncer 1.18 otherwise refuses (08P01); through it the timeout is then not applied.
+# Stock settings but for the pool mode and sizes: the app sends no startup options (its statement timeout is a role
+# setting), so PgBouncer 1.18 takes its connections as they come.
 set -euo pipefail
 mode="${TC_PGBOUNCER_MODE:-transaction}"
 state="${TC_PGBOUNCER_DIR:-/tmp/techcourse-pgbouncer-$mode}"
@@ -15,11 +15,12 @@ port="${TC_PGBOUNCER_PORT:-$([ "$mode" = session ] && echo 6441 || echo 6440)}"
 server="${TC_PGBOUNCER_SERVER:-127.0.0.1:5630}"
 command -v pgbouncer >/dev/null || { echo "pgbouncer is not installed (apt-get install -y pgbouncer)" >&2; exit 1; }
 install -d -o postgres -g postgres -m 700 "$state"
-# The logins' SCRAM secrets: PgBouncer checks clients with them and, having seen the client's proof, logs in to the
-# server. A login created later (the bench creates its own runtime login) needs this file rebuilt: run up.sh again
-# after down.sh, or rewrite it the same way and send PgBouncer SIGHUP.
+# Only the postgres superuser's SCRAM secret is in the auth file: PgBouncer logs in as it (auth_user) to look up any
+# other login's secret on the server (its default auth_query on pg_shadow), so logins created later (the bench and
+# the tests create their own runtime login with a fresh password) are accepted without rebuilding anything.
 PGPASSWORD="${TC_PGBOUNCER_SUPERUSER_PASSWORD:?set TC_PGBOUNCER_SUPERUSER_PASSWORD}" psql -h "${server%:*}" -p "${server##*:}" -U postgres -d postgres -qtAc \
-    "SELECT format('\"%s\" \"%s\"', rolname, rolpassword) FROM pg_authid WHERE rolcanlogin AND rolpassword LIKE 'SCRAM-SHA-256%'" > "$state/userlist.txt"
+    "SELECT format('\"%s\" \"%s\"', rolname, rolpassword) FROM pg_authid WHERE rolname = 'postgres' AND rolpassword LIKE 'SCRAM-SHA-256%'" > "$state/userlist.txt"
+[ -s "$state/userlist.txt" ] || { echo "the server's postgres role has no SCRAM password: PgBouncer could not look up logins" >&2; exit 1; }
 cat > "$state/pgbouncer.ini" <<INI
 [databases]
 * = host=${server%:*} port=${server##*:}
@@ -30,10 +31,10 @@ listen_port = $port
 unix_socket_dir = $state
 auth_type = scram-sha-256
 auth_file = $state/userlist.txt
+auth_user = postgres
 pool_mode = $mode
 max_client_conn = 400
 default_pool_size = 40
-ignore_startup_parameters = options,extra_float_digits
 logfile = $state/pgbouncer.log
 pidfile = $state/pgbouncer.pid
 INI
