@@ -113,6 +113,13 @@ public sealed class PgBouncerTransactionPoolingTests(PgBouncerTransactionPooling
             database = await TestDatabase.CreateAsync();
             await ExternalApp.CreateAdminAsync(Owner);
             Runtime = await ExternalApp.CreateRuntimeLoginAsync(Owner);
+            // Set ahead, as docs/operations.md advises for a pooler: the app sets it on its first probe, but a server
+            // session PgBouncer opened before that (a sign-in racing the probe) keeps the old value for its lifetime.
+            await using (var owner = new NpgsqlConnection(Owner))
+            {
+                await owner.OpenAsync();
+                await owner.ExecuteAsync($"ALTER ROLE {new NpgsqlConnectionStringBuilder(Runtime).Username} IN DATABASE {owner.Database} SET statement_timeout = '30s'");
+            }
             bouncer = await PgBouncer.StartAsync(Owner, [Runtime, Owner]);
             app = await ExternalApp.StartAsync(bouncer.Through(Runtime), Owner, new Dictionary<string, string>
             {
