@@ -202,6 +202,7 @@ public partial class SalesPage
             XAxisLabelInterval = Math.Max(1, (int)Math.Ceiling(days.Count / 10.0)),
             YAxisToStringFunc = value => value.ToString("$#,0", Invariant),
             YAxisTitle = "USD",
+            YAxisTicks = 0, // a round step for about five lines; the default step of 20 draws dozens of labels
             ShowLegend = true,
             ChartPalette = ["#594AE2", "#9E9E9E"],
         };
