@@ -151,10 +151,12 @@ public sealed class AuditQueriesTests(DatabaseFixture database) : IClassFixture<
         await using (var connection = await database.DataSource.OpenConnectionAsync())
         {
             await connection.ExecuteAsync("""
-                INSERT INTO users (email) SELECT 'student-' || gen_random_uuid() || '@example.com' FROM generate_series(1, 3);
+                WITH students AS (
+                    INSERT INTO users (email) SELECT 'student-' || gen_random_uuid() || '@example.com' FROM generate_series(1, 3) RETURNING user_id),
+                numbered AS (SELECT user_id, row_number() OVER (ORDER BY user_id) AS n FROM students)
                 INSERT INTO enrollments (student_id, course_id, amount_paid, enrolled_at)
                 SELECT u.user_id, t.course, 40, @at + t.offset_days
-                FROM (SELECT user_id, row_number() OVER () AS n FROM users WHERE role = 'Student' AND email LIKE 'student-%' ORDER BY user_id DESC LIMIT 3) u
+                FROM numbered u
                 JOIN (VALUES (1, @first, interval '2 days'), (2, @second, interval '4 days'), (3, @first, interval '-3 days')) t(n, course, offset_days) ON t.n = u.n
                 """, new { first, second, at = Jan1 });
         }
