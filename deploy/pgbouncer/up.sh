@@ -15,12 +15,13 @@ port="${TC_PGBOUNCER_PORT:-$([ "$mode" = session ] && echo 6441 || echo 6440)}"
 server="${TC_PGBOUNCER_SERVER:-127.0.0.1:5630}"
 command -v pgbouncer >/dev/null || { echo "pgbouncer is not installed (apt-get install -y pgbouncer)" >&2; exit 1; }
 install -d -o postgres -g postgres -m 700 "$state"
-# Only the postgres superuser's SCRAM secret is in the auth file: PgBouncer logs in as it (auth_user) to look up any
-# other login's secret on the server (its default auth_query on pg_shadow), so logins created later (the bench and
-# the tests create their own runtime login with a fresh password) are accepted without rebuilding anything.
-PGPASSWORD="${TC_PGBOUNCER_SUPERUSER_PASSWORD:?set TC_PGBOUNCER_SUPERUSER_PASSWORD}" psql -h "${server%:*}" -p "${server##*:}" -U postgres -d postgres -qtAc \
-    "SELECT format('\"%s\" \"%s\"', rolname, rolpassword) FROM pg_authid WHERE rolname = 'postgres' AND rolpassword LIKE 'SCRAM-SHA-256%'" > "$state/userlist.txt"
-[ -s "$state/userlist.txt" ] || { echo "the server's postgres role has no SCRAM password: PgBouncer could not look up logins" >&2; exit 1; }
+# Only the postgres superuser is in the auth file, with its password (PgBouncer logs in as it, auth_user, with nobody's
+# SCRAM proof to pass on): it looks up any other login's SCRAM secret on the server (its default auth_query on
+# pg_shadow), so logins created later (the bench and the tests create their own runtime login with a fresh password)
+# are accepted without rebuilding anything. The file is the postgres user's, mode 600.
+superuser_password="${TC_PGBOUNCER_SUPERUSER_PASSWORD:?set TC_PGBOUNCER_SUPERUSER_PASSWORD}"
+PGPASSWORD="$superuser_password" psql -h "${server%:*}" -p "${server##*:}" -U postgres -d postgres -qtAc "SELECT 1" >/dev/null
+printf '"postgres" "%s"\n' "$superuser_password" > "$state/userlist.txt"
 cat > "$state/pgbouncer.ini" <<INI
 [databases]
 * = host=${server%:*} port=${server##*:}
