@@ -52,8 +52,16 @@ public sealed partial class PhoneLayoutTests(BrowserFixture browser, RunningAppF
         for (var i = 0; i < 12; i++)
         {
             await page.Keyboard.PressAsync("Tab");
-            Assert.True(await page.EvaluateAsync<bool>("() => document.getElementById('main-drawer').contains(document.activeElement)"),
-                $"Tab number {i + 1} left the drawer");
+            // At the end of the drawer the focus trap sends the focus back to its start through the circuit (a server
+            // round trip), so the check waits for the focus to settle inside instead of reading it at once.
+            try
+            {
+                await page.WaitForFunctionAsync("() => document.getElementById('main-drawer').contains(document.activeElement)", null, new() { Timeout = 10_000 });
+            }
+            catch (TimeoutException)
+            {
+                Assert.Fail($"Tab number {i + 1} left the drawer");
+            }
         }
         await page.Keyboard.PressAsync("Escape");
 
