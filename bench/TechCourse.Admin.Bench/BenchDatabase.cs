@@ -17,6 +17,7 @@ public sealed class BenchDatabase : IAsyncDisposable
     private const string RuntimeLoginPrefix = "techcourse_bench_runtime";
     public const string StaffEmail = "bench-admin@techcourse.invalid";
     public const string StaffPassword = "bench-admin-password-2026";
+    public const string AccountingEmail = "bench-accounting@techcourse.invalid";
     private const string ThrowawayDatabase = "techcourse_bench";
     private readonly LocalPostgresCluster? cluster;
 
@@ -70,6 +71,26 @@ public sealed class BenchDatabase : IAsyncDisposable
         var staffId = await StaffAccounts.CreateOrResetAsync(connection, StaffEmail, StaffRoles.Admin, StaffPassword, ct);
         var session = await SessionStore.OpenAsOwnerAsync(connection, staffId, TimeSpan.FromHours(12), ct);
         return new BenchDatabase(owner, runtime, staffId, session, load, cluster);
+    }
+
+    /// The email of a staff login of this role with the password StaffPassword: the bench admin, the bench accounting
+    /// account, or the instructor with the most courses (their own email; a bench password is set).
+    public async Task<string> StaffLoginAsync(string role, CancellationToken ct)
+    {
+        if (role == StaffRoles.Admin) return StaffEmail;
+        await using var connection = new NpgsqlConnection(OwnerConnectionString);
+        await connection.OpenAsync(ct);
+        var email = role switch
+        {
+            StaffRoles.Accounting => AccountingEmail,
+            StaffRoles.Instructor => await connection.ExecuteScalarAsync<string>(new CommandDefinition("""
+                SELECT u.email FROM users u JOIN courses c ON c.instructor_id = u.user_id
+                WHERE u.role = 'Instructor' GROUP BY u.user_id, u.email ORDER BY count(*) DESC, u.user_id LIMIT 1
+                """, cancellationToken: ct)) ?? throw new InvalidOperationException("No instructor has a course."),
+            _ => throw new ArgumentException($"No bench login for the role '{role}'.", nameof(role)),
+        };
+        await StaffAccounts.CreateOrResetAsync(connection, email, role, StaffPassword, ct);
+        return email;
     }
 
     private static async Task<LoadFigures> LoadCapstoneAsync(string owner, CancellationToken ct)

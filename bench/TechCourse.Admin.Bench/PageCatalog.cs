@@ -1,11 +1,16 @@
+using TechCourse.Admin.Infrastructure.Auth;
+
 namespace TechCourse.Admin.Bench;
 
-/// Every page, as a signed-in Admin sees it. Expect: HTML only a successful render contains (not the error state).
+/// Every page, as a signed-in Admin sees it unless an entry names another role. Expect: HTML only a successful render
+/// contains (not the error state).
 public static class PageCatalog
 {
     public static IReadOnlyList<PageEntry> All { get; } =
     [
         new("home page (admin)", (s, i) => "/", "data-testid=\"health\""),
+        new("home page (instructor)", (s, i) => "/", "data-testid=\"latest-price-changes\"", StaffRoles.Instructor),
+        new("home page (accounting)", (s, i) => "/", "data-testid=\"top-instructors\"", StaffRoles.Accounting),
         new("courses page first", (s, i) => i % 2 == 0 ? "/courses" : "/courses?desc=true", "data-testid=\"courses-grid\""),
         new("courses page deep by revenue", (s, i) => $"/courses?sort=revenue&desc=true&page={380 + i % 19}", "data-testid=\"courses-grid\""),
         new("courses page search", (s, i) => $"/courses?q={Uri.EscapeDataString(s.TitleTerm(i))}", "data-testid=\"courses-grid\""),

@@ -1,32 +1,40 @@
 using System.Diagnostics;
 using System.Net;
+using TechCourse.Admin.Infrastructure.Auth;
 
 namespace TechCourse.Admin.Bench;
 
-/// One page: its address for run i, and a piece of HTML that only the successful render contains.
-public sealed record PageEntry(string Name, Func<Sample, int, string> Path, string Expect);
+/// One page: its address for run i, a piece of HTML that only the successful render contains, and the staff role it is
+/// measured as (each role's home page is a different page).
+public sealed record PageEntry(string Name, Func<Sample, int, string> Path, string Expect, string Role = StaffRoles.Admin);
 
 public sealed record PageResult(string Name, Stats? One, Stats? Eight, string? Error);
 
-/// Times the prerendered response of a GET as a signed-in Admin (the whole server render, no circuit).
+/// Times the prerendered response of a GET as a signed-in user of the entry's role (the whole server render, no circuit).
 public sealed class PageRunner(AppHost app, Sample sample, BenchOptions options) : IDisposable
 {
     public const int Concurrency = 8;
     public const int MinWarmUp = 3;
     public static readonly TimeSpan WarmUpTime = TimeSpan.FromSeconds(3);
     private int PerClient => (options.Runs + Concurrency - 1) / Concurrency;
-    private readonly List<HttpClient> clients = [];
+    private readonly Dictionary<string, List<HttpClient>> signedIn = new(StringComparer.Ordinal);
 
-    public async Task SignInAsync(CancellationToken ct)
+    public async Task SignInAsync(BenchDatabase database, IEnumerable<string> roles, CancellationToken ct)
     {
-        for (var k = 0; k < Concurrency; k++)
-            clients.Add(await app.SignedInClientAsync(BenchDatabase.StaffEmail, BenchDatabase.StaffPassword, ct));
+        foreach (var role in roles.Distinct())
+        {
+            var email = await database.StaffLoginAsync(role, ct);
+            var clients = new List<HttpClient>();
+            signedIn[role] = clients;
+            for (var k = 0; k < Concurrency; k++) clients.Add(await app.SignedInClientAsync(email, BenchDatabase.StaffPassword, ct));
+        }
     }
 
     public async Task<PageResult> RunAsync(PageEntry entry, CancellationToken ct)
     {
         try
         {
+            var clients = signedIn[entry.Role];
             // Until the page's code has left the JIT's first tier (a method is recompiled optimised after 30 calls, in
             // the background): a few requests measure a freshly started server, not the one that serves all day.
             var warmUp = 0;
@@ -44,10 +52,10 @@ public sealed class PageRunner(AppHost app, Sample sample, BenchOptions options)
             var warmed = warmUp + options.Runs;
             while (concurrentWarmUp.Elapsed < WarmUpTime)
             {
-                await RunConcurrentlyAsync(entry, warmed, 1, ct);
+                await RunConcurrentlyAsync(clients, entry, warmed, 1, ct);
                 warmed += Concurrency;
             }
-            var eight = await RunConcurrentlyAsync(entry, warmed, PerClient, ct);
+            var eight = await RunConcurrentlyAsync(clients, entry, warmed, PerClient, ct);
             return new PageResult(entry.Name, Stats.Of(one), Stats.Of(eight), null);
         }
         catch (Exception e) when (e is HttpRequestException or InvalidOperationException or TaskCanceledException)
@@ -56,7 +64,7 @@ public sealed class PageRunner(AppHost app, Sample sample, BenchOptions options)
         }
     }
 
-    private async Task<List<double>> RunConcurrentlyAsync(PageEntry entry, int firstRun, int perClient, CancellationToken ct)
+    private async Task<List<double>> RunConcurrentlyAsync(List<HttpClient> clients, PageEntry entry, int firstRun, int perClient, CancellationToken ct)
     {
         var times = new List<double>();
         var workers = clients.Select((client, k) => Task.Run(async () =>
@@ -84,6 +92,6 @@ public sealed class PageRunner(AppHost app, Sample sample, BenchOptions options)
 
     public void Dispose()
     {
-        foreach (var client in clients) client.Dispose();
+        foreach (var client in signedIn.Values.SelectMany(c => c)) client.Dispose();
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 using TechCourse.Admin.Bench;
+using TechCourse.Admin.Infrastructure.Auth;
 
 BenchOptions options;
 try
@@ -81,7 +82,7 @@ if (pages.Count > 0 || memory || browserPages || exports.Count > 0)
     Console.WriteLine($"Starting the app ({AppHost.AppAssembly})…");
     await using var app = await AppHost.StartAsync(database);
     using var runner = new PageRunner(app, await SampleAsync(), options);
-    await runner.SignInAsync(ct);
+    await runner.SignInAsync(database, pages.Select(p => p.Role).Append(StaffRoles.Admin), ct);
     foreach (var entry in pages)
     {
         Console.WriteLine($"page: {entry.Name}…");
