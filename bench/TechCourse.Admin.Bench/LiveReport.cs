@@ -23,7 +23,7 @@ public static class LiveReport
                                  + "to the courses of the instructors whose pages are open; the app is a child process and does only what a server does with them: the listener, sealing, folding, the home reads and the circuits. "
                                  + $"The same load ran first with no page open, then with the pages open, each after {HomeLiveRunner.WarmUpSeconds} s of warm-up writes; CPU is the app process's user + system time over the pass (/proc), and the database's is the cluster's (postmaster and backends). "
                                  + "Delay: from the commit of the last write to the moment each page showed figures equal to a recomputation from `enrollments` and `price_changes` (today's revenue and enrollments; the newest price change on instructor and admin pages), stamped in the page by a MutationObserver.").AppendLine();
-        md.AppendLine("| pass | pages | s | price changes/s | enrollments/s | errors | app CPU (% of one core) | database CPU (% of one core) | home reads (views, reads/view/s, shortest interval) |");
+        md.AppendLine("| pass | pages | s | price changes/s | enrollments/s | errors | app CPU (% of one core) | database CPU (% of one core) | home reads (kinds, reads/kind/s, shortest interval) |");
         md.AppendLine("|---|--:|--:|--:|--:|--:|--:|--:|---|");
         foreach (var (label, p) in new[] { ("no page open", idle), ("pages open", open) })
             md.AppendLine(Invariant, $"| {label} | {p.Pages} | {p.Seconds:F1} | {p.PriceChanges / p.Seconds:F1} | {p.Enrollments / p.Seconds:F1} | {p.Errors}{(p.FirstError is { } e ? $" ({Report.Cell(e)})" : "")} | {p.AppCores:P1} | {(double.IsNaN(p.DatabaseCores) ? "–" : p.DatabaseCores.ToString("P1", Invariant))} | {Reads(p)} |");
@@ -46,6 +46,6 @@ public static class LiveReport
     {
         if (p.Reads == 0) return "0";
         var kinds = string.Join(", ", p.ReadsByKind.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} {k.Value:N0}"));
-        return string.Create(Invariant, $"{p.Reads:N0} ({kinds}; {p.ReadViews} views, {p.Reads / (double)p.ReadViews / p.Seconds:F2}/view/s, shortest {p.MinReadIntervalMs:N0} ms)");
+        return string.Create(Invariant, $"{p.Reads:N0} ({kinds}; {p.ReadKinds} kinds, {p.Reads / (double)p.ReadKinds / p.Seconds:F2}/kind/s, shortest {p.MinReadIntervalMs:N0} ms)");
     }
 }

@@ -40,6 +40,33 @@ public sealed class AuditQueries(NpgsqlDataSource dataSource)
         return rows.Count > size ? new AuditSlice(rows.Take(size).ToList(), rows[size - 1].Cursor) : new AuditSlice(rows, null);
     }
 
+    // The newest `size` entries of each instructor's courses (deleted ones included), as each of them sees their own
+    // timeline's first page: one statement for all of them (the instructors' home pages are read together).
+    public async Task<ILookup<Guid, AuditEntry>> LatestOfInstructorsAsync(IReadOnlyCollection<Guid> instructors, int size, CancellationToken ct)
+    {
+        if (instructors.Count == 0) return Array.Empty<(Guid, AuditEntry)>().ToLookup(r => r.Item1, r => r.Item2);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<AuditEntry, OwnerRow, (Guid Owner, AuditEntry Entry)>(new CommandDefinition($"""
+            SELECT {Columns}, top.owner_id
+            FROM unnest(@instructors::uuid[]) i(instructor_id)
+            CROSS JOIN LATERAL (
+                SELECT k.log_id, i.instructor_id AS owner_id
+                FROM {CourseOwners} s
+                CROSS JOIN LATERAL (SELECT pc.changed_at, pc.log_id FROM price_changes pc WHERE pc.course_id = s.course_id
+                                    ORDER BY pc.changed_at DESC, pc.log_id DESC LIMIT @size) k
+                WHERE s.instructor_id = i.instructor_id
+                ORDER BY k.changed_at DESC, k.log_id DESC
+                LIMIT @size) top
+            JOIN price_changes pc ON pc.log_id = top.log_id
+            {Joins}
+            ORDER BY top.owner_id, pc.changed_at DESC, pc.log_id DESC
+            """, new { instructors = instructors.ToArray(), size = Math.Clamp(size, 1, MaxPageSize) }, cancellationToken: ct),
+            (entry, owner) => (owner.OwnerId, entry), splitOn: "owner_id");
+        return rows.ToLookup(r => r.Owner, r => r.Entry);
+    }
+
+    private sealed record OwnerRow(Guid OwnerId);
+
     // The given entries that this viewer may see and that match the filter (for live updates).
     public async Task<IReadOnlyList<AuditEntry>> EntriesAsync(Actor viewer, AuditFilter filter, IReadOnlyCollection<int> logIds, CancellationToken ct)
     {

@@ -8,11 +8,21 @@ public sealed record HomeSnapshot<T>(T? Figures, PageError? Error, DateTimeOffse
     public static HomeSnapshot<T> Loading { get; } = new(null, null, null);
 }
 
-// One per app instance. Every open home page subscribes to the figures of its kind and scope (an instructor's own, the
-// accounting zone's, the admin's zone's); the figures are read once for all of them and handed to each. A change
-// announced by the instance's one listener (AuditListener: enrollments folded, price changes sealed, users, courses,
-// sessions) marks every view stale; a stale view reads again at once, but at most once a second, however many changes
-// and pages there are, and every minute regardless (today's date and expired sessions move without a write).
+// A kind of home page (instructor, accounting, admin) and how the figures of several of its scopes (an instructor and
+// a zone; a zone) are read at once: one read returns the figures of every scope asked for.
+public sealed class HomeKind<TScope, T>(string name, Func<IReadOnlyList<TScope>, CancellationToken, Task<IReadOnlyDictionary<TScope, T>>> read)
+    where TScope : notnull where T : class
+{
+    public string Name { get; } = name;
+    public Func<IReadOnlyList<TScope>, CancellationToken, Task<IReadOnlyDictionary<TScope, T>>> Read { get; } = read;
+}
+
+// One per app instance. Every open home page subscribes to the figures of its kind and scope; all the open scopes of a
+// kind are read together, in one read, and each page is handed its own. A change announced by the instance's one
+// listener (AuditListener: enrollments folded, price changes sealed, users, courses, sessions) marks every kind stale;
+// a stale kind reads again at once, but at most once a second, however many changes, scopes and pages there are, and
+// every minute regardless (today's date and expired sessions move without a write). A scope opened for the first time
+// (or after a failed read) is read at once on its own, so a page never waits for the next second to show figures.
 public sealed class HomeLive(ILogger<HomeLive> logger)
 {
     private readonly ILogger logger = logger;
@@ -24,75 +34,218 @@ public sealed class HomeLive(ILogger<HomeLive> logger)
     public TimeSpan Linger { get; set; } = TimeSpan.FromSeconds(10);
 
     private readonly Lock gate = new();
-    private readonly Dictionary<string, IView> views = new(StringComparer.Ordinal);
+    private readonly Dictionary<object, IKindLoop> kinds = new(ReferenceEqualityComparer.Instance);
     private long reads;
 
+    // Reads made, each covering one or more scopes of one kind.
     public long Reads => Interlocked.Read(ref reads);
 
+    // Scopes open now, over every kind.
     public int Views
     {
-        get { lock (gate) return views.Count; }
+        get
+        {
+            IKindLoop[] all;
+            lock (gate) all = kinds.Values.ToArray();
+            return all.Sum(k => k.Views);
+        }
     }
 
-    public HomeSubscription<T> Subscribe<T>(string key, Func<CancellationToken, Task<T>> read, Func<Task> changed) where T : class
+    public HomeSubscription<T> Subscribe<TScope, T>(HomeKind<TScope, T> kind, TScope scope, Func<Task> changed) where TScope : notnull where T : class
     {
         lock (gate)
         {
-            if (!views.TryGetValue(key, out var existing))
+            if (!kinds.TryGetValue(kind, out var loop))
             {
-                existing = new View<T>(this, key, read);
-                views.Add(key, existing);
+                loop = new KindLoop<TScope, T>(this, kind);
+                kinds.Add(kind, loop);
             }
-            var view = (View<T>)existing;
-            return view.Add(changed);
+            return ((KindLoop<TScope, T>)loop).Subscribe(scope, changed);
         }
     }
 
     public void Changed()
     {
-        IView[] all;
-        lock (gate) all = views.Values.ToArray();
-        foreach (var view in all) view.MarkStale();
+        IKindLoop[] all;
+        lock (gate) all = kinds.Values.ToArray();
+        foreach (var kind in all) kind.MarkStale();
     }
 
-    private void Remove(IView view)
+    // A kind with no scope left stops reading; a later page starts it again.
+    private bool TryRetire(IKindLoop loop, object kind)
     {
         lock (gate)
         {
-            if (view.Subscribers > 0 || !views.TryGetValue(view.Key, out var current) || current != view) return;
-            views.Remove(view.Key);
+            if (loop.Views > 0) return false;
+            kinds.Remove(kind);
+            return true;
         }
-        view.Stop();
     }
 
-    private interface IView
+    private interface IKindLoop
     {
-        string Key { get; }
-        int Subscribers { get; }
+        int Views { get; }
         void MarkStale();
-        void Stop();
     }
 
-    private sealed class View<T> : IView where T : class
+    private sealed class KindLoop<TScope, T> : IKindLoop where TScope : notnull where T : class
     {
         private readonly HomeLive owner;
-        private readonly Func<CancellationToken, Task<T>> read;
-        private readonly CancellationTokenSource stop = new();
-        private readonly SemaphoreSlim stale = new(0, 1);
+        private readonly HomeKind<TScope, T> kind;
+        private readonly Lock gate = new();
+        private readonly Dictionary<TScope, View<T>> views = [];
+        // Scopes whose pages wait for figures no read has given them yet: new ones, and ones opened after a failed read.
+        private readonly HashSet<TScope> unread = [];
+        private readonly SemaphoreSlim wake = new(0, 1);
+        private bool stale;
+
+        public KindLoop(HomeLive owner, HomeKind<TScope, T> kind)
+        {
+            this.owner = owner;
+            this.kind = kind;
+            // Not on the caller's thread: the caller holds the owner's lock, and the loop's first look needs it (by then
+            // the caller has added its scope).
+            _ = Task.Run(RunAsync);
+        }
+
+        public int Views
+        {
+            get { lock (gate) return views.Count; }
+        }
+
+        // Called under the owner's lock, so the loop cannot retire between finding this kind and adding the scope.
+        public HomeSubscription<T> Subscribe(TScope scope, Func<Task> handler)
+        {
+            View<T>? view;
+            Task first;
+            lock (gate)
+            {
+                if (!views.TryGetValue(scope, out view))
+                {
+                    view = new View<T>();
+                    views.Add(scope, view);
+                    unread.Add(scope);
+                }
+                // A page opened while the last read failed waits for a new read instead of showing an error the database
+                // may have got over since (the kind otherwise retries only every RetryInterval).
+                first = view.Add(handler, out var retry);
+                if (retry) unread.Add(scope);
+            }
+            Wake();
+            var held = view;
+            return new HomeSubscription<T>(() => held.Current, first, () => Leave(scope, held, handler));
+        }
+
+        public void MarkStale()
+        {
+            lock (gate) stale = true;
+            Wake();
+        }
+
+        private void Wake()
+        {
+            try { wake.Release(); }
+            catch (SemaphoreFullException) { } // already woken: one look covers both
+        }
+
+        private void Leave(TScope scope, View<T> view, Func<Task> handler)
+        {
+            if (!view.Remove(handler, out var linger)) return;
+            _ = Task.Delay(owner.Linger, linger).ContinueWith(t =>
+            {
+                if (t.IsCanceled) return;
+                lock (gate)
+                {
+                    if (view.Subscribers > 0 || !views.TryGetValue(scope, out var current) || current != view) return;
+                    views.Remove(scope);
+                    unread.Remove(scope);
+                }
+                Wake();
+            }, TaskScheduler.Default);
+        }
+
+        private async Task RunAsync()
+        {
+            // The first scopes are read as unread ones; the kind's first full read is a change or a minute away.
+            var lastFull = DateTimeOffset.UtcNow;
+            var failed = false;
+            while (!owner.TryRetire(this, kind))
+            {
+                TScope[]? scopes = null;
+                var full = false;
+                var wait = TimeSpan.Zero;
+                lock (gate)
+                {
+                    if (unread.Count > 0)
+                    {
+                        scopes = [.. unread];
+                        unread.Clear();
+                    }
+                    else
+                    {
+                        var dueAt = lastFull + (stale ? MinimumInterval : failed ? RetryInterval : RefreshInterval);
+                        wait = dueAt - DateTimeOffset.UtcNow;
+                        if (wait <= TimeSpan.Zero)
+                        {
+                            // Every change announced so far is covered by this read.
+                            stale = false;
+                            scopes = [.. views.Keys];
+                            full = true;
+                        }
+                    }
+                }
+                if (scopes is null)
+                {
+                    await wake.WaitAsync(wait);
+                    continue;
+                }
+                if (full) lastFull = DateTimeOffset.UtcNow;
+                var ok = await ReadAsync(scopes);
+                if (full || !ok) failed = !ok;
+            }
+        }
+
+        private async Task<bool> ReadAsync(TScope[] scopes)
+        {
+            if (scopes.Length == 0) return true;
+            Interlocked.Increment(ref owner.reads);
+            // At Debug, one line per read: how the bench counts the reads of each kind (off in production's Information).
+            if (owner.logger.IsEnabled(LogLevel.Debug))
+                owner.logger.LogDebug("Home figures read for {Kind} ({Scopes} scopes) at {Started}", kind.Name, scopes.Length, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            IReadOnlyDictionary<TScope, T>? figures = null;
+            PageError? error = null;
+            try
+            {
+                figures = await kind.Read(scopes, CancellationToken.None);
+                if (scopes.FirstOrDefault(s => !figures.ContainsKey(s)) is { } missing)
+                    throw new InvalidOperationException($"The {kind.Name} home read returned no figures for {missing}.");
+            }
+            catch (Exception e)
+            {
+                // Figures already shown stay, with the error beside them, until a read succeeds again.
+                error = PageErrors.Report(owner.logger, e, "the home page's figures cannot be shown");
+            }
+            var readAt = DateTimeOffset.UtcNow;
+            List<(TScope Scope, View<T> View)> read = [];
+            lock (gate)
+            {
+                foreach (var scope in scopes)
+                    if (views.TryGetValue(scope, out var view)) read.Add((scope, view));
+            }
+            foreach (var (scope, view) in read)
+                view.Show(error is null ? new HomeSnapshot<T>(figures![scope], null, readAt) : view.Current with { Error = error }, owner.logger, kind.Name);
+            return error is null;
+        }
+    }
+
+    // The figures of one scope and the pages that show them.
+    private sealed class View<T> where T : class
+    {
         private readonly TaskCompletionSource firstRead = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly List<Func<Task>> handlers = [];
         private CancellationTokenSource? linger;
         private TaskCompletionSource? retried;
 
-        public View(HomeLive owner, string key, Func<CancellationToken, Task<T>> read)
-        {
-            this.owner = owner;
-            this.read = read;
-            Key = key;
-            _ = RunAsync(stop.Token);
-        }
-
-        public string Key { get; }
         public HomeSnapshot<T> Current { get; private set; } = HomeSnapshot<T>.Loading;
 
         public int Subscribers
@@ -100,109 +253,52 @@ public sealed class HomeLive(ILogger<HomeLive> logger)
             get { lock (handlers) return handlers.Count; }
         }
 
-        public HomeSubscription<T> Add(Func<Task> handler)
+        // The task the new page waits on for its first figures; retry: the view showed an error, so it needs a new read.
+        public Task Add(Func<Task> handler, out bool retry)
         {
-            Task first;
             lock (handlers)
             {
                 handlers.Add(handler);
                 linger?.Cancel();
                 linger = null;
-                // A page opened while the last read failed waits for a new read instead of showing an error the database
-                // may have got over since (the view otherwise retries only every RetryInterval).
-                if (Current.Error is not null)
-                {
-                    retried ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                    first = retried.Task;
-                    MarkStale();
-                }
-                else first = firstRead.Task;
+                retry = Current.Error is not null;
+                if (!retry) return firstRead.Task;
+                retried ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                return retried.Task;
             }
-            return new HomeSubscription<T>(() => Current, first, () => RemoveHandler(handler));
         }
 
-        private void ReadDone()
+        // True when that was the last page: the token ends the linger if a page comes back.
+        public bool Remove(Func<Task> handler, out CancellationToken lingerToken)
         {
-            firstRead.TrySetResult();
-            TaskCompletionSource? waiting;
-            lock (handlers)
-            {
-                waiting = retried;
-                retried = null;
-            }
-            waiting?.TrySetResult();
-        }
-
-        private void RemoveHandler(Func<Task> handler)
-        {
-            CancellationToken wait;
             lock (handlers)
             {
                 handlers.Remove(handler);
-                if (handlers.Count > 0) return;
+                lingerToken = default;
+                if (handlers.Count > 0) return false;
                 linger = new CancellationTokenSource();
-                wait = linger.Token;
-            }
-            _ = Task.Delay(owner.Linger, wait).ContinueWith(t => { if (!t.IsCanceled) owner.Remove(this); }, TaskScheduler.Default);
-        }
-
-        public void MarkStale()
-        {
-            try { stale.Release(); }
-            catch (SemaphoreFullException) { } // already stale: one read covers both changes
-        }
-
-        public void Stop()
-        {
-            stop.Cancel();
-        }
-
-        private async Task RunAsync(CancellationToken ct)
-        {
-            var lastStart = DateTimeOffset.MinValue;
-            try
-            {
-                while (!ct.IsCancellationRequested)
-                {
-                    var wait = lastStart + MinimumInterval - DateTimeOffset.UtcNow;
-                    if (wait > TimeSpan.Zero) await Task.Delay(wait, ct);
-                    while (stale.Wait(0, CancellationToken.None)) { } // changes announced so far are all covered by this read
-                    lastStart = DateTimeOffset.UtcNow;
-                    await ReadAsync(ct);
-                    await stale.WaitAsync(Current.Error is null ? RefreshInterval : RetryInterval, ct);
-                }
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-            }
-            finally
-            {
-                ReadDone();
+                lingerToken = linger.Token;
+                return true;
             }
         }
 
-        private async Task ReadAsync(CancellationToken ct)
+        public void Show(HomeSnapshot<T> snapshot, ILogger logger, string kind)
         {
-            Interlocked.Increment(ref owner.reads);
-            // At Debug, one line per read: how the bench counts the reads of each view (off in production's Information).
-            if (owner.logger.IsEnabled(LogLevel.Debug)) owner.logger.LogDebug("Home figures read for {Key} at {Started}", Key, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-            try
-            {
-                var figures = await read(ct);
-                Current = new HomeSnapshot<T>(figures, null, DateTimeOffset.UtcNow);
-            }
-            catch (Exception e) when (!ct.IsCancellationRequested)
-            {
-                // Figures already shown stay, with the error beside them, until a read succeeds again.
-                Current = Current with { Error = PageErrors.Report(owner.logger, e, "the home page's figures cannot be shown") };
-            }
-            ReadDone();
             Func<Task>[] now;
-            lock (handlers) now = handlers.ToArray();
-            foreach (var handler in now) _ = DeliverAsync(handler);
+            TaskCompletionSource? waiting;
+            lock (handlers)
+            {
+                Current = snapshot;
+                waiting = retried;
+                retried = null;
+                now = handlers.ToArray();
+            }
+            firstRead.TrySetResult();
+            waiting?.TrySetResult();
+            foreach (var handler in now) _ = DeliverAsync(handler, logger, kind);
         }
 
-        private async Task DeliverAsync(Func<Task> handler)
+        private static async Task DeliverAsync(Func<Task> handler, ILogger logger, string kind)
         {
             try
             {
@@ -210,7 +306,7 @@ public sealed class HomeLive(ILogger<HomeLive> logger)
             }
             catch (Exception e)
             {
-                owner.logger.LogWarning(e, "A home page failed to take new figures for {Key}", Key);
+                logger.LogWarning(e, "A home page failed to take new figures of kind {Kind}", kind);
             }
         }
     }

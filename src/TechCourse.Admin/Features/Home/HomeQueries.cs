@@ -8,20 +8,66 @@ using TechCourse.Admin.Infrastructure.Database;
 
 namespace TechCourse.Admin.Features.Home;
 
-// The figures of each home page, read through the sales, audit and enrollment queries the other pages use; only what
-// no other page reads (an instructor's courses that need attention, the platform counts, the system health) is here.
+// The figures of each home page. The accounting and admin pages read through the sales, audit and enrollment queries the
+// other pages use; the instructors' pages are read together (one statement per part for every open instructor of a
+// zone), so their statements are here, with what no other page reads (courses that need attention, the platform
+// counts, the system health).
 public sealed class HomeQueries(NpgsqlDataSource dataSource, SalesQueries sales, AuditQueries audit, EnrollmentsQueries enrollments)
 {
     public const int TopCount = 5;
+    public const int AttentionLimit = 50;
+
+    private HomeKind<InstructorScope, InstructorHomeFigures>? instructorKind;
+    private HomeKind<string, AccountingHomeFigures>? accountingKind;
+    private HomeKind<string, AdminHomeFigures>? adminKind;
+
+    // One instance of each kind (HomeLive tells kinds apart by instance).
+    public HomeKind<InstructorScope, InstructorHomeFigures> InstructorKind =>
+        LazyInitializer.EnsureInitialized(ref instructorKind, () => new("instructor", InstructorsAsync));
+
+    public HomeKind<string, AccountingHomeFigures> AccountingKind =>
+        LazyInitializer.EnsureInitialized(ref accountingKind, () => new("accounting", (zones, ct) => EachZoneAsync(zones, AccountingAsync, ct)));
+
+    public HomeKind<string, AdminHomeFigures> AdminKind =>
+        LazyInitializer.EnsureInitialized(ref adminKind, () => new("admin", (zones, ct) => EachZoneAsync(zones, AdminAsync, ct)));
 
     private static readonly CourseSalesPageRequest TopByRevenue = new(null, "revenue", true, 0, TopCount);
 
     public const string AttentionSql = """
-        SELECT course_id, title, coalesce(is_published, false) AS is_published, quiz_metadata_problem(quiz_metadata) AS metadata_problem
-        FROM courses
-        WHERE instructor_id = @instructor AND (is_published IS NOT TRUE OR quiz_metadata_problem(quiz_metadata) IS NOT NULL)
-        ORDER BY title, course_id
-        LIMIT 50
+        SELECT instructor_id, course_id, title, is_published, metadata_problem
+        FROM (SELECT instructor_id, course_id, title, coalesce(is_published, false) AS is_published,
+                     quiz_metadata_problem(quiz_metadata) AS metadata_problem,
+                     row_number() OVER (PARTITION BY instructor_id ORDER BY title, course_id) AS n
+              FROM courses
+              WHERE instructor_id = ANY (@instructors) AND (is_published IS NOT TRUE OR quiz_metadata_problem(quiz_metadata) IS NOT NULL)) a
+        WHERE n <= @limit
+        ORDER BY instructor_id, title, course_id
+        """;
+
+    // Each instructor's enrollments per local day of the zone (days without any are left out).
+    public const string InstructorDaysSql = """
+        SELECT c.instructor_id, (e.enrolled_at AT TIME ZONE @zone)::date AS day, count(*) AS enrollments, sum(e.amount_paid) AS gross_revenue
+        FROM courses c
+        JOIN enrollments e ON e.course_id = c.course_id
+        WHERE c.instructor_id = ANY (@instructors)
+          AND e.enrolled_at >= (@from::timestamp AT TIME ZONE @zone) AND e.enrolled_at < ((@to::timestamp + interval '1 day') AT TIME ZONE @zone)
+        GROUP BY 1, 2
+        """;
+
+    // Each instructor's best courses by revenue over the range, ordered as the sales page orders them (revenue, then
+    // title case-insensitively by code point, then id), from the same per-course figures.
+    public const string InstructorTopCoursesSql = """
+        WITH owned AS MATERIALIZED (SELECT course_id, instructor_id, title FROM courses WHERE instructor_id = ANY (@instructors)),
+        ranked AS (
+            SELECT o.instructor_id, r.course_id, o.title, r.enrollments, r.gross_revenue,
+                   row_number() OVER (PARTITION BY o.instructor_id ORDER BY r.gross_revenue DESC, upper(o.title) COLLATE "C", r.course_id) AS n
+            FROM sales_courses_in_range(@from::timestamp AT TIME ZONE @zone, (@to::timestamp + interval '1 day') AT TIME ZONE @zone,
+                                        ARRAY(SELECT course_id FROM owned)) r
+            JOIN owned o ON o.course_id = r.course_id)
+        SELECT r.instructor_id, r.course_id, r.title, u.email AS instructor_email, r.enrollments, r.gross_revenue
+        FROM ranked r LEFT JOIN users u ON u.user_id = r.instructor_id
+        WHERE r.n <= @top
+        ORDER BY r.instructor_id, r.n
         """;
 
     public const string CountsSql = """
@@ -40,23 +86,68 @@ public sealed class HomeQueries(NpgsqlDataSource dataSource, SalesQueries sales,
         FROM home_health()
         """;
 
-    // Today, the last 7 and the last 30 days of the instructor's own courses, each beside the span of equal length
-    // just before it, in the viewer's zone.
-    public async Task<InstructorHomeFigures> InstructorAsync(Guid instructorId, string zone, CancellationToken ct)
+    public async Task<InstructorHomeFigures> InstructorAsync(Guid instructorId, string zone, CancellationToken ct) =>
+        (await InstructorsAsync([new InstructorScope(instructorId, zone)], ct))[new InstructorScope(instructorId, zone)];
+
+    // For each instructor and zone: today, the last 7 and the last 30 days of their own courses, each beside the span of
+    // equal length just before it; their top courses of 30 days; their latest price changes with each one's effect; their
+    // courses that need attention. Four statements per zone for all the instructors of that zone, then one for the effects.
+    public async Task<IReadOnlyDictionary<InstructorScope, InstructorHomeFigures>> InstructorsAsync(IReadOnlyList<InstructorScope> scopes, CancellationToken ct)
+    {
+        var byZone = await Task.WhenAll(scopes.GroupBy(s => s.Zone, StringComparer.Ordinal)
+            .Select(zone => InstructorsInZoneAsync(zone.Select(s => s.InstructorId).Distinct().ToArray(), zone.Key, ct)));
+        return byZone.SelectMany(figures => figures).ToDictionary(f => f.Key, f => f.Value);
+    }
+
+    private async Task<IEnumerable<KeyValuePair<InstructorScope, InstructorHomeFigures>>> InstructorsInZoneAsync(Guid[] instructors, string zone, CancellationToken ct)
     {
         var today = SalesTimeZones.Today(zone);
-        var scope = new SalesScope(instructorId);
-        var viewer = new Actor(instructorId, "", StaffRoles.Instructor);
-        var daysTask = sales.DaysAsync(today.AddDays(-59), today, zone, scope, ct);
-        var topTask = sales.CoursesInRangePageAsync(new SalesRange(today.AddDays(-29), today, zone), scope, TopByRevenue, ct);
-        var changesTask = audit.PageAsync(viewer, AuditFilter.None, null, TopCount, ct);
-        var attentionTask = AttentionAsync(instructorId, ct);
-        await Task.WhenAll(daysTask, topTask, changesTask, attentionTask);
-        var effects = await audit.EffectsAsync(changesTask.Result.Entries, ct);
-        var days = daysTask.Result;
-        return new InstructorHomeFigures(zone, today, RollingPeriods(days, today), days.Where(d => d.Day > today.AddDays(-30)).ToList(),
-            topTask.Result.Rows, effects, attentionTask.Result);
+        var from = today.AddDays(-59);
+        var daysTask = QueryAsync<InstructorDayRow>(InstructorDaysSql, new { instructors, zone, from = At(from), to = At(today) }, ct);
+        var topTask = QueryAsync<InstructorCourseSalesRow>(InstructorTopCoursesSql,
+            new { instructors, zone, from = At(today.AddDays(-29)), to = At(today), top = TopCount }, ct);
+        var attentionTask = QueryAsync<InstructorAttentionRow>(AttentionSql, new { instructors, limit = AttentionLimit }, ct);
+        var changesTask = audit.LatestOfInstructorsAsync(instructors, TopCount, ct);
+        await Task.WhenAll(daysTask, topTask, attentionTask, changesTask);
+        var changes = instructors.SelectMany(i => changesTask.Result[i].Select(entry => (Owner: i, Entry: entry))).ToList();
+        // EffectsAsync answers in the order it was asked.
+        var effects = await audit.EffectsAsync(changes.Select(c => c.Entry).ToList(), ct);
+        var effectsOf = effects.Select((effect, k) => (changes[k].Owner, effect)).ToLookup(e => e.Owner, e => e.effect);
+        var days = daysTask.Result.ToLookup(d => d.InstructorId);
+        var top = topTask.Result.ToLookup(t => t.InstructorId);
+        var attention = attentionTask.Result.ToLookup(a => a.InstructorId);
+        return instructors.Select(id =>
+        {
+            var own = days[id].ToDictionary(d => d.Day);
+            var all = Enumerable.Range(0, today.DayNumber - from.DayNumber + 1).Select(k => from.AddDays(k))
+                .Select(day => own.TryGetValue(day, out var d) ? new DayTotal(day, d.Enrollments, d.GrossRevenue) : new DayTotal(day, 0, 0m)).ToList();
+            var figures = new InstructorHomeFigures(zone, today, RollingPeriods(all, today), all.Where(d => d.Day > today.AddDays(-30)).ToList(),
+                top[id].Select(t => new CourseSales(t.CourseId, t.Title, t.InstructorEmail, t.Enrollments, t.GrossRevenue)).ToList(),
+                effectsOf[id].ToList(),
+                attention[id].Select(a => new CourseAttention(a.CourseId, a.Title, a.IsPublished, a.MetadataProblem)).ToList());
+            return KeyValuePair.Create(new InstructorScope(id, zone), figures);
+        });
     }
+
+    private async Task<IReadOnlyList<TRow>> QueryAsync<TRow>(string sql, object arguments, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<TRow>(new CommandDefinition(sql, arguments, cancellationToken: ct))).AsList();
+    }
+
+    private static async Task<IReadOnlyDictionary<string, T>> EachZoneAsync<T>(IReadOnlyList<string> zones, Func<string, CancellationToken, Task<T>> read, CancellationToken ct)
+    {
+        var figures = await Task.WhenAll(zones.Distinct(StringComparer.Ordinal).Select(async zone => KeyValuePair.Create(zone, await read(zone, ct))));
+        return figures.ToDictionary(StringComparer.Ordinal);
+    }
+
+    private static DateTime At(DateOnly day) => day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+
+    private sealed record InstructorDayRow(Guid InstructorId, DateOnly Day, long Enrollments, decimal GrossRevenue);
+
+    private sealed record InstructorCourseSalesRow(Guid InstructorId, int CourseId, string Title, string? InstructorEmail, long Enrollments, decimal GrossRevenue);
+
+    private sealed record InstructorAttentionRow(Guid InstructorId, int CourseId, string Title, bool IsPublished, string? MetadataProblem);
 
     // Today, month to date and year to date of the whole platform in the reporting zone, each beside the span just
     // before it and the same span a year earlier; the month's best courses and instructors.
@@ -90,12 +181,6 @@ public sealed class HomeQueries(NpgsqlDataSource dataSource, SalesQueries sales,
         var days = daysTask.Result;
         return new AdminHomeFigures(zone, today, countsTask.Result, RollingPeriods(days, today), days.Where(d => d.Day > today.AddDays(-30)).ToList(), healthTask.Result,
             changesTask.Result.Entries, enrollmentsTask.Result.Rows);
-    }
-
-    public async Task<IReadOnlyList<CourseAttention>> AttentionAsync(Guid instructorId, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return (await connection.QueryAsync<CourseAttention>(new CommandDefinition(AttentionSql, new { instructor = instructorId }, cancellationToken: ct))).AsList();
     }
 
     public async Task<PlatformCounts> CountsAsync(DateOnly today, string zone, CancellationToken ct)

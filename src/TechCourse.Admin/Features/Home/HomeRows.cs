@@ -25,6 +25,9 @@ public sealed record SpanTotals(long Enrollments, decimal GrossRevenue)
 
 public sealed record Comparison(string Name, DateOnly From, DateOnly To, SpanTotals Totals);
 
+// Whose home page and in which zone: the instructor kind's scope.
+public sealed record InstructorScope(Guid InstructorId, string Zone);
+
 public sealed record CourseAttention(int CourseId, string Title, bool IsPublished, string? MetadataProblem);
 
 public sealed record InstructorHomeFigures(

@@ -2,13 +2,13 @@ using Microsoft.AspNetCore.Components;
 
 namespace TechCourse.Admin.Features.Home;
 
-// A home page's hold on its shared figures: it follows one HomeLive view (chosen by Key) and re-renders whenever the
-// view reads new figures. The page never reads the database itself.
-public abstract class LiveFigures<T> : ComponentBase, IDisposable where T : class
+// A home page's hold on its shared figures: it follows its kind's figures for one scope (Scope) and re-renders
+// whenever HomeLive reads new figures of that scope. The page never reads the database itself.
+public abstract class LiveFigures<TScope, T> : ComponentBase, IDisposable where TScope : notnull where T : class
 {
     private readonly CancellationTokenSource cancellation = new();
     private HomeSubscription<T>? subscription;
-    private string? followed;
+    private TScope? followed;
 
     [Inject] private HomeLive Live { get; set; } = null!;
 
@@ -16,20 +16,20 @@ public abstract class LiveFigures<T> : ComponentBase, IDisposable where T : clas
 
     protected CancellationToken Stopping => cancellation.Token;
 
-    // The view's name: everything the figures depend on (kind, scope, zone).
-    protected abstract string Key { get; }
+    protected abstract HomeKind<TScope, T> Kind { get; }
 
-    // The read, closed over the values it needs (the view outlives the page that opened it).
-    protected abstract Func<CancellationToken, Task<T>> Reader();
+    // Everything besides the kind that the figures depend on (the instructor, the zone).
+    protected abstract TScope Scope { get; }
 
-    // Follows the view of the current Key (again, when the key changed) and waits for its first figures.
+    // Follows the figures of the current Scope (again, when it changed) and waits for its first figures.
     protected async Task FollowAsync()
     {
-        if (followed == Key || cancellation.IsCancellationRequested) return;
-        followed = Key;
+        var scope = Scope;
+        if (EqualityComparer<TScope>.Default.Equals(followed, scope) || cancellation.IsCancellationRequested) return;
+        followed = scope;
         subscription?.Dispose();
         HomeSubscription<T>? current = null;
-        current = Live.Subscribe(Key, Reader(), () => InvokeAsync(() =>
+        current = Live.Subscribe(Kind, scope, () => InvokeAsync(() =>
         {
             if (current != subscription) return;
             Snapshot = current!.Current;
@@ -51,7 +51,7 @@ public abstract class LiveFigures<T> : ComponentBase, IDisposable where T : clas
     {
         if (!Sales.SalesTimeZones.IsKnown(viewer.Id)) return;
         setZone(viewer.Id);
-        if (followed == Key) return;
+        if (EqualityComparer<TScope>.Default.Equals(followed, Scope)) return;
         StateHasChanged();
         await FollowAsync();
         StateHasChanged();

@@ -58,6 +58,41 @@ public sealed class HomeQueriesTests
     }
 
     [Fact]
+    public async Task Instructors_read_together_in_two_zones_each_get_what_the_sales_and_audit_pages_show_them_alone()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var (people, ada, bob, adaCourses, bobCourses) = await SalesAsync(database);
+        await people.ExecuteAsync("UPDATE courses SET price = price + 1 WHERE course_id = ANY(@all)", new { all = adaCourses.Concat(bobCourses).ToArray() });
+        var home = HomeTesting.Queries(people.Runtime);
+        var sales = new SalesQueries(people.Runtime);
+        var audit = new TechCourse.Admin.Features.Audit.AuditQueries(people.Runtime);
+        InstructorScope[] scopes = [new(ada, Zone), new(bob, Zone), new(ada, "UTC"), new(bob, "Asia/Kolkata")];
+
+        var together = await home.InstructorsAsync(scopes, CancellationToken.None);
+
+        Assert.Equal(scopes.Length, together.Count);
+        foreach (var scope in scopes)
+        {
+            var figures = together[scope];
+            var today = SalesTimeZones.Today(scope.Zone);
+            var days = await sales.DaysAsync(today.AddDays(-29), today, scope.Zone, new SalesScope(scope.InstructorId), CancellationToken.None);
+            Assert.Equal(days, figures.Last30Days);
+            var top = await sales.CoursesInRangePageAsync(new SalesRange(today.AddDays(-29), today, scope.Zone), new SalesScope(scope.InstructorId),
+                new CourseSalesPageRequest(null, "revenue", true, 0, HomeQueries.TopCount), CancellationToken.None);
+            Assert.Equal(top.Rows, figures.TopCourses);
+            var changes = await audit.PageAsync(new Actor(scope.InstructorId, "", StaffRoles.Instructor), TechCourse.Admin.Features.Audit.AuditFilter.None, null,
+                HomeQueries.TopCount, CancellationToken.None);
+            Assert.Equal(changes.Entries, figures.LatestPriceChanges.Select(c => c.Change));
+            var effects = await audit.EffectsAsync(changes.Entries, CancellationToken.None);
+            Assert.Equal(effects.Select(e => (e.Before, e.After)), figures.LatestPriceChanges.Select(e => (e.Before, e.After)));
+            var alone = await home.InstructorAsync(scope.InstructorId, scope.Zone, CancellationToken.None);
+            Assert.Equal(alone.Attention, figures.Attention);
+        }
+        Assert.NotEmpty(together[new(bob, "Asia/Kolkata")].LatestPriceChanges);
+        Assert.All(together[new(bob, "Asia/Kolkata")].TopCourses, c => Assert.Contains(c.CourseId, bobCourses));
+    }
+
+    [Fact]
     public async Task An_instructor_sees_only_their_own_price_changes_with_their_effect()
     {
         await using var database = await TestDatabase.CreateAsync();
