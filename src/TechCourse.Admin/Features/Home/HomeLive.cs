@@ -98,6 +98,8 @@ public sealed class HomeLive(ILogger<HomeLive> logger)
         private readonly HashSet<TScope> unread = [];
         private readonly SemaphoreSlim wake = new(0, 1);
         private bool stale;
+        // The read in flight: cancelled when its kind has no page left, so the server drops the query at once.
+        private CancellationTokenSource? reading;
 
         public KindLoop(HomeLive owner, HomeKind<TScope, T> kind)
         {
@@ -159,6 +161,7 @@ public sealed class HomeLive(ILogger<HomeLive> logger)
                     if (view.Subscribers > 0 || !views.TryGetValue(scope, out var current) || current != view) return;
                     views.Remove(scope);
                     unread.Remove(scope);
+                    if (views.Count == 0) reading?.Cancel();
                 }
                 Wake();
             }, TaskScheduler.Default);
@@ -214,16 +217,26 @@ public sealed class HomeLive(ILogger<HomeLive> logger)
                 owner.logger.LogDebug("Home figures read for {Kind} ({Scopes} scopes) at {Started}", kind.Name, scopes.Length, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
             IReadOnlyDictionary<TScope, T>? figures = null;
             PageError? error = null;
+            using var cancellation = new CancellationTokenSource();
+            lock (gate) reading = cancellation;
             try
             {
-                figures = await kind.Read(scopes, CancellationToken.None);
+                figures = await kind.Read(scopes, cancellation.Token);
                 if (scopes.FirstOrDefault(s => !figures.ContainsKey(s)) is { } missing)
                     throw new InvalidOperationException($"The {kind.Name} home read returned no figures for {missing}.");
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                return true; // nobody is left to show it to
             }
             catch (Exception e)
             {
                 // Figures already shown stay, with the error beside them, until a read succeeds again.
                 error = PageErrors.Report(owner.logger, e, "the home page's figures cannot be shown");
+            }
+            finally
+            {
+                lock (gate) reading = null;
             }
             var readAt = DateTimeOffset.UtcNow;
             List<(TScope Scope, View<T> View)> read = [];
