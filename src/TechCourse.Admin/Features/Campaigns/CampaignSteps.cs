@@ -1,16 +1,24 @@
+using System.Runtime.ExceptionServices;
 using Dapper;
 using Npgsql;
+using TechCourse.Admin.Infrastructure.Database;
 
 namespace TechCourse.Admin.Features.Campaigns;
 
 // What one step of a campaign did: apply (its start) or revert (its end), due at DueAt.
 public sealed record CampaignStep(int CampaignId, string Step, DateTimeOffset DueAt, int Changed, int Skipped, int Kept);
 
-// The scheduler's database work. Which campaign steps are due, and running one: price_campaign_run does the whole
-// step in one transaction as the campaign's creator (a session bound to the campaign, their rights of the moment),
-// or nothing when the step is not due or another scheduler has it.
+// What one campaign's step came to among several run together: the step it ran (null: not due, or another scheduler
+// has it), or the error the database refused it with (that step alone was undone).
+public sealed record CampaignStepOutcome(int CampaignId, CampaignStep? Step, PostgresException? Error);
+
+// The scheduler's database work. Which campaign steps are due, and running them: price_campaign_run does one whole
+// step as the campaign's creator (a session bound to the campaign, their rights of the moment), or nothing when the
+// step is not due or another scheduler has it.
 public sealed class CampaignSteps(NpgsqlDataSource dataSource)
 {
+    private const string RunSql = "SELECT campaign_id, step, due_at, changed, skipped, kept FROM price_campaign_run(@campaignId)";
+
     public async Task<IReadOnlyList<int>> DueAsync(int limit, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -31,8 +39,35 @@ public sealed class CampaignSteps(NpgsqlDataSource dataSource)
 
     public async Task<CampaignStep?> RunAsync(int campaignId, CancellationToken ct)
     {
+        var outcome = (await RunAsync([campaignId], ct))[0];
+        if (outcome.Error is { } error) ExceptionDispatchInfo.Throw(error);
+        return outcome.Step;
+    }
+
+    // The steps of several campaigns in one transaction, each under its own savepoint: one commit for all of them, and
+    // a step the database refuses is undone alone while the others stand. All or none of a step, as on its own; a lost
+    // connection undoes them all, and a later round runs them again.
+    public async Task<IReadOnlyList<CampaignStepOutcome>> RunAsync(IReadOnlyList<int> campaignIds, CancellationToken ct)
+    {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<CampaignStep>(new CommandDefinition(
-            "SELECT campaign_id, step, due_at, changed, skipped, kept FROM price_campaign_run(@campaignId)", new { campaignId }, cancellationToken: ct));
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var outcomes = new List<CampaignStepOutcome>(campaignIds.Count);
+        foreach (var campaignId in campaignIds)
+        {
+            await transaction.SaveAsync("step", ct);
+            try
+            {
+                var step = await connection.QuerySingleOrDefaultAsync<CampaignStep>(new CommandDefinition(RunSql, new { campaignId }, transaction, cancellationToken: ct));
+                await transaction.ReleaseAsync("step", ct);
+                outcomes.Add(new CampaignStepOutcome(campaignId, step, null));
+            }
+            catch (PostgresException e) when (!DatabaseErrors.IsTransient(e))
+            {
+                await transaction.RollbackAsync("step", ct);
+                outcomes.Add(new CampaignStepOutcome(campaignId, null, e));
+            }
+        }
+        await transaction.CommitAsync(ct);
+        return outcomes;
     }
 }

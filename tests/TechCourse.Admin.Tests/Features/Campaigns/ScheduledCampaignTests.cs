@@ -70,6 +70,43 @@ public sealed class ScheduledCampaignTests(DatabaseFixture database) : IClassFix
     }
 
     [Fact]
+    public async Task Steps_run_together_commit_together_and_a_step_the_database_refuses_is_undone_alone_and_runs_on_a_later_round()
+    {
+        var ada = await data.InstructorAsync();
+        var refused = await data.CoursesAsync(ada, 10m, 20m);
+        var fine = await data.CoursesAsync(ada, 30m);
+        var bad = await data.ScheduleAsync(ada, refused, TwentyOff, "Refused");
+        var good = await data.ScheduleAsync(ada, fine, TwentyOff, "Applied");
+        await data.StartDueAsync(bad);
+        await data.StartDueAsync(good);
+        // A rule the first campaign's second course breaks half-way through that campaign's step.
+        var rule = $"test_refuses_{refused[1]}";
+        await data.People.ExecuteAsync($"ALTER TABLE courses ADD CONSTRAINT {rule} CHECK (course_id <> {refused[1]} OR price = 20) NOT VALID");
+        IReadOnlyList<CampaignStepOutcome> outcomes;
+        try
+        {
+            outcomes = await data.Steps.RunAsync([bad, good], default);
+        }
+        finally
+        {
+            await data.People.ExecuteAsync($"ALTER TABLE courses DROP CONSTRAINT {rule}");
+        }
+
+        Assert.Equal((bad, "23514"), (outcomes[0].CampaignId, outcomes[0].Error?.SqlState));
+        Assert.Equal((good, "apply"), (outcomes[1].CampaignId, outcomes[1].Step?.Step));
+        Assert.Equal([10m, 20m], await data.PricesAsync(refused));
+        Assert.Empty(await data.ChangesAsync(refused));
+        Assert.Equal("scheduled", await data.StateAsync(bad));
+        Assert.Equal([24m], await data.PricesAsync(fine));
+        Assert.Equal("active", await data.StateAsync(good));
+
+        await data.RunDueStepsAsync();
+
+        Assert.Equal([8m, 16m], await data.PricesAsync(refused));
+        Assert.Equal("active", await data.StateAsync(bad));
+    }
+
+    [Fact]
     public async Task A_crash_in_the_middle_of_a_campaigns_start_leaves_nothing_applied_and_a_later_round_applies_all_of_it()
     {
         var ada = await data.InstructorAsync();
