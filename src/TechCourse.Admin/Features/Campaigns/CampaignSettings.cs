@@ -11,7 +11,7 @@ public sealed record CampaignSettings : ISettings
     [Range(0.05, 60, ErrorMessage = "must be a number of seconds from {1} to {2}")]
     public double PollIntervalSeconds { get; init; } = 1;
 
-    // Steps of different campaigns run at once, each in its own transaction on its own connection.
+    // Batches of due steps run at once, each batch in its own transaction on its own connection.
     [Range(1, 16, ErrorMessage = "must be a whole number from {1} to {2}")]
     public int Workers { get; init; } = 2;
 
