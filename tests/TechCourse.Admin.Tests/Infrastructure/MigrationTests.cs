@@ -25,6 +25,19 @@ public sealed class MigrationTests
     }
 
     [Fact]
+    public async Task Against_a_server_that_accepts_and_never_answers_migrating_gives_up_after_the_connection_timeout()
+    {
+        await using var silent = new SilentServer();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var failed = await Task.Run(() => Assert.Throws<MigrationFailedException>(() => Migrator.Apply(silent.ConnectionString(timeoutSeconds: 1), NullLogger.Instance)))
+            .WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+        Assert.True(DatabaseErrors.IsTransient(failed), failed.ToString());
+    }
+
+    [Fact]
     public async Task Two_migrators_starting_together_on_an_empty_database_both_succeed_and_run_each_script_once()
     {
         await using var database = await TestDatabase.CreateAsync(migrated: false);

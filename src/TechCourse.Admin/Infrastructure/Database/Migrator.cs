@@ -66,10 +66,24 @@ public static class Migrator
     // behind a transaction-pooling PgBouncer too, and ends when this process does.
     private static NpgsqlConnection TakeTurn(string connectionString)
     {
-        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+        var settings = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false };
+        var connection = new NpgsqlConnection(settings.ConnectionString);
         try
         {
-            connection.Open();
+            // Opened asynchronously under a cancellation of its own: a server that accepts the connection and never
+            // answers is given up after the connection's Timeout whatever state the handshake is in.
+            using (var opening = new CancellationTokenSource())
+            {
+                if (settings.Timeout > 0) opening.CancelAfter(TimeSpan.FromSeconds(settings.Timeout));
+                try
+                {
+                    connection.OpenAsync(opening.Token).GetAwaiter().GetResult();
+                }
+                catch (OperationCanceledException e)
+                {
+                    throw new TimeoutException($"The owner connection did not answer within {settings.Timeout} s.", e);
+                }
+            }
             using var wait = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('techcourse.migrations'))", connection, connection.BeginTransaction())
                 { CommandTimeout = 0 };
             wait.ExecuteNonQuery();
