@@ -69,7 +69,8 @@ public static class DatabaseErrors
         };
     }
 
-    private static T? Find<T>(Exception? exception) where T : Exception
+    // The exception itself or the nearest of its inner exceptions that is a T.
+    public static T? Find<T>(Exception? exception) where T : Exception
     {
         for (; exception is not null; exception = exception.InnerException)
             if (exception is T found) return found;

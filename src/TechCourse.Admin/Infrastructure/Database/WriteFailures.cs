@@ -21,19 +21,12 @@ public static class WriteFailures
         return exception is NpgsqlException or SocketException or IOException ? "connection" : exception.GetType().Name;
     }
 
-    private static string? ConstraintOf(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-            if (e is PostgresException postgres) return postgres.ConstraintName;
-        return null;
-    }
-
     public static void Record(Exception exception)
     {
         if (exception is OperationCanceledException) return;
         var code = CodeOf(exception);
         // The constraint's name (a fixed set, from the schema) says which rule refused the write.
-        var constraint = ConstraintOf(exception);
+        var constraint = DatabaseErrors.Find<PostgresException>(exception)?.ConstraintName;
         if (constraint is null) AppMetrics.FailedWrites.Add(1, new KeyValuePair<string, object?>("sqlstate", code));
         else AppMetrics.FailedWrites.Add(1, new KeyValuePair<string, object?>("sqlstate", code), new KeyValuePair<string, object?>("constraint", constraint));
         Tally.Value?.AddOrUpdate(code, 1, (_, count) => count + 1);
