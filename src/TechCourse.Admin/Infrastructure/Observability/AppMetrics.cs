@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Components.Server.Circuits;
 using TechCourse.Admin.Features.Audit;
 using TechCourse.Admin.Features.Sales;
 using TechCourse.Admin.Infrastructure.Database;
+using TechCourse.Admin.Infrastructure.Reliability;
 
 namespace TechCourse.Admin.Infrastructure.Observability;
 
@@ -68,30 +69,17 @@ public sealed class CircuitCounter : CircuitHandler
 }
 
 // Measures the standby's lag every few seconds while metrics are on, so the gauge reads a fresh value without a query
-// of its own (the reports' lag notice shares the measurement).
+// of its own (the reports' lag notice shares the measurement). A standby that does not answer leaves the gauge empty
+// (LagAsync); anything else is retried by the background services' one policy and never stops the app.
 public sealed class ReplicaLagProbe(ReportsDataSource reports, ILogger<ReplicaLagProbe> logger) : BackgroundService
 {
     private static readonly TimeSpan Every = TimeSpan.FromSeconds(5);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!reports.Separate) return;
-        using var timer = new PeriodicTimer(Every);
-        var failing = false;
-        do
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        !reports.Separate ? Task.CompletedTask
+        : new BackgroundRetry(logger, "Measuring the reports connection's replica lag", Every).RepeatAsync(async ct =>
         {
-            try
-            {
-                await reports.LagAsync(stoppingToken);
-                failing = false;
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                // A metric must never stop the app: the gauge keeps its last value and the reports say what is wrong.
-                if (!failing) logger.LogWarning("Could not measure the reports connection's replica lag: {Error}", e.Message);
-                failing = true;
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+            await reports.LagAsync(ct);
+            return Every;
+        }, stoppingToken);
 }
