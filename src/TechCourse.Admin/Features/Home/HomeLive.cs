@@ -35,11 +35,6 @@ public sealed class HomeLive(ILogger<HomeLive> logger)
 
     private readonly Lock gate = new();
     private readonly Dictionary<object, IKindLoop> kinds = new(ReferenceEqualityComparer.Instance);
-    private long reads;
-
-    // Reads made, each covering one or more scopes of one kind.
-    public long Reads => Interlocked.Read(ref reads);
-
     // Scopes open now, over every kind.
     public int Views
     {
@@ -211,7 +206,6 @@ public sealed class HomeLive(ILogger<HomeLive> logger)
         private async Task<bool> ReadAsync(TScope[] scopes)
         {
             if (scopes.Length == 0) return true;
-            Interlocked.Increment(ref owner.reads);
             // At Debug, one line per read: how the bench counts the reads of each kind (off in production's Information).
             if (owner.logger.IsEnabled(LogLevel.Debug))
                 owner.logger.LogDebug("Home figures read for {Kind} ({Scopes} scopes) at {Started}", kind.Name, scopes.Length, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
