@@ -8,10 +8,10 @@ using TechCourse.Admin.Infrastructure.Database;
 
 namespace TechCourse.Admin.Features.Home;
 
-// The figures of each home page. The accounting and admin pages read through the sales, audit and enrollment queries the
-// other pages use; the instructors' pages are read together (one statement per part for every open instructor of a
-// zone), so their statements are here, with what no other page reads (courses that need attention, the platform
-// counts, the system health).
+// The figures of each home page. The accounting and admin pages read their days, price changes and enrollments through
+// the sales, audit and enrollment queries the other pages use; the instructors' pages are read together (one statement
+// per part for every open instructor of a zone), so their statements are here, with what no other page reads (the
+// month's best courses and instructors in one pass, courses that need attention, the platform counts, the system health).
 public sealed class HomeQueries(NpgsqlDataSource dataSource, SalesQueries sales, AuditQueries audit, EnrollmentsQueries enrollments)
 {
     public const int TopCount = 5;
@@ -30,8 +30,6 @@ public sealed class HomeQueries(NpgsqlDataSource dataSource, SalesQueries sales,
 
     public HomeKind<string, AdminHomeFigures> AdminKind =>
         LazyInitializer.EnsureInitialized(ref adminKind, () => new("admin", (zones, ct) => EachZoneAsync(zones, AdminAsync, ct)));
-
-    private static readonly CourseSalesPageRequest TopByRevenue = new(null, "revenue", true, 0, TopCount);
 
     public const string AttentionSql = """
         SELECT instructor_id, course_id, title, is_published, metadata_problem
@@ -69,6 +67,44 @@ public sealed class HomeQueries(NpgsqlDataSource dataSource, SalesQueries sales,
         WHERE r.n <= @top
         ORDER BY r.instructor_id, r.n
         """;
+
+    // The month's best courses and best instructors from one pass over its per-course figures (in cents, so ranking and
+    // adding up compare integers), ordered as the sales page orders them (courses: revenue, then title case-insensitively
+    // by code point, then id; instructors: revenue, then email). Only the courses and instructors at or above each list's
+    // last figure read a title or an email.
+    public const string MonthTopsSql = """
+        WITH month AS MATERIALIZED (
+            SELECT r.course_id, c.instructor_id, r.enrollments, r.cents
+            FROM sales_courses_cents_in_range(@from::timestamp AT TIME ZONE @zone, (@to::timestamp + interval '1 day') AT TIME ZONE @zone) r
+            JOIN courses c ON c.course_id = r.course_id),
+        course_cutoff AS (SELECT cents FROM month ORDER BY cents DESC LIMIT 1 OFFSET @top - 1),
+        top_courses AS (
+            SELECT m.course_id, c.title, m.instructor_id, m.enrollments, m.cents
+            FROM month m CROSS JOIN LATERAL (SELECT title FROM courses WHERE course_id = m.course_id OFFSET 0) c
+            WHERE NOT EXISTS (SELECT FROM course_cutoff) OR m.cents >= (SELECT cents FROM course_cutoff)
+            ORDER BY m.cents DESC, upper(c.title) COLLATE "C", m.course_id
+            LIMIT @top),
+        per_instructor AS (
+            SELECT instructor_id, count(*) AS courses, sum(enrollments)::bigint AS enrollments, sum(cents)::bigint AS cents
+            FROM month GROUP BY instructor_id),
+        instructor_cutoff AS (SELECT cents FROM per_instructor ORDER BY cents DESC LIMIT 1 OFFSET @top - 1),
+        top_instructors AS (
+            SELECT p.instructor_id, u.email, p.courses, p.enrollments, p.cents
+            FROM per_instructor p LEFT JOIN users u ON u.user_id = p.instructor_id
+            WHERE NOT EXISTS (SELECT FROM instructor_cutoff) OR p.cents >= (SELECT cents FROM instructor_cutoff)
+            ORDER BY p.cents DESC, u.email
+            LIMIT @top)
+        SELECT * FROM (
+            SELECT 0 AS list, row_number() OVER (ORDER BY t.cents DESC, upper(t.title) COLLATE "C", t.course_id) AS n,
+                   t.course_id, t.title, NULL::uuid AS instructor_id, (SELECT u.email FROM users u WHERE u.user_id = t.instructor_id) AS email,
+                   0::bigint AS courses, t.enrollments, t.cents * 0.01 AS gross_revenue
+            FROM top_courses t
+            UNION ALL
+            SELECT 1, row_number() OVER (ORDER BY i.cents DESC, i.email), NULL, NULL, i.instructor_id, i.email, i.courses, i.enrollments, i.cents * 0.01
+            FROM top_instructors i) tops
+        ORDER BY list, n
+        """;
+
 
     public const string CountsSql = """
         SELECT (SELECT coalesce(sum(users), 0)::bigint FROM user_role_counts WHERE role = 'Student') AS students,
@@ -160,13 +196,18 @@ public sealed class HomeQueries(NpgsqlDataSource dataSource, SalesQueries sales,
         var lastMonthStart = month.From.AddMonths(-1);
         var lastMonth = new SalesRange(lastMonthStart, month.From.AddDays(-1), zone);
         var daysTask = sales.DaysAsync(first, today, zone, SalesScope.All, ct);
-        var topTask = sales.CoursesInRangePageAsync(month, SalesScope.All, TopByRevenue, ct);
-        var instructorsTask = sales.InstructorsInRangeAsync(month, SalesScope.All, ct);
-        await Task.WhenAll(daysTask, topTask, instructorsTask);
+        var topsTask = QueryAsync<MonthTopRow>(MonthTopsSql, new { zone, from = At(month.From), to = At(today), top = TopCount }, ct);
+        await Task.WhenAll(daysTask, topsTask);
         var days = daysTask.Result;
+        var tops = topsTask.Result.ToLookup(t => t.List);
         return new AccountingHomeFigures(zone, today, periods.Select(p => Fill(p, days)).ToList(), days.Where(d => d.Day > today.AddDays(-30)).ToList(),
-            topTask.Result.Rows, instructorsTask.Result.Take(TopCount).ToList(), month, lastMonth);
+            tops[0].Select(t => new CourseSales(t.CourseId!.Value, t.Title!, t.Email, t.Enrollments, t.GrossRevenue)).ToList(),
+            tops[1].Select(t => new InstructorSales(t.InstructorId, t.Email, t.Courses, t.Enrollments, t.GrossRevenue)).ToList(),
+            month, lastMonth);
     }
+
+    // List 0: a top course; list 1: a top instructor.
+    private sealed record MonthTopRow(int List, long N, int? CourseId, string? Title, Guid? InstructorId, string? Email, long Courses, long Enrollments, decimal GrossRevenue);
 
     public async Task<AdminHomeFigures> AdminAsync(string zone, CancellationToken ct)
     {

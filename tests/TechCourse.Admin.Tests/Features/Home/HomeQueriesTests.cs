@@ -126,6 +126,51 @@ public sealed class HomeQueriesTests
     }
 
     [Fact]
+    public async Task The_months_top_courses_and_instructors_are_the_first_five_of_the_sales_pages_ranking_of_the_month_ties_included()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var people = new PeopleAndCourses(database);
+        var instructors = new List<Guid>();
+        foreach (var email in new[] { "zed@x.test", "amy@x.test", "kim@x.test", "bea@x.test", "lou@x.test", "cal@x.test", "dan@x.test" })
+            instructors.Add(await people.UserAsync(StaffRoles.Instructor, email));
+        // Revenue per course this month; "beta" and "Alpha" tie (title order, case-insensitive), so do amy and bea as
+        // instructors (email order). The last course's sale lies a second before the month: it is not in the month.
+        (int Instructor, string Title, decimal[] Amounts)[] plan =
+        [
+            (0, "Zulu", [300.00m, 0.01m]), (1, "beta", [150.25m]), (2, "Alpha", [150.25m]), (3, "Delta", [100.00m, 50.25m]),
+            (4, "Echo", [99.99m]), (5, "Foxtrot", [99.98m]), (6, "Golf", [10.00m]), (0, "Hotel", [5.00m]), (6, "Last month", [999.00m]),
+        ];
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(Zone);
+        var today = SalesTimeZones.Today(Zone);
+        var monthStart = new DateTimeOffset(new DateTime(today.Year, today.Month, 1), zone.GetUtcOffset(new DateTime(today.Year, today.Month, 1))).ToUniversalTime();
+        var now = DateTimeOffset.UtcNow;
+        var k = 0;
+        foreach (var (instructor, title, amounts) in plan)
+        {
+            var course = await people.CourseAsync(instructors[instructor], 10m, title: title);
+            foreach (var amount in amounts)
+            {
+                var at = title == "Last month" ? monthStart.AddSeconds(-1) : k % 2 == 0 ? monthStart : now.AddSeconds(-1);
+                await people.EnrollAsOwnerAsync(await people.UserAsync("Student"), course, amount, at);
+                if (k++ == 4) await SalesData.FoldAsync(database.DataSource);
+            }
+        }
+
+        var figures = await HomeTesting.Queries(people.Runtime).AccountingAsync(Zone, CancellationToken.None);
+
+        var sales = new SalesQueries(people.Runtime);
+        var page = await sales.CoursesInRangePageAsync(figures.ThisMonth, SalesScope.All, new CourseSalesPageRequest(null, "revenue", true, 0, 5), CancellationToken.None);
+        var ranking = await sales.InstructorsInRangeAsync(figures.ThisMonth, SalesScope.All, CancellationToken.None);
+        Assert.Equal(page.Rows, figures.TopCourses);
+        Assert.Equal(ranking.Take(5), figures.TopInstructors);
+        Assert.Equal(["Zulu", "Alpha", "beta", "Delta", "Echo"], figures.TopCourses.Select(c => c.Title));
+        Assert.Equal([300.01m, 150.25m, 150.25m, 150.25m, 99.99m], figures.TopCourses.Select(c => c.GrossRevenue));
+        Assert.Equal(["zed@x.test", "amy@x.test", "bea@x.test", "kim@x.test", "lou@x.test"], figures.TopInstructors.Select(i => i.InstructorEmail));
+        Assert.Equal(305.01m, figures.TopInstructors[0].GrossRevenue);
+        Assert.Equal(2, figures.TopInstructors[0].Courses);
+    }
+
+    [Fact]
     public async Task Admin_figures_equal_a_recomputation_after_a_cascading_user_delete()
     {
         await using var database = await TestDatabase.CreateAsync();
