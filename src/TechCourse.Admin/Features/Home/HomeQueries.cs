@@ -105,7 +105,6 @@ public sealed class HomeQueries(NpgsqlDataSource dataSource, SalesQueries sales,
         ORDER BY list, n
         """;
 
-
     public const string CountsSql = """
         SELECT (SELECT coalesce(sum(users), 0)::bigint FROM user_role_counts WHERE role = 'Student') AS students,
                (SELECT count(*) FROM users WHERE role = 'Student' AND created_at >= @week::timestamp AT TIME ZONE @zone) AS new_students,
