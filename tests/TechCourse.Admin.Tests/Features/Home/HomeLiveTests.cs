@@ -82,4 +82,42 @@ public sealed class HomeLiveTests
         Assert.Null(shown.Error);
         Assert.Equal("figures", shown.Figures);
     }
+
+    [Fact]
+    public async Task A_page_still_rendering_the_last_figures_does_not_hold_back_the_next_read_or_the_other_pages()
+    {
+        var live = new HomeLive(NullLogger<HomeLive>.Instance);
+        var kind = new Counting();
+        // A circuit renders inline on the thread that hands it the figures: this one blocks that thread until released.
+        using var rendering = new ManualResetEventSlim();
+        var slowCalls = 0;
+        using var slow = live.Subscribe(kind.Kind, "UTC", () =>
+        {
+            if (Interlocked.Increment(ref slowCalls) > 1) rendering.Wait(TimeSpan.FromSeconds(30));
+            return Task.CompletedTask;
+        });
+        var quickShown = new List<string?>();
+        HomeSubscription<string>? quick = null;
+        quick = live.Subscribe(kind.Kind, "UTC", () =>
+        {
+            lock (quickShown) quickShown.Add(quick!.Current.Figures);
+            return Task.CompletedTask;
+        });
+        await Task.WhenAll(slow.FirstAsync(CancellationToken.None), quick.FirstAsync(CancellationToken.None));
+
+        try
+        {
+            live.Changed();
+            await Eventually.WaitForAsync(() => Volatile.Read(ref slowCalls) >= 2, TimeSpan.FromSeconds(5), "the slow page to start rendering the second figures");
+            live.Changed();
+            await Eventually.WaitForAsync(() => kind.Reads == 3, TimeSpan.FromSeconds(5), "the third read while the slow page still renders the second");
+            await Eventually.WaitForAsync(() => { lock (quickShown) return quickShown.Contains("UTC#3"); }, TimeSpan.FromSeconds(5),
+                "the other page to be handed the third figures");
+        }
+        finally
+        {
+            rendering.Set();
+            quick.Dispose();
+        }
+    }
 }
