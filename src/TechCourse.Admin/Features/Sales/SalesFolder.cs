@@ -1,12 +1,16 @@
 using Npgsql;
 using TechCourse.Admin.Infrastructure.Database;
 using TechCourse.Admin.Infrastructure.Reliability;
+using TechCourse.Admin.Infrastructure.Time;
 
 namespace TechCourse.Admin.Features.Sales;
 
-// Folds the sales deltas into the rollups about every second, so reads add only a few unfolded deltas. Several app
-// instances may run it: the database lets one fold at a time and the others skip that round. While the runtime
-// connection is unreachable or a standby there is nothing to fold: it waits quietly for a writable primary.
+// Folds the sales deltas into the rollups every whole second, so reads add only a few unfolded deltas. Several app
+// instances may run it: the database lets one fold at a time and the others skip that round. On the whole second, like
+// the audit sealer: the fold and the seal announce their changes to the home pages at the same instant each second, so
+// the home pages hear one burst a second and read right after it, where two cadences stretched by their own rounds
+// drift apart and hold the reads back. While the runtime connection is unreachable or a standby there is nothing to
+// fold: it waits quietly for a writable primary.
 public sealed class SalesFolder(NpgsqlDataSource dataSource, DatabaseStatus status, SalesFoldProgress progress, ILogger<SalesFolder> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
@@ -18,7 +22,7 @@ public sealed class SalesFolder(NpgsqlDataSource dataSource, DatabaseStatus stat
             await using var connection = await dataSource.OpenConnectionAsync(ct);
             var folded = await SalesRollups.TryFoldAsync(connection, ct);
             progress.Round(folded);
-            return folded == SalesRollups.FoldBatch ? TimeSpan.Zero : Interval;
+            return folded == SalesRollups.FoldBatch ? TimeSpan.Zero : Ticks.UntilNext(Interval);
         }, stoppingToken);
 }
 
