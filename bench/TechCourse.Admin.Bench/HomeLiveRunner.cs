@@ -16,11 +16,15 @@ namespace TechCourse.Admin.Bench;
 /// meanwhile, the home reads the app did, and (with pages open) how late each page showed the final figures.
 public sealed record LivePass(int Pages, double Seconds, long PriceChanges, long Enrollments, int Errors, string? FirstError, double AppCpuSeconds, double DatabaseCpuSeconds,
     long Reads, int ReadKinds, double MinReadIntervalMs, IReadOnlyDictionary<string, long> ReadsByKind, IReadOnlyList<double> DelaysMs, int PagesNotFinal,
-    IReadOnlyList<(string Thread, double Seconds)> AppThreads)
+    IReadOnlyList<(string Thread, double Seconds)> AppThreads, IReadOnlyList<LiveKindLag> Lags)
 {
     public double AppCores => AppCpuSeconds / Seconds;
     public double DatabaseCores => DatabaseCpuSeconds / Seconds;
 }
+
+/// Where one kind's pages spent the time between the last write's commit and their final figures: the first read of the
+/// kind to start after that commit (how long after it, and how long it took), then the pages' own delays.
+public sealed record LiveKindLag(string Kind, double? ReadStartedAfterMs, double? ReadTookMs, double MedianPageMs, double SlowestPageMs);
 
 public sealed record LiveResult(string Name, int Pages, int InstructorPages, int AccountingPages, int AdminPages, int Instructors, int Rate, LivePass? Idle, LivePass? Open, string? Error)
 {
@@ -73,7 +77,7 @@ public static partial class HomeLiveRunner
                 .Concat(Enumerable.Range(0, accountingPages).Select(_ => new Viewer("accounting", null, AccountingEmail, [TodayRevenue, TodayEnrollments])))
                 .Concat(Enumerable.Range(0, adminPages).Select(_ => new Viewer("admin", null, BenchDatabase.StaffEmail, [TodayRevenue, TodayEnrollments, AdminChange])))
                 .ToList();
-            var reads = new ConcurrentQueue<(string Kind, int Scopes, long At)>();
+            var reads = new ConcurrentQueue<(string Kind, int Scopes, long At, long Ms)>();
             var environment = new Dictionary<string, string>
             {
                 ["Logging__LogLevel__TechCourse.Admin.Features.Home.HomeLive"] = "Debug",
@@ -87,7 +91,8 @@ public static partial class HomeLiveRunner
             {
                 var m = ReadLine().Match(line);
                 if (m.Success)
-                    reads.Enqueue((m.Groups[1].Value, int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture), long.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture)));
+                    reads.Enqueue((m.Groups[1].Value, int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture), long.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture),
+                        long.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture)));
             };
             var load = new WriteLoad(database, runtime, setup);
             var postmaster = await PostmasterAsync(database, ct);
@@ -153,7 +158,7 @@ public static partial class HomeLiveRunner
         }
         """;
 
-    private static async Task<LivePass> PassAsync(AppHost app, int? postmaster, WriteLoad load, ConcurrentQueue<(string Kind, int Scopes, long At)> reads, IReadOnlyList<OpenPage> pages,
+    private static async Task<LivePass> PassAsync(AppHost app, int? postmaster, WriteLoad load, ConcurrentQueue<(string Kind, int Scopes, long At, long Ms)> reads, IReadOnlyList<OpenPage> pages,
         int seconds, CancellationToken ct)
     {
         await load.RunAsync(TimeSpan.FromSeconds(WarmUpSeconds), ct);
@@ -172,7 +177,7 @@ public static partial class HomeLiveRunner
         var dbUsed = DatabaseCpu(postmaster) - dbCpu;
         var lastCommitMs = written.LastCommitMs;
 
-        var delays = new List<double>();
+        var delays = new List<(string Kind, double Ms)>();
         var notFinal = 0;
         if (pages.Count > 0)
         {
@@ -185,7 +190,7 @@ public static partial class HomeLiveRunner
                 {
                     var (at, text) = await LastShownAsync(p.Page);
                     if (text != expected[p.Viewer.Scope]) continue;
-                    delays.Add(Math.Max(0, at - lastCommitMs));
+                    delays.Add((p.Viewer.Kind, Math.Max(0, at - lastCommitMs)));
                     pending.Remove(p);
                 }
                 if (pending.Count > 0) await Task.Delay(200, ct);
@@ -203,8 +208,14 @@ public static partial class HomeLiveRunner
         var minInterval = byKind.Select(g => g.Select(r => r.At).Order().ToArray()).Where(a => a.Length > 1)
             .Select(a => a.Zip(a.Skip(1), (x, y) => (double)(y - x)).Min()).DefaultIfEmpty(double.NaN).Min();
         var readsByKind = byKind.ToDictionary(g => $"{g.Key} (up to {g.Max(r => r.Scopes)} scopes a read)", g => (long)g.Count(), StringComparer.Ordinal);
+        var lags = delays.GroupBy(d => d.Kind).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
+        {
+            var first = reads.Where(r => r.Kind == g.Key && r.At >= lastCommitMs).OrderBy(r => r.At).Select(r => ((double, double)?)(r.At - lastCommitMs, r.Ms)).FirstOrDefault();
+            var ms = g.Select(d => d.Ms).Order().ToArray();
+            return new LiveKindLag(g.Key, first?.Item1, first?.Item2, ms[(ms.Length - 1) / 2], ms[^1]);
+        }).ToList();
         return new LivePass(pages.Count, elapsed, written.PriceChanges, written.Enrollments, written.Errors, written.FirstError, appUsed, dbUsed,
-            window.Count, byKind.Count, minInterval, readsByKind, delays.Order().ToList(), notFinal, byThread);
+            window.Count, byKind.Count, minInterval, readsByKind, delays.Select(d => d.Ms).Order().ToList(), notFinal, byThread, lags);
     }
 
     // The page's last change of its watched texts: when (Unix ms) and what.
@@ -458,6 +469,6 @@ public static partial class HomeLiveRunner
         }
     }
 
-    [GeneratedRegex(@"Home figures read for (\S+) \((\d+) scopes\) at (\d+)")]
+    [GeneratedRegex(@"Home figures read for (\S+) \((\d+) scopes\) at (\d+) in (\d+) ms")]
     private static partial Regex ReadLine();
 }

@@ -40,7 +40,15 @@ public static class LiveReport
         md.AppendLine(Invariant, $"| final figures shown, p95 of {delays.Count} pages | {p95:N0} ms | {Report.Goal(p95 <= DelayGoalMs && open.PagesNotFinal == 0, true, "over 2 s")} |");
         md.AppendLine(Invariant, $"| final figures shown, slowest page | {max:N0} ms | {Report.Goal(max <= DelayGoalMs && open.PagesNotFinal == 0, true, open.PagesNotFinal > 0 ? $"{open.PagesNotFinal} pages never showed them within 30 s" : "over 2 s")} |");
         md.AppendLine();
+        md.AppendLine("Where the delay went, by kind (from the last write's commit): the first read of the kind to start after it, how long that read took, and the pages' delays.").AppendLine();
+        md.AppendLine("| kind | first read started after | it took | pages: median | slowest |");
+        md.AppendLine("|---|--:|--:|--:|--:|");
+        foreach (var lag in open.Lags)
+            md.AppendLine(Invariant, $"| {lag.Kind} | {Ms(lag.ReadStartedAfterMs)} | {Ms(lag.ReadTookMs)} | {lag.MedianPageMs:N0} ms | {lag.SlowestPageMs:N0} ms |");
+        md.AppendLine();
     }
+
+    private static string Ms(double? ms) => ms is { } v ? v.ToString("N0", Invariant) + " ms" : "no read";
 
     private static string Reads(LivePass p)
     {
