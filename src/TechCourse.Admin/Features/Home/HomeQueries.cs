@@ -42,13 +42,19 @@ public sealed class HomeQueries(NpgsqlDataSource dataSource, SalesQueries sales,
         ORDER BY instructor_id, title, course_id
         """;
 
-    // Each instructor's enrollments per local day of the zone (days without any are left out).
+    // Each instructor's enrollments per local day of the zone (days without any are left out). Course by course, through
+    // the (course_id, enrolled_at) index: a join the planner may choose instead reads every course's enrollments of the
+    // range (about a million at the capstone's scale) to keep the few of these instructors' courses.
     public const string InstructorDaysSql = """
-        SELECT c.instructor_id, (e.enrolled_at AT TIME ZONE @zone)::date AS day, count(*) AS enrollments, sum(e.amount_paid) AS gross_revenue
+        SELECT c.instructor_id, d.day, sum(d.enrollments)::bigint AS enrollments, sum(d.gross_revenue) AS gross_revenue
         FROM courses c
-        JOIN enrollments e ON e.course_id = c.course_id
+        CROSS JOIN LATERAL (
+            SELECT (e.enrolled_at AT TIME ZONE @zone)::date AS day, count(*) AS enrollments, sum(e.amount_paid) AS gross_revenue
+            FROM enrollments e
+            WHERE e.course_id = c.course_id
+              AND e.enrolled_at >= (@from::timestamp AT TIME ZONE @zone) AND e.enrolled_at < ((@to::timestamp + interval '1 day') AT TIME ZONE @zone)
+            GROUP BY 1) d
         WHERE c.instructor_id = ANY (@instructors)
-          AND e.enrolled_at >= (@from::timestamp AT TIME ZONE @zone) AND e.enrolled_at < ((@to::timestamp + interval '1 day') AT TIME ZONE @zone)
         GROUP BY 1, 2
         """;
 
