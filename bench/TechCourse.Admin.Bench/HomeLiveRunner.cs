@@ -14,12 +14,13 @@ namespace TechCourse.Admin.Bench;
 
 /// One pass of the paced write load: what was written, the CPU the app process (and the database cluster) used
 /// meanwhile, the home reads the app did, and (with pages open) how late each page showed the final figures.
-public sealed record LivePass(int Pages, double Seconds, long PriceChanges, long Enrollments, int Errors, string? FirstError, double AppCpuSeconds, double DatabaseCpuSeconds,
+public sealed record LivePass(int Pages, double Seconds, long PriceChanges, long Enrollments, int Errors, string? FirstError, double AppCpuSeconds, double DatabaseCpuSeconds, double BrowserCpuSeconds,
     long Reads, int ReadKinds, double MinReadIntervalMs, IReadOnlyDictionary<string, long> ReadsByKind, IReadOnlyList<double> DelaysMs, int PagesNotFinal,
     IReadOnlyList<(string Thread, double Seconds)> AppThreads, IReadOnlyList<LiveKindLag> Lags)
 {
     public double AppCores => AppCpuSeconds / Seconds;
     public double DatabaseCores => DatabaseCpuSeconds / Seconds;
+    public double BrowserCores => BrowserCpuSeconds / Seconds;
 }
 
 /// Where one kind's pages spent the time between the last write's commit and their final figures: the first read of the
@@ -166,6 +167,7 @@ public static partial class HomeLiveRunner
         var appCpu = AppCpu(app);
         var threads = ThreadCpu(app.ProcessId);
         var dbCpu = DatabaseCpu(postmaster);
+        var browserCpu = BrowserCpu();
         var clock = Stopwatch.StartNew();
         var startedMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var written = await load.RunAsync(TimeSpan.FromSeconds(seconds), ct);
@@ -175,6 +177,7 @@ public static partial class HomeLiveRunner
         var byThread = threadsAfter.Select(t => (t.Key, (t.Value - threads.GetValueOrDefault(t.Key)) / 100.0)).Where(t => t.Item2 > 0)
             .OrderByDescending(t => t.Item2).Take(6).ToList();
         var dbUsed = DatabaseCpu(postmaster) - dbCpu;
+        var browserUsed = BrowserCpu() - browserCpu;
         var lastCommitMs = written.LastCommitMs;
 
         var delays = new List<(string Kind, double Ms)>();
@@ -214,7 +217,7 @@ public static partial class HomeLiveRunner
             var ms = g.Select(d => d.Ms).Order().ToArray();
             return new LiveKindLag(g.Key, first?.Item1, first?.Item2, ms[(ms.Length - 1) / 2], ms[^1]);
         }).ToList();
-        return new LivePass(pages.Count, elapsed, written.PriceChanges, written.Enrollments, written.Errors, written.FirstError, appUsed, dbUsed,
+        return new LivePass(pages.Count, elapsed, written.PriceChanges, written.Enrollments, written.Errors, written.FirstError, appUsed, dbUsed, browserUsed,
             window.Count, byKind.Count, minInterval, readsByKind, delays.Select(d => d.Ms).Order().ToList(), notFinal, byThread, lags);
     }
 
@@ -272,6 +275,27 @@ public static partial class HomeLiveRunner
                            + long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture);
                 else if (ppid == pid)
                     ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            }
+            catch (IOException)
+            {
+            }
+        }
+        return ticks / 100.0; // USER_HZ
+    }
+
+    // Every Chromium process (browser, renderers, GPU and utility processes): what the open pages cost the machine.
+    private static double BrowserCpu()
+    {
+        var ticks = 0L;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out _)) continue;
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                if (!stat[(stat.IndexOf('(') + 1)..].StartsWith("chrom", StringComparison.Ordinal)) continue;
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
             }
             catch (IOException)
             {

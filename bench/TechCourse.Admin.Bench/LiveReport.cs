@@ -23,10 +23,10 @@ public static class LiveReport
                                  + "to the courses of the instructors whose pages are open; the app is a child process and does only what a server does with them: the listener, sealing, folding, the home reads and the circuits. "
                                  + $"The same load ran first with no page open, then with the pages open, each after {HomeLiveRunner.WarmUpSeconds} s of warm-up writes; CPU is the app process's user + system time over the pass (/proc), and the database's is the cluster's (postmaster and backends). "
                                  + "Delay: from the commit of the last write to the moment each page showed figures equal to a recomputation from `enrollments` and `price_changes` (today's revenue and enrollments; the newest price change on instructor and admin pages), stamped in the page by a MutationObserver.").AppendLine();
-        md.AppendLine("| pass | pages | s | price changes/s | enrollments/s | errors | app CPU (% of one core) | database CPU (% of one core) | home reads (kinds, reads/kind/s, shortest interval) |");
-        md.AppendLine("|---|--:|--:|--:|--:|--:|--:|--:|---|");
+        md.AppendLine("| pass | pages | s | price changes/s | enrollments/s | errors | app CPU (% of one core) | database CPU (% of one core) | browsers' CPU (% of one core) | home reads (kinds, reads/kind/s, shortest interval) |");
+        md.AppendLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|---|");
         foreach (var (label, p) in new[] { ("no page open", idle), ("pages open", open) })
-            md.AppendLine(Invariant, $"| {label} | {p.Pages} | {p.Seconds:F1} | {p.PriceChanges / p.Seconds:F1} | {p.Enrollments / p.Seconds:F1} | {p.Errors}{(p.FirstError is { } e ? $" ({Report.Cell(e)})" : "")} | {p.AppCores:P1} | {(double.IsNaN(p.DatabaseCores) ? "–" : p.DatabaseCores.ToString("P1", Invariant))} | {Reads(p)} |");
+            md.AppendLine(Invariant, $"| {label} | {p.Pages} | {p.Seconds:F1} | {p.PriceChanges / p.Seconds:F1} | {p.Enrollments / p.Seconds:F1} | {p.Errors}{(p.FirstError is { } e ? $" ({Report.Cell(e)})" : "")} | {p.AppCores:P1} | {(double.IsNaN(p.DatabaseCores) ? "–" : p.DatabaseCores.ToString("P1", Invariant))} | {p.BrowserCores:P1} | {Reads(p)} |");
         md.AppendLine();
         foreach (var (label, p) in new[] { ("no page open", idle), ("pages open", open) })
             md.AppendLine(Invariant, $"App CPU by thread, {label}: {string.Join(", ", p.AppThreads.Select(t => string.Create(Invariant, $"{t.Thread} {t.Seconds:F1} s")))}.");
