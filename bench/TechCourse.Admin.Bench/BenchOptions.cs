@@ -18,6 +18,8 @@ public sealed record BenchOptions(string? Connection, int Runs, int NaiveRuns, R
           --campaign-courses N  course changes due at once for the campaign scheduler entry (default 10000)
           --home-pages N    home pages open in Chromium for the home live updates entry (default 100)
           --live-seconds N  duration of each pass of that entry's paced write load (default 60)
+          --browsers-idle   run that entry's Chromium under SCHED_IDLE (chrt --idle), so the pages, which stand in
+                            for the viewers' own machines, take only the CPU the server leaves
           --write-via H:P   the write entries (raw and app side) connect through this host:port, e.g. a PgBouncer in
                             front of the same database with the same logins; the other entries connect directly
           --quick           allow --runs below 30 (for development; the table says so)
@@ -29,6 +31,7 @@ public sealed record BenchOptions(string? Connection, int Runs, int NaiveRuns, R
     public string? WriteVia { get; init; }
     public int HomePages { get; init; } = 100;
     public int LiveSeconds { get; init; } = 60;
+    public bool BrowsersIdle { get; init; }
 
     // A connection string with its host and port replaced by --write-via's (unchanged without it).
     public string ForWrites(string connectionString)
@@ -51,7 +54,7 @@ public sealed record BenchOptions(string? Connection, int Runs, int NaiveRuns, R
         {
             var name = args[i];
             if (!name.StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"Unexpected argument '{name}'.");
-            if (name is "--quick" or "--show-sql") { flags.Add(name[2..]); continue; }
+            if (name is "--quick" or "--show-sql" or "--browsers-idle") { flags.Add(name[2..]); continue; }
             if (i + 1 >= args.Length) throw new ArgumentException($"{name} needs a value.");
             values[name[2..]] = args[++i];
         }
@@ -71,7 +74,7 @@ public sealed record BenchOptions(string? Connection, int Runs, int NaiveRuns, R
             Int("campaign-courses", 10_000, 1))
         {
             Quick = quick, ShowSql = flags.Contains("show-sql"), WriteVia = values.GetValueOrDefault("write-via"),
-            HomePages = Int("home-pages", 100, 3), LiveSeconds = Int("live-seconds", 60, 5),
+            HomePages = Int("home-pages", 100, 3), LiveSeconds = Int("live-seconds", 60, 5), BrowsersIdle = flags.Contains("browsers-idle"),
         };
         if (options.WriteVia is { } via && !System.Text.RegularExpressions.Regex.IsMatch(via, @"^[^:;=\s]+:\d{1,5}$"))
             throw new ArgumentException($"--write-via must be host:port, not '{via}'.");

@@ -27,7 +27,7 @@ public sealed record LivePass(int Pages, double Seconds, long PriceChanges, long
 /// kind to start after that commit (how long after it, and how long it took), then the pages' own delays.
 public sealed record LiveKindLag(string Kind, double? ReadStartedAfterMs, double? ReadTookMs, double MedianPageMs, double SlowestPageMs);
 
-public sealed record LiveResult(string Name, int Pages, int InstructorPages, int AccountingPages, int AdminPages, int Instructors, int Rate, LivePass? Idle, LivePass? Open, string? Error)
+public sealed record LiveResult(string Name, int Pages, int InstructorPages, int AccountingPages, int AdminPages, int Instructors, int Rate, bool BrowsersIdle, LivePass? Idle, LivePass? Open, string? Error)
 {
     public double? LiveCores => Idle is { } i && Open is { } o ? o.AppCores - i.AppCores : null;
 }
@@ -65,7 +65,7 @@ public static partial class HomeLiveRunner
 
     private sealed record OpenPage(Viewer Viewer, IBrowserContext Context, IPage Page);
 
-    public static async Task<LiveResult> RunAsync(BenchDatabase database, NpgsqlDataSource runtime, int pages, int seconds, CancellationToken ct)
+    public static async Task<LiveResult> RunAsync(BenchDatabase database, NpgsqlDataSource runtime, int pages, int seconds, bool browsersIdle, CancellationToken ct)
     {
         var instructorPages = pages / 3 + (pages % 3 > 0 ? 1 : 0);
         var accountingPages = (pages - instructorPages) / 2;
@@ -114,7 +114,7 @@ public static partial class HomeLiveRunner
             using var playwright = await Playwright.CreateAsync();
             await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
             {
-                ExecutablePath = "/usr/bin/chromium",
+                ExecutablePath = browsersIdle ? IdleChromium() : "/usr/bin/chromium",
                 Headless = true,
                 Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
             });
@@ -139,11 +139,11 @@ public static partial class HomeLiveRunner
             var busy = await PassAsync(app, postmaster, load, reads, open, seconds, ct);
             foreach (var p in open) await p.Context.CloseAsync();
             await load.CleanUpAsync(CancellationToken.None);
-            return new LiveResult(Name, viewers.Count, instructorPages, accountingPages, adminPages, setup.Instructors.Count, Rate, idle, busy, null);
+            return new LiveResult(Name, viewers.Count, instructorPages, accountingPages, adminPages, setup.Instructors.Count, Rate, browsersIdle, idle, busy, null);
         }
         catch (Exception e) when (e is PlaywrightException or TimeoutException or NpgsqlException or InvalidOperationException)
         {
-            return new LiveResult(Name, pages, instructorPages, accountingPages, adminPages, 0, Rate, null, null, $"{e.GetType().Name}: {e.Message.Split('\n')[0]}");
+            return new LiveResult(Name, pages, instructorPages, accountingPages, adminPages, 0, Rate, browsersIdle, null, null, $"{e.GetType().Name}: {e.Message.Split('\n')[0]}");
         }
     }
 
@@ -281,6 +281,15 @@ public static partial class HomeLiveRunner
             }
         }
         return ticks / 100.0; // USER_HZ
+    }
+
+    // Chromium under SCHED_IDLE: its children inherit the policy, which (unlike a nice value) Chromium does not reset.
+    private static string IdleChromium()
+    {
+        var wrapper = Path.Combine(Path.GetTempPath(), "techcourse-bench-chromium-idle");
+        File.WriteAllText(wrapper, "#!/bin/sh\nexec chrt --idle 0 /usr/bin/chromium \"$@\"\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return wrapper;
     }
 
     // Every Chromium process (browser, renderers, GPU and utility processes): what the open pages cost the machine.

@@ -18,7 +18,8 @@ public static class LiveReport
             md.AppendLine($"failed: {Report.Cell(live.Error ?? "no result")}").AppendLine();
             return;
         }
-        md.AppendLine(string.Create(Invariant, $"{live.InstructorPages} instructor pages (each a different instructor: {live.Instructors} scopes of the instructor kind, read together), {live.AccountingPages} accounting pages and {live.AdminPages} admin pages, one Chromium context and circuit each (1440×900, UTC). ")
+        md.AppendLine(string.Create(Invariant, $"{live.InstructorPages} instructor pages (each a different instructor: {live.Instructors} scopes of the instructor kind, read together), {live.AccountingPages} accounting pages and {live.AdminPages} admin pages, one Chromium context and circuit each (1440×900, UTC)")
+                                 + (live.BrowsersIdle ? "; Chromium under SCHED_IDLE (`--browsers-idle`): the pages stand in for the viewers' own machines and take only the CPU the server leaves. " : ". ")
                                  + string.Create(Invariant, $"The writes go through the app's own write paths (CoursesStore.UpdatePriceAsync and EnrollmentsQueries.EnrollAsync as the bench admin, runtime login) from the bench process, paced (one every {1000 / live.Rate} ms per kind, each fired at its instant), ")
                                  + "to the courses of the instructors whose pages are open; the app is a child process and does only what a server does with them: the listener, sealing, folding, the home reads and the circuits. "
                                  + $"The same load ran first with no page open, then with the pages open, each after {HomeLiveRunner.WarmUpSeconds} s of warm-up writes; CPU is the app process's user + system time over the pass (/proc), and the database's is the cluster's (postmaster and backends). "

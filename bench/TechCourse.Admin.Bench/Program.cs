@@ -149,7 +149,7 @@ if (options.Includes(CampaignSchedulerRunner.Name))
 
 if (options.Includes(HomeLiveRunner.Name))
 {
-    results.Live = await HomeLiveRunner.RunAsync(database, runtime, options.HomePages, options.LiveSeconds, ct);
+    results.Live = await HomeLiveRunner.RunAsync(database, runtime, options.HomePages, options.LiveSeconds, options.BrowsersIdle, ct);
     await WriteAsync(final: false);
 }
 
