@@ -174,7 +174,7 @@ public static partial class HomeLiveRunner
         var elapsed = clock.Elapsed.TotalSeconds;
         var appUsed = (AppCpu(app) - appCpu).TotalSeconds;
         var threadsAfter = ThreadCpu(app.ProcessId);
-        var byThread = threadsAfter.Select(t => (t.Key, (t.Value - threads.GetValueOrDefault(t.Key)) / 100.0)).Where(t => t.Item2 > 0)
+        var byThread = threadsAfter.Select(t => (t.Key, (t.Value - threads.GetValueOrDefault(t.Key)) / ProcStat.TicksPerSecond)).Where(t => t.Item2 > 0)
             .OrderByDescending(t => t.Item2).Take(6).ToList();
         var dbUsed = DatabaseCpu(postmaster) - dbCpu;
         var browserUsed = BrowserCpu() - browserCpu;
@@ -231,24 +231,8 @@ public static partial class HomeLiveRunner
 
     // Clock ticks (user + system) of the app's threads, summed by thread name (".NET TP Worker", ".NET Tiered Com", ...):
     // where the app's CPU went. Threads that ended during the pass are not in the difference.
-    private static Dictionary<string, long> ThreadCpu(int pid)
-    {
-        var ticks = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
-        {
-            try
-            {
-                var stat = File.ReadAllText(Path.Combine(task, "stat"));
-                var name = stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')];
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                ticks[name] = ticks.GetValueOrDefault(name) + long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-            }
-            catch (IOException)
-            {
-            }
-        }
-        return ticks;
-    }
+    private static Dictionary<string, long> ThreadCpu(int pid) =>
+        ProcStat.Threads(pid).GroupBy(t => t.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(t => t.Ticks), StringComparer.Ordinal);
 
     private static TimeSpan AppCpu(AppHost app)
     {
@@ -260,27 +244,8 @@ public static partial class HomeLiveRunner
     private static double DatabaseCpu(int? postmaster)
     {
         if (postmaster is not { } pid) return double.NaN;
-        var ticks = 0L;
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out var id)) continue;
-            try
-            {
-                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                // fields[0] is state (stat field 3): utime is field 14, stime 15, cutime 16, cstime 17, ppid 4.
-                var ppid = int.Parse(fields[1], CultureInfo.InvariantCulture);
-                if (id == pid)
-                    ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)
-                           + long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture);
-                else if (ppid == pid)
-                    ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-            }
-            catch (IOException)
-            {
-            }
-        }
-        return ticks / 100.0; // USER_HZ
+        return ProcStat.Processes().Where(p => p.Id == pid || p.ParentId == pid)
+            .Sum(p => p.Id == pid ? p.Ticks + p.ChildTicks : p.Ticks) / ProcStat.TicksPerSecond;
     }
 
     // Chromium under SCHED_IDLE: its children inherit the policy, which (unlike a nice value) Chromium does not reset.
@@ -293,25 +258,8 @@ public static partial class HomeLiveRunner
     }
 
     // Every Chromium process (browser, renderers, GPU and utility processes): what the open pages cost the machine.
-    private static double BrowserCpu()
-    {
-        var ticks = 0L;
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out _)) continue;
-            try
-            {
-                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                if (!stat[(stat.IndexOf('(') + 1)..].StartsWith("chrom", StringComparison.Ordinal)) continue;
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-            }
-            catch (IOException)
-            {
-            }
-        }
-        return ticks / 100.0; // USER_HZ
-    }
+    private static double BrowserCpu() =>
+        ProcStat.Processes().Where(p => p.Name.StartsWith("chrom", StringComparison.Ordinal)).Sum(p => p.Ticks) / ProcStat.TicksPerSecond;
 
     private static async Task<int?> PostmasterAsync(BenchDatabase database, CancellationToken ct)
     {
