@@ -1,3 +1,5 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
@@ -5,26 +7,7 @@ namespace TechCourse.Admin.Bench;
 
 public sealed record BenchOptions(string? Connection, int Runs, int NaiveRuns, Regex? Only, string? Output, int WriteSeconds, int Circuits, int CampaignCourses)
 {
-    public const string Usage = """
-        Usage: dotnet run -c Release --project bench/TechCourse.Admin.Bench -- [options]
-          --connection CS   measure an existing full-scale database (owner/superuser connection; pending migrations are applied)
-                            default: a throwaway local cluster loaded with the capstone scale (load time is measured)
-          --runs N          measured runs per side and entry (default 30, at least 30 unless --quick)
-          --naive-runs N    measured runs of the naive version (default 5; it takes seconds per run)
-          --only REGEX      only entries whose name matches (case-insensitive), e.g. "home|courses"
-          --output FILE     also write the results as Markdown (e.g. docs/benchmarks.md)
-          --write-seconds N duration of each write-throughput measurement (default 10)
-          --circuits N      interactive circuits for the memory measurement (default 50)
-          --campaign-courses N  course changes due at once for the campaign scheduler entry (default 10000)
-          --home-pages N    home pages open in Chromium for the home live updates entry (default 100)
-          --live-seconds N  duration of each pass of that entry's paced write load (default 60)
-          --browsers-idle   run that entry's Chromium under SCHED_IDLE (chrt --idle), so the pages, which stand in
-                            for the viewers' own machines, take only the CPU the server leaves
-          --write-via H:P   the write entries (raw and app side) connect through this host:port, e.g. a PgBouncer in
-                            front of the same database with the same logins; the other entries connect directly
-          --quick           allow --runs below 30 (for development; the table says so)
-          --show-sql        print the statements each app query sends (as captured for the raw side)
-        """;
+    public const int MinimumRuns = 30;
 
     public bool Quick { get; init; }
     public bool ShowSql { get; init; }
@@ -45,40 +28,101 @@ public sealed record BenchOptions(string? Connection, int Runs, int NaiveRuns, R
     }
 
     public bool Includes(string name) => Only is null || Only.IsMatch(name);
+}
 
-    public static BenchOptions Parse(string[] args)
+// The bench's command line: what each option means, its default and its bounds, checked before anything runs
+// (a wrong value is a usage error naming the option, never a half-run bench).
+public static class BenchCommandLine
+{
+    public const int UsageError = 2;
+
+    private static readonly Option<string?> Connection = new("--connection")
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        var flags = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Length; i++)
+        Description = "measure an existing full-scale database (owner/superuser connection; pending migrations are applied); "
+                      + "default: a throwaway local cluster loaded at the capstone's scale (load time is measured)",
+    };
+    private static readonly Option<int> Runs = Count("--runs", $"measured runs per side and entry (at least {BenchOptions.MinimumRuns} unless --quick)", 30, 1);
+    private static readonly Option<int> NaiveRuns = Count("--naive-runs", "measured runs of the naive version (it takes seconds per run)", 5, 1);
+    private static readonly Option<Regex?> Only = new("--only")
+    {
+        Description = "only entries whose name matches this regular expression (case-insensitive), e.g. \"home|courses\"",
+        CustomParser = result => ParseRegex(result),
+    };
+    private static readonly Option<string?> Output = new("--output") { Description = "also write the results as Markdown (e.g. docs/benchmarks.md)" };
+    private static readonly Option<int> WriteSeconds = Count("--write-seconds", "duration of each write-throughput measurement, in seconds", 10, 1);
+    private static readonly Option<int> Circuits = Count("--circuits", "interactive circuits for the memory measurement", 50, 1);
+    private static readonly Option<int> CampaignCourses = Count("--campaign-courses", "course changes due at once for the campaign scheduler entry", 10_000, 1);
+    private static readonly Option<int> HomePages = Count("--home-pages", "home pages open in Chromium for the home live updates entry", 100, 3);
+    private static readonly Option<int> LiveSeconds = Count("--live-seconds", "duration of each pass of that entry's paced write load, in seconds", 60, 5);
+    private static readonly Option<bool> BrowsersIdle = new("--browsers-idle")
+    {
+        Description = "run that entry's Chromium under SCHED_IDLE (chrt --idle), so the pages, which stand in for the viewers' own machines, take only the CPU the server leaves",
+    };
+    private static readonly Option<string?> WriteVia = new("--write-via")
+    {
+        Description = "the write entries (raw and app side) connect through this host:port, e.g. a PgBouncer in front of the same database with the same logins; the other entries connect directly",
+    };
+    private static readonly Option<bool> Quick = new("--quick") { Description = $"allow --runs below {BenchOptions.MinimumRuns} (for development; the table says so)" };
+    private static readonly Option<bool> ShowSql = new("--show-sql") { Description = "print the statements each app query sends (as captured for the raw side)" };
+
+    static BenchCommandLine()
+    {
+        // Read from the token: the value itself is only converted after validation.
+        Runs.Validators.Add(result =>
         {
-            var name = args[i];
-            if (!name.StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"Unexpected argument '{name}'.");
-            if (name is "--quick" or "--show-sql" or "--browsers-idle") { flags.Add(name[2..]); continue; }
-            if (i + 1 >= args.Length) throw new ArgumentException($"{name} needs a value.");
-            values[name[2..]] = args[++i];
-        }
-        var known = new[] { "connection", "runs", "naive-runs", "only", "output", "write-seconds", "circuits", "campaign-courses", "write-via", "home-pages", "live-seconds" };
-        if (values.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown) throw new ArgumentException($"Unknown option --{unknown}.");
-        int Int(string name, int fallback, int min) =>
-            values.TryGetValue(name, out var v) ? Math.Max(min, int.Parse(v, CultureInfo.InvariantCulture)) : fallback;
-        var quick = flags.Contains("quick");
-        var options = new BenchOptions(
-            values.GetValueOrDefault("connection"),
-            Int("runs", 30, 1),
-            Int("naive-runs", 5, 1),
-            values.TryGetValue("only", out var only) ? new Regex(only, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant) : null,
-            values.GetValueOrDefault("output"),
-            Int("write-seconds", 10, 1),
-            Int("circuits", 50, 1),
-            Int("campaign-courses", 10_000, 1))
+            if (result.Tokens.SingleOrDefault() is { } token && int.TryParse(token.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var runs)
+                && runs < BenchOptions.MinimumRuns && !result.GetValue(Quick))
+                result.AddError($"--runs must be at least {BenchOptions.MinimumRuns} (add --quick for a development run).");
+        });
+        WriteVia.Validators.Add(result =>
         {
-            Quick = quick, ShowSql = flags.Contains("show-sql"), WriteVia = values.GetValueOrDefault("write-via"),
-            HomePages = Int("home-pages", 100, 3), LiveSeconds = Int("live-seconds", 60, 5), BrowsersIdle = flags.Contains("browsers-idle"),
+            if (result.GetValueOrDefault<string?>() is { } via && !Regex.IsMatch(via, @"^[^:;=\s]+:\d{1,5}$"))
+                result.AddError($"--write-via must be host:port, not '{via}'.");
+        });
+    }
+
+    public static RootCommand Root { get; } = CreateRoot();
+
+    private static RootCommand CreateRoot()
+    {
+        return new RootCommand("TechCourse Admin benchmarks: each entry beside the raw SQL it sends, at the capstone's scale. "
+                                   + "Usage: dotnet run -c Release --project bench/TechCourse.Admin.Bench -- [options]")
+        {
+            Connection, Runs, NaiveRuns, Only, Output, WriteSeconds, Circuits, CampaignCourses, HomePages, LiveSeconds, BrowsersIdle, WriteVia, Quick, ShowSql,
         };
-        if (options.WriteVia is { } via && !System.Text.RegularExpressions.Regex.IsMatch(via, @"^[^:;=\s]+:\d{1,5}$"))
-            throw new ArgumentException($"--write-via must be host:port, not '{via}'.");
-        if (options.Runs < 30 && !quick) throw new ArgumentException("--runs must be at least 30 (add --quick for a development run).");
-        return options;
+    }
+
+    public static BenchOptions Options(ParseResult parsed) =>
+        new(parsed.GetValue(Connection), parsed.GetValue(Runs), parsed.GetValue(NaiveRuns), parsed.GetValue(Only), parsed.GetValue(Output),
+            parsed.GetValue(WriteSeconds), parsed.GetValue(Circuits), parsed.GetValue(CampaignCourses))
+        {
+            Quick = parsed.GetValue(Quick), ShowSql = parsed.GetValue(ShowSql), WriteVia = parsed.GetValue(WriteVia),
+            HomePages = parsed.GetValue(HomePages), LiveSeconds = parsed.GetValue(LiveSeconds), BrowsersIdle = parsed.GetValue(BrowsersIdle),
+        };
+
+    private static Option<int> Count(string name, string description, int fallback, int minimum) => new(name)
+    {
+        Description = $"{description} (at least {minimum:N0})",
+        DefaultValueFactory = _ => fallback,
+        CustomParser = result =>
+        {
+            if (int.TryParse(result.Tokens.Single().Value, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= minimum) return value;
+            result.AddError($"{name} must be a whole number of at least {minimum:N0}, not '{result.Tokens.Single().Value}'.");
+            return fallback;
+        },
+    };
+
+    private static Regex? ParseRegex(ArgumentResult result)
+    {
+        var pattern = result.Tokens.Single().Value;
+        try
+        {
+            return new Regex(pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        }
+        catch (ArgumentException e)
+        {
+            result.AddError($"--only is not a regular expression: {e.Message}");
+            return null;
+        }
     }
 }

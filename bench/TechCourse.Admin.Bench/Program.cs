@@ -1,19 +1,19 @@
+using System.CommandLine;
 using System.Diagnostics;
 using Npgsql;
 using TechCourse.Admin.Bench;
 using TechCourse.Admin.Infrastructure.Auth;
 
-BenchOptions options;
-try
+var parsed = BenchCommandLine.Root.Parse(args);
+if (parsed.Errors.Count > 0)
 {
-    options = BenchOptions.Parse(args);
+    foreach (var error in parsed.Errors) Console.Error.WriteLine(error.Message);
+    Console.Error.WriteLine("See --help for the options.");
+    return BenchCommandLine.UsageError;
 }
-catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
-{
-    Console.Error.WriteLine(e.Message);
-    Console.Error.WriteLine(BenchOptions.Usage);
-    return 2;
-}
+// --help (or --version): the parser's own action prints it.
+if (parsed.Action is not null) return await parsed.InvokeAsync();
+var options = BenchCommandLine.Options(parsed);
 
 using var cancellation = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
