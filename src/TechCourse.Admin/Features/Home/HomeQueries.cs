@@ -111,6 +111,15 @@ public sealed class HomeQueries(NpgsqlDataSource dataSource, SalesQueries sales,
         ORDER BY list, n
         """;
 
+    // The figures of each span of local days (both ends included) in the zone, in the order given: one row of
+    // sales_day per UTC day a span touches, however long the span.
+    public const string SpanTotalsSql = """
+        SELECT enrollments, gross_revenue
+        FROM sales_totals_in_ranges(ARRAY(SELECT f::timestamp AT TIME ZONE @zone FROM unnest(@froms) WITH ORDINALITY a(f, k) ORDER BY k),
+                                    ARRAY(SELECT (t::timestamp + interval '1 day') AT TIME ZONE @zone FROM unnest(@tos) WITH ORDINALITY a(t, k) ORDER BY k))
+        ORDER BY k
+        """;
+
     public const string CountsSql = """
         SELECT (SELECT coalesce(sum(users), 0)::bigint FROM user_role_counts WHERE role = 'Student') AS students,
                (SELECT count(*) FROM users WHERE role = 'Student' AND created_at >= @week::timestamp AT TIME ZONE @zone) AS new_students,
@@ -191,25 +200,37 @@ public sealed class HomeQueries(NpgsqlDataSource dataSource, SalesQueries sales,
     private sealed record InstructorAttentionRow(Guid InstructorId, int CourseId, string Title, bool IsPublished, string? MetadataProblem);
 
     // Today, month to date and year to date of the whole platform in the reporting zone, each beside the span just
-    // before it and the same span a year earlier; the month's best courses and instructors.
+    // before it and the same span a year earlier (each span's totals read as such, not day by day); the last 30 days for
+    // the chart; the month's best courses and instructors.
     public async Task<AccountingHomeFigures> AccountingAsync(string zone, CancellationToken ct)
     {
         var today = SalesTimeZones.Today(zone);
         var periods = CalendarPeriods(today);
-        var first = periods.SelectMany(p => p.Comparisons.Select(c => c.From).Append(p.From)).Append(today.AddDays(-29)).Min();
+        var spans = periods.SelectMany(p => p.Comparisons.Select(c => (c.From, c.To)).Prepend((p.From, p.To))).ToList();
         var month = new SalesRange(new DateOnly(today.Year, today.Month, 1), today, zone);
         var lastMonthStart = month.From.AddMonths(-1);
         var lastMonth = new SalesRange(lastMonthStart, month.From.AddDays(-1), zone);
-        var daysTask = sales.DaysAsync(first, today, zone, SalesScope.All, ct);
+        var totalsTask = SpanTotalsAsync(spans, zone, ct);
+        var daysTask = sales.DaysAsync(today.AddDays(-29), today, zone, SalesScope.All, ct);
         var topsTask = QueryAsync<MonthTopRow>(MonthTopsSql, new { zone, from = At(month.From), to = At(today), top = TopCount }, ct);
-        await Task.WhenAll(daysTask, topsTask);
-        var days = daysTask.Result;
+        await Task.WhenAll(totalsTask, daysTask, topsTask);
+        var totals = new Queue<SpanTotals>(totalsTask.Result);
+        var filled = periods.Select(p => p with
+        {
+            Current = totals.Dequeue(),
+            Comparisons = p.Comparisons.Select(c => c with { Totals = totals.Dequeue() }).ToList(),
+        }).ToList();
         var tops = topsTask.Result.ToLookup(t => t.List);
-        return new AccountingHomeFigures(zone, today, periods.Select(p => Fill(p, days)).ToList(), days.Where(d => d.Day > today.AddDays(-30)).ToList(),
+        return new AccountingHomeFigures(zone, today, filled, daysTask.Result,
             tops[0].Select(t => new CourseSales(t.CourseId!.Value, t.Title!, t.Email, t.Enrollments, t.GrossRevenue)).ToList(),
             tops[1].Select(t => new InstructorSales(t.InstructorId, t.Email, t.Courses, t.Enrollments, t.GrossRevenue)).ToList(),
             month, lastMonth);
     }
+
+    // Each span's totals, in the order given.
+    public async Task<IReadOnlyList<SpanTotals>> SpanTotalsAsync(IReadOnlyList<(DateOnly From, DateOnly To)> spans, string zone, CancellationToken ct) =>
+        await QueryAsync<SpanTotals>(SpanTotalsSql,
+            new { zone, froms = spans.Select(s => At(s.From)).ToArray(), tos = spans.Select(s => At(s.To)).ToArray() }, ct);
 
     // List 0: a top course; list 1: a top instructor.
     private sealed record MonthTopRow(int List, long N, int? CourseId, string? Title, Guid? InstructorId, string? Email, long Courses, long Enrollments, decimal GrossRevenue);
@@ -262,7 +283,7 @@ public sealed class HomeQueries(NpgsqlDataSource dataSource, SalesQueries sales,
             [new Comparison(length == 1 ? "Yesterday" : $"Previous {length} days", before, from.AddDays(-1), SpanTotals.Of(days, before, from.AddDays(-1)))]);
     }
 
-    // Spans only; Fill adds their figures.
+    // Spans only; AccountingAsync reads their figures.
     public static IReadOnlyList<PeriodFigures> CalendarPeriods(DateOnly today)
     {
         var monthStart = new DateOnly(today.Year, today.Month, 1);
@@ -281,13 +302,6 @@ public sealed class HomeQueries(NpgsqlDataSource dataSource, SalesQueries sales,
                 [new($"Previous {yearDays} days", yearStart.AddDays(-yearDays), yearStart.AddDays(-1), none), new("Same days last year", yearStart.AddYears(-1), today.AddYears(-1), none)]),
         ];
     }
-
-    private static PeriodFigures Fill(PeriodFigures period, IReadOnlyList<DayTotal> days) =>
-        period with
-        {
-            Current = SpanTotals.Of(days, period.From, period.To),
-            Comparisons = period.Comparisons.Select(c => c with { Totals = SpanTotals.Of(days, c.From, c.To) }).ToList(),
-        };
 
     private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
 }

@@ -125,6 +125,35 @@ public sealed class HomeQueriesTests
         Assert.Equal(bobCourses[0], figures.TopCourses[0].CourseId);
     }
 
+    [Theory]
+    [InlineData("America/New_York")]
+    [InlineData("Asia/Kolkata")]
+    [InlineData("Australia/Lord_Howe")]
+    [InlineData("UTC")]
+    public async Task Span_totals_equal_a_recomputation_for_spans_over_daylight_saving_changes_and_of_a_single_day(string zone)
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var (people, _, _, adaCourses, _) = await SalesAsync(database);
+        // Sales in a UTC day's last quarter hour, folded and not: a span's whole days count to their very end.
+        var midnight = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero);
+        await people.EnrollAsOwnerAsync(await people.UserAsync("Student"), adaCourses[0], 7.77m, midnight.AddDays(-10).AddMinutes(-8));
+        await SalesData.FoldAsync(database.DataSource);
+        await people.EnrollAsOwnerAsync(await people.UserAsync("Student"), adaCourses[0], 8.88m, midnight.AddDays(-11).AddMinutes(-3));
+        var today = SalesTimeZones.Today(zone);
+        (DateOnly From, DateOnly To)[] spans =
+        [
+            (today.AddDays(-420), today), (today, today), (today.AddDays(-1), today.AddDays(-1)), (today.AddDays(-200), today.AddDays(-190)),
+            (today.AddDays(-366), today.AddDays(-31)), (today.AddDays(-30), today.AddDays(-2)),
+        ];
+
+        var totals = await HomeTesting.Queries(people.Runtime).SpanTotalsAsync(spans, zone, CancellationToken.None);
+
+        Assert.Equal(spans.Length, totals.Count);
+        for (var k = 0; k < spans.Length; k++)
+            Assert.Equal(await HomeTesting.RecomputedAsync(database.DataSource, spans[k].From, spans[k].To, zone), totals[k]);
+        Assert.True(totals[0].Enrollments > 0, "the data has sales to add up");
+    }
+
     [Fact]
     public async Task The_months_top_courses_and_instructors_are_the_first_five_of_the_sales_pages_ranking_of_the_month_ties_included()
     {
