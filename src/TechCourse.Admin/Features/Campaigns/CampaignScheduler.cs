@@ -9,7 +9,8 @@ namespace TechCourse.Admin.Features.Campaigns;
 // price_campaigns on every round, and each step claims its campaign in the transaction that runs it (FOR UPDATE SKIP
 // LOCKED), so several app instances never run a step twice, a step cut short by a crash is undone and runs again on a
 // later round, and a restart picks up whatever fell due meanwhile. Due steps run StepsPerTransaction to a transaction
-// (each under its own savepoint): many campaigns falling due at once cost one commit per batch, not one per campaign. It looks again at least every PollInterval, and exactly
+// (one statement, each step in its own subtransaction): many campaigns falling due at once cost one commit and one round
+// trip per batch, not one per campaign. It looks again at least every PollInterval, and exactly
 // when a step falls due sooner; a round that ran steps is followed at once by the next. A database that does not
 // answer fails the round, which BackgroundRetry repeats; a step the database refuses for another reason (a bug, a
 // constraint) is undone and that campaign alone waits longer and longer before it is tried again.
@@ -72,11 +73,11 @@ public sealed class CampaignScheduler(CampaignSteps steps, IOptions<CampaignSett
         return ran;
     }
 
-    private void Failed(int campaignId, PostgresException e)
+    private void Failed(int campaignId, CampaignStepError e)
     {
         if (e.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected)
         {
-            logger.LogInformation("Price campaign {CampaignId}: its step met another transaction ({Error}); it runs again on the next round", campaignId, e.MessageText);
+            logger.LogInformation("Price campaign {CampaignId}: its step met another transaction ({Error}); it runs again on the next round", campaignId, e.Message);
             return;
         }
         TimeSpan delay;
@@ -85,6 +86,7 @@ public sealed class CampaignScheduler(CampaignSteps steps, IOptions<CampaignSett
             delay = failing.TryGetValue(campaignId, out var f) ? TimeSpan.FromTicks(Math.Min(f.Delay.Ticks * 2, MaxCampaignBackoff.Ticks)) : FirstCampaignBackoff;
             failing[campaignId] = (DateTimeOffset.UtcNow + delay, delay);
         }
-        logger.LogError(e, "Price campaign {CampaignId}: its step failed and was undone; trying again in {Delay}", campaignId, delay);
+        logger.LogError("Price campaign {CampaignId}: its step failed and was undone ({SqlState} {Constraint}: {Error}); trying again in {Delay}",
+            campaignId, e.SqlState, e.ConstraintName, e.Message, delay);
     }
 }

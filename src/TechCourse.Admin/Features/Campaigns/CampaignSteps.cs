@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using Dapper;
 using Npgsql;
 using TechCourse.Admin.Infrastructure.Database;
@@ -10,7 +9,10 @@ public sealed record CampaignStep(int CampaignId, string Step, DateTimeOffset Du
 
 // What one campaign's step came to among several run together: the step it ran (null: not due, or another scheduler
 // has it), or the error the database refused it with (that step alone was undone).
-public sealed record CampaignStepOutcome(int CampaignId, CampaignStep? Step, PostgresException? Error);
+public sealed record CampaignStepOutcome(int CampaignId, CampaignStep? Step, CampaignStepError? Error);
+
+// Why the database refused a step: its SQLSTATE, the constraint it names (if any) and its message.
+public sealed record CampaignStepError(string SqlState, string? ConstraintName, string Message);
 
 // The scheduler's database work. Which campaign steps are due, and running them: price_campaign_run does one whole
 // step as the campaign's creator (a session bound to the campaign, their rights of the moment), or nothing when the
@@ -18,6 +20,9 @@ public sealed record CampaignStepOutcome(int CampaignId, CampaignStep? Step, Pos
 public sealed class CampaignSteps(NpgsqlDataSource dataSource)
 {
     private const string RunSql = "SELECT campaign_id, step, due_at, changed, skipped, kept FROM price_campaign_run(@campaignId)";
+    private const string RunEachSql = """
+        SELECT campaign_id, step, due_at, changed, skipped, kept, error_state, error_constraint, error_message FROM price_campaign_run_each(@campaignIds)
+        """;
 
     public async Task<IReadOnlyList<int>> DueAsync(int limit, CancellationToken ct)
     {
@@ -37,37 +42,26 @@ public sealed class CampaignSteps(NpgsqlDataSource dataSource)
         return seconds is { } s ? TimeSpan.FromSeconds(Math.Max(0, s)) : null;
     }
 
+    // One campaign's step in a statement of its own; a refusal is thrown.
     public async Task<CampaignStep?> RunAsync(int campaignId, CancellationToken ct)
     {
-        var outcome = (await RunAsync([campaignId], ct))[0];
-        if (outcome.Error is { } error) ExceptionDispatchInfo.Throw(error);
-        return outcome.Step;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<CampaignStep>(new CommandDefinition(RunSql, new { campaignId }, cancellationToken: ct));
     }
 
-    // The steps of several campaigns in one transaction, each under its own savepoint: one commit for all of them, and
-    // a step the database refuses is undone alone while the others stand. All or none of a step, as on its own; a lost
-    // connection undoes them all, and a later round runs them again.
+    // The steps of several campaigns in one statement (price_campaign_run_each), each in its own subtransaction: one
+    // commit for all of them, and a step the database refuses is undone alone while the others stand. All or none of a
+    // step, as on its own; a lost connection undoes them all, and a later round runs them again.
     public async Task<IReadOnlyList<CampaignStepOutcome>> RunAsync(IReadOnlyList<int> campaignIds, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        var outcomes = new List<CampaignStepOutcome>(campaignIds.Count);
-        foreach (var campaignId in campaignIds)
-        {
-            await transaction.SaveAsync("step", ct);
-            try
-            {
-                var step = await connection.QuerySingleOrDefaultAsync<CampaignStep>(new CommandDefinition(RunSql, new { campaignId }, transaction, cancellationToken: ct));
-                await transaction.ReleaseAsync("step", ct);
-                outcomes.Add(new CampaignStepOutcome(campaignId, step, null));
-            }
-            catch (PostgresException e) when (!DatabaseErrors.IsTransient(e))
-            {
-                await transaction.RollbackAsync("step", ct);
-                outcomes.Add(new CampaignStepOutcome(campaignId, null, e));
-            }
-        }
-        await transaction.CommitAsync(ct);
-        return outcomes;
+        var rows = await connection.QueryAsync<StepRow>(new CommandDefinition(RunEachSql, new { campaignIds = campaignIds.ToArray() }, cancellationToken: ct));
+        return rows.Select(row => new CampaignStepOutcome(row.CampaignId,
+                row.Step is { } step ? new CampaignStep(row.CampaignId, step, row.DueAt!.Value, row.Changed!.Value, row.Skipped!.Value, row.Kept!.Value) : null,
+                row.ErrorState is { } state ? new CampaignStepError(state, row.ErrorConstraint is "" ? null : row.ErrorConstraint, row.ErrorMessage ?? "") : null))
+            .ToList();
     }
+
+    private sealed record StepRow(int CampaignId, string? Step, DateTimeOffset? DueAt, int? Changed, int? Skipped, int? Kept,
+        string? ErrorState, string? ErrorConstraint, string? ErrorMessage);
 }
