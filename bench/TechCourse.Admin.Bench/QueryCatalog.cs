@@ -74,6 +74,7 @@ public static class QueryCatalog
         new("home pages, 34 instructors together", (s, i) => new() { ["instructors"] = Enumerable.Range(i * 34, 34).Select(s.Instructor).Distinct().ToArray(), ["zone"] = "America/New_York" },
             (c, a, ct) => Home(c).InstructorsAsync(a.Get<Guid[]>("instructors").Select(id => new InstructorScope(id, a.Get<string>("zone"))).ToList(), ct))
         {
+            NoGoalBecause = "HomeLive's read of 34 open instructor pages at once; the live entry judges it",
             Naive = new("plain aggregate of the 34 instructors' enrollments, 60 days", """
                 SELECT c.instructor_id, (e.enrolled_at AT TIME ZONE @zone)::date, count(*), sum(e.amount_paid) FROM enrollments e JOIN courses c ON c.course_id = e.course_id
                 WHERE c.instructor_id = ANY (@instructors) AND e.enrolled_at >= now() - interval '60 days' GROUP BY 1, 2

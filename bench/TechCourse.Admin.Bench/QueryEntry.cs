@@ -19,6 +19,10 @@ public sealed record AppCall(NpgsqlDataSource DataSource, Actor Admin, Sample Sa
 public sealed record QueryEntry(string Name, Func<Sample, int, Args> Arguments, Func<AppCall, Args, CancellationToken, Task> App)
 {
     public Naive? Naive { get; init; }
+
+    /// Set for an entry measured for what it tells about others, which the issues give no goal of its own: the report
+    /// says so instead of judging it by the per-query goal.
+    public string? NoGoalBecause { get; init; }
 }
 
 /// The naive way to get the same answer: its SQL (parameters by name from the same Args) and session settings that

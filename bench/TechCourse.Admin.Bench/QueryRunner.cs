@@ -6,6 +6,8 @@ public sealed record NaiveResult(string Label, Stats Stats);
 
 public sealed record QueryResult(string Name, Stats? Limit, Stats? App, NaiveResult? Naive, string? Error)
 {
+    public string? NoGoalBecause { get; init; }
+
     public double? Ratio => Limit is { } l && App is { } a && l.Median > 0 ? a.Median / l.Median : null;
     public double? SpeedUp => Naive is { } n && App is { } a && a.Median > 0 ? n.Stats.Median / a.Median : null;
 }
@@ -45,7 +47,7 @@ public sealed class QueryRunner(AppCall app, CommandCapture capture, string runt
                 measured.Add(a);
             }
             var naive = entry.Naive is { } n ? new NaiveResult(n.Label, await NaiveAsync(entry, n, warmUp + options.Runs, ct)) : null;
-            return new QueryResult(entry.Name, Stats.Of(limit), Stats.Of(measured), naive, null);
+            return new QueryResult(entry.Name, Stats.Of(limit), Stats.Of(measured), naive, null) { NoGoalBecause = entry.NoGoalBecause };
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException or InvalidCastException or ArgumentException or KeyNotFoundException)
         {
