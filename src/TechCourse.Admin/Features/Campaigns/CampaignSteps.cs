@@ -1,6 +1,5 @@
 using Dapper;
 using Npgsql;
-using TechCourse.Admin.Infrastructure.Database;
 
 namespace TechCourse.Admin.Features.Campaigns;
 
@@ -58,7 +57,7 @@ public sealed class CampaignSteps(NpgsqlDataSource dataSource)
         var rows = await connection.QueryAsync<StepRow>(new CommandDefinition(RunEachSql, new { campaignIds = campaignIds.ToArray() }, cancellationToken: ct));
         return rows.Select(row => new CampaignStepOutcome(row.CampaignId,
                 row.Step is { } step ? new CampaignStep(row.CampaignId, step, row.DueAt!.Value, row.Changed!.Value, row.Skipped!.Value, row.Kept!.Value) : null,
-                row.ErrorState is { } state ? new CampaignStepError(state, row.ErrorConstraint is "" ? null : row.ErrorConstraint, row.ErrorMessage ?? "") : null))
+                row.ErrorState is { } state ? new CampaignStepError(state, row.ErrorConstraint, row.ErrorMessage ?? "") : null))
             .ToList();
     }
 
